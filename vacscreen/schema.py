@@ -1,0 +1,113 @@
+"""Typed records passed between the layers, and their JSON form."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Optional
+
+Kind = Literal["education", "language", "experience", "licence", "certificate", "criterion"]
+Section = Literal["profile", "offer", "vdab_fields", "description", "company", "other"]
+
+KINDS = ("education", "language", "experience", "licence", "certificate", "criterion")
+# Fields each requirement kind carries besides the common ones.
+KIND_FIELDS = {
+    "education": ("level", "vks", "field", "or_equivalent"),
+    "language": ("language", "cefr", "raw"),
+    "experience": ("min_years", "max_years", "domain"),
+    "licence": ("name",),
+    "certificate": ("name",),
+    "criterion": ("category",),
+}
+
+
+class InputError(ValueError):
+    """The input cannot be screened (empty, binary, no text left after HTML)."""
+
+
+@dataclass
+class Requirement:
+    kind: str
+    text: str
+    start: int
+    end: int
+    required: bool = True
+    section: str = "other"
+    level: Optional[str] = None
+    vks: Optional[int] = None
+    field: Optional[str] = None
+    or_equivalent: Optional[bool] = None
+    language: Optional[str] = None
+    cefr: Optional[str] = None
+    raw: Optional[str] = None
+    min_years: Optional[float] = None
+    max_years: Optional[float] = None
+    domain: Optional[str] = None
+    name: Optional[str] = None
+    category: Optional[str] = None
+    score: Optional[float] = None  # probability that the demand is required (trained component)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in ("kind", "text", "start", "end", "required", "section")}
+        for k in KIND_FIELDS[self.kind]:
+            out[k] = getattr(self, k)
+        if self.score is not None:
+            out["required_score"] = round(self.score, 3)
+        return out
+
+
+@dataclass
+class Occupation:
+    name: str
+    isco: Optional[str] = None
+    bk_code: Optional[str] = None
+    vks: Optional[int] = None
+    bottleneck: bool = False
+    regulated: bool = False
+    score: float = 0.0
+    source: str = "title"
+    alternatives: list[dict] = field(default_factory=list)
+    profile_sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Flag:
+    kind: str
+    severity: str
+    score: float
+    text: str
+    start: int
+    end: int
+    requirement: Optional[int]
+    reason: str
+    norm: str
+    source: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Screening:
+    id: Optional[str]
+    title: Optional[str]
+    language: Optional[str]
+    warnings: list[str] = field(default_factory=list)
+    occupation: Optional[Occupation] = None
+    requirements: list[Requirement] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    model_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "warnings": list(self.warnings),
+            "occupation": self.occupation.to_dict() if self.occupation else None,
+            "requirements": [r.to_dict() for r in self.requirements],
+            "flags": [f.to_dict() for f in self.flags],
+            "model_version": self.model_version,
+        }
