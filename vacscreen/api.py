@@ -1,0 +1,72 @@
+"""Public Python API: screen() one vacancy, screen_many() a stream of them."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional
+
+from vacscreen.extract.pipeline import build_nlp, make_doc, model_version
+from vacscreen.schema import InputError, Screening
+from vacscreen.text import prepare
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    return build_nlp()
+
+
+def _screening(doc, title, id) -> Screening:
+    p = doc._.prepared
+    reqs = []
+    for r in doc._.requirements:
+        r.start, r.end = p.to_original(r.start, r.end)
+        r.text = p.original[r.start: r.end]
+        reqs.append(r)
+    reqs.sort(key=lambda r: (r.start, r.end))
+    return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings),
+                     requirements=reqs, model_version=_version())
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    return model_version()
+
+
+def screen(text, title: Optional[str] = None, id: Optional[str] = None) -> Screening:
+    """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
+    Raises InputError on unusable input (empty, binary, nothing left after HTML)."""
+    nlp = _nlp()
+    doc = nlp(make_doc(nlp, prepare(text)))
+    return _screening(doc, title, id)
+
+
+def _row(item) -> dict:
+    if isinstance(item, dict):
+        return item
+    return {"text": item}
+
+
+def screen_many(rows: Iterable, batch_size: int = 64) -> Iterator[dict]:
+    """Screen a stream of texts or dicts with `text` (and optional `id`, `title`). Yields one JSON-ready
+    dict per input, in order; unusable rows give {"id", "title", "error"} instead of raising."""
+    nlp = _nlp()
+    batch: list = []
+
+    def flush():
+        ok = [(i, d) for i, d in enumerate(batch) if not isinstance(d[2], str)]
+        docs = nlp.pipe((d[2] for _, d in ok), batch_size=batch_size)
+        done = {i: _screening(doc, d[1].get("title"), d[1].get("id")).to_dict() for (i, d), doc in zip(ok, docs)}
+        for i, (_, row, doc_or_err) in enumerate(batch):
+            yield done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": doc_or_err}
+
+    for n, item in enumerate(rows):
+        row = _row(item)
+        try:
+            entry = make_doc(nlp, prepare(row.get("text")))
+        except InputError as e:
+            entry = str(e)
+        batch.append((n, row, entry))
+        if len(batch) >= batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()

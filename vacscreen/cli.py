@@ -1,0 +1,106 @@
+"""The `vacscreen` command: screen files, evaluate against gold, train the trained component."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from tqdm import tqdm
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+def read_rows(path: Path) -> Iterator[dict]:
+    """Rows of a .jsonl or .csv file (column `text`, optional `id`, `title`); a .txt file is one vacancy.
+    A line that is not valid JSON becomes a row with an error, so every input line gets an output line."""
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    yield {"id": None, "_error": f"line {n}: not valid JSON ({e.msg})"}
+                    continue
+                yield row if isinstance(row, dict) else {"id": None, "_error": f"line {n}: not a JSON object"}
+    elif suffix == ".csv":
+        csv.field_size_limit(sys.maxsize)
+        with path.open(encoding="utf-8", errors="replace", newline="") as f:
+            reader = csv.DictReader(f)
+            if "text" not in (reader.fieldnames or []):
+                raise typer.BadParameter(f"{path}: CSV has no `text` column (columns: {reader.fieldnames})")
+            yield from reader
+    elif suffix in (".txt", ".html", ".htm"):
+        yield {"id": path.stem, "text": path.read_bytes()}
+    else:
+        raise typer.BadParameter(f"{path}: unsupported input type {suffix!r} (use .jsonl, .csv or .txt)")
+
+
+@app.command()
+def screen(
+    input: Path = typer.Argument(..., exists=True, dir_okay=False, help=".jsonl/.csv with a `text` column, or a .txt vacancy"),
+    output: Path = typer.Option(..., "-o", "--output", help="output .jsonl, one object per input row"),
+    batch_size: int = typer.Option(64, help="vacancies per spaCy batch"),
+):
+    """Screen every vacancy of INPUT and write one JSON object per row to OUTPUT."""
+    from vacscreen.api import screen_many
+
+    rows = list(read_rows(input))
+    good = [r for r in rows if "_error" not in r]
+    for r in good:
+        if not isinstance(r.get("text"), (str, bytes)):
+            r["text"] = None
+    results = iter(screen_many(good, batch_size=batch_size))
+    errors = 0
+    with output.open("w", encoding="utf-8") as out, tqdm(total=len(rows), unit="vac", desc="screening") as bar:
+        for r in rows:
+            res = {"id": r.get("id"), "error": r["_error"]} if "_error" in r else next(results)
+            errors += "error" in res
+            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            bar.update()
+    typer.echo(f"{len(rows)} rows, {errors} errors -> {output}", err=True)
+
+
+@app.command()
+def evaluate(
+    split: str = typer.Option("test", help="gold split: train, dev or test"),
+    errors: bool = typer.Option(False, help="list unmatched predictions and gold mentions"),
+):
+    """Mention-level precision/recall/F1 per kind, loose (kind + overlapping span) and strict
+    (also the normalised value and `required`)."""
+    from vacscreen.evaluate import format_report, run
+
+    res = run(split, show_errors=errors)
+    for rid, fps, fns in res["errors"]:
+        for x in fps:
+            typer.echo(f"FP {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
+        for x in fns:
+            typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
+    typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies"))
+
+
+def _values(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k not in ("kind", "text", "start", "end", "section", "raw", "field", "domain", "required_score") and v is not None}
+
+
+@app.command()
+def train(
+    splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
+    C: float = typer.Option(1.0, help="inverse regularisation strength"),
+):
+    """Train the required/optional component from gold and save it under models/extract/."""
+    from vacscreen.extract.train import train as fit
+
+    names = tuple(s.strip() for s in splits.split(",") if s.strip())
+    if "test" in names:
+        raise typer.BadParameter("the test split is held out: train on train and dev only")
+    typer.echo(json.dumps(fit(names, C=C), indent=1))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,64 @@
+"""Normalisers: wording -> canonical values (years, CEFR, VKS)."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from text_to_num import text2num
+
+from vacscreen.extract.patterns import load_patterns
+
+_WORD_NUMBERS = {"een": 1, "één": 1, "anderhalf": 1.5, "enkele": None, "paar": None}
+
+
+def number(word: str) -> Optional[float]:
+    """'5' -> 5, '2,5' -> 2.5, 'vijf' -> 5 (text2num, Dutch); None when it is not a number."""
+    w = word.strip().lower()
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", w):
+        v = float(w.replace(",", "."))
+        return int(v) if v.is_integer() else v
+    if w in _WORD_NUMBERS:
+        return _WORD_NUMBERS[w]
+    for lang in ("nl", "en"):
+        try:
+            return text2num(w, lang)
+        except ValueError:
+            continue
+    return None
+
+
+def years(clause: str) -> tuple[Optional[float], Optional[float]]:
+    """(min_years, max_years) written in an experience clause; (None, None) when no number is written."""
+    p = load_patterns()
+    for rx, lo, hi, _ in p.exp_fixed:
+        if rx.search(clause):
+            return lo, hi
+    for m in p.exp_years.finditer(clause):
+        lo = number(m.group("min"))
+        if lo is None or lo > 45:
+            continue
+        around = clause[max(0, m.start() - 25): m.end() + 15]
+        if p.exp_not_years.search(around):
+            continue
+        hi = number(m.group("max")) if m.group("max") else None
+        if hi is not None and hi < lo:
+            hi = None
+        if p.exp_upper.search(clause[: m.start()]):
+            return None, lo
+        return lo, hi
+    return None, None
+
+
+def cefr(cue: str) -> Optional[str]:
+    """CEFR level of a proficiency wording ('vloeiend' -> C1, 'B2-niveau' -> B2)."""
+    m = re.search(r"\b([ABC][12])\b", cue, re.IGNORECASE)
+    if m:
+        return m.group(1).upper()
+    for level, rx in load_patterns().lang_levels:
+        if level != "explicit" and rx.fullmatch(cue.strip()):
+            return level
+    return None
+
+
+def vks(level: Optional[str]) -> Optional[int]:
+    return load_patterns().vks.get(level) if level else None

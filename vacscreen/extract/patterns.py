@@ -1,0 +1,81 @@
+"""Loads the rule patterns kept in patterns/*.yaml and compiles them once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+I = re.IGNORECASE
+
+
+def _load(name: str) -> dict:
+    with open(PATTERN_DIR / f"{name}.yaml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    education: list  # [(level, regex)]
+    or_equivalent: re.Pattern
+    field: list
+    vks: dict
+    lang_names: list  # [(iso, regex)]
+    lang_not_after: re.Pattern
+    bilingual: re.Pattern
+    bilingual_default: list
+    lang_levels: list  # [(cefr, regex)]
+    lang_context: re.Pattern
+    exp_anchor: re.Pattern
+    exp_not_anchor: re.Pattern
+    exp_years: re.Pattern
+    exp_fixed: list  # [(regex, min, max, required)]
+    exp_upper: re.Pattern
+    exp_domain: re.Pattern
+    exp_not_years: re.Pattern
+    licences: list  # [(name, kind, regex)]
+    optional: re.Pattern
+    must: re.Pattern
+    offered: re.Pattern
+    equal_opportunity: re.Pattern
+    criteria: list  # [(category, regex)]
+    clause_break: re.Pattern
+    abbreviations: frozenset
+
+
+@lru_cache(maxsize=1)
+def load_patterns() -> Patterns:
+    edu, lang, exp, lic, cues = (_load(n) for n in ("education", "languages", "experience", "licences", "cues"))
+    names = [(iso, re.compile(rx, I)) for iso, rx in lang["names"].items()]
+    names += [(iso, re.compile(rx)) for iso, rx in lang["codes"].items()]
+    cs = set(lic.get("case_sensitive", []))
+    return Patterns(
+        education=[(p["level"], re.compile(p["re"], I)) for p in edu["patterns"]],
+        or_equivalent=re.compile(edu["or_equivalent"], I),
+        field=[re.compile(rx, I) for rx in edu["field"]],
+        vks=_load("levels")["vks"],
+        lang_names=names,
+        lang_not_after=re.compile(lang["not_language_after"], I),
+        bilingual=re.compile(lang["bilingual"], I),
+        bilingual_default=list(lang["bilingual_default"]),
+        lang_levels=[(p["cefr"], re.compile(p["re"], I)) for p in lang["levels"]],
+        lang_context=re.compile(lang["demand_context"], I),
+        exp_anchor=re.compile(exp["anchor"], I),
+        exp_not_anchor=re.compile(exp["not_anchor"], I),
+        exp_years=re.compile(exp["years"], I),
+        exp_fixed=[(re.compile(p["re"], I), p["min_years"], p["max_years"], p["required"]) for p in exp["fixed"]],
+        exp_upper=re.compile(exp["upper_bound"], I),
+        exp_domain=re.compile(exp["domain"], I),
+        exp_not_years=re.compile(exp["not_years"], I),
+        licences=[(p["name"], p["kind"], re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]],
+        optional=re.compile(cues["optional"], I),
+        must=re.compile(cues["must"], I),
+        offered=re.compile(cues["offered"], I),
+        equal_opportunity=re.compile(cues["equal_opportunity"], I),
+        criteria=[(p["category"], re.compile(p["re"], I)) for p in cues["criteria"]],
+        clause_break=re.compile(cues["clause_break"], re.MULTILINE),
+        abbreviations=frozenset(a.lower() for a in cues["abbreviations"]),
+    )

@@ -1,0 +1,114 @@
+"""The spaCy pipeline: spacy.blank("nl") + the rule component + the trained required/optional component.
+
+    nlp = build_nlp()
+    doc = nlp(make_doc(nlp, prepared))      # or nlp.pipe(docs) for batches
+    doc._.requirements                        # list[Requirement], offsets in prepared.text
+    doc.spans["requirements"]                 # the same as a spaCy SpanGroup, label = kind
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import joblib
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from vacscreen.extract.required import RequirementClassifier, features
+from vacscreen.extract.rules import candidates, clauses
+from vacscreen.text.sections import find_headings
+
+MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models"))
+REQUIRED_MODEL = MODEL_DIR / "extract" / "required.joblib"
+# Demands in these sections are the employer's offer or self-description, not requirements.
+NOT_DEMANDS = {"offer", "company"}
+
+for _name in ("prepared", "candidates", "requirements"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def make_doc(nlp: Language, prepared) -> Doc:
+    doc = nlp.make_doc(prepared.text)
+    doc._.prepared = prepared
+    return doc
+
+
+@Language.factory("vacscreen_rules")
+def make_rules(nlp: Language, name: str):
+    return RuleComponent()
+
+
+class RuleComponent:
+    """Candidate requirements from the patterns in extract/patterns/*.yaml."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        p = doc._.prepared
+        section_at = p.section_at if p is not None else (lambda pos: "other")
+        headings = {h[2].lower() for h in find_headings(doc.text)}
+        doc.user_data["clauses"] = spans = clauses(doc.text)
+        doc._.candidates = candidates(doc.text, section_at, headings, spans)
+        return doc
+
+
+@Language.factory("vacscreen_required", default_config={"model_path": None})
+def make_required(nlp: Language, name: str, model_path):
+    return RequiredComponent(model_path)
+
+
+class RequiredComponent:
+    """Keeps candidates that are demands and sets `required`, with the trained classifier."""
+
+    def __init__(self, model_path=None):
+        path = Path(model_path) if model_path else REQUIRED_MODEL
+        if not path.exists():
+            raise FileNotFoundError(f"trained component not found at {path}: run `vacscreen train`")
+        bundle = joblib.load(path)
+        self.model: RequirementClassifier = bundle["model"]
+        self.version: str = bundle["version"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"]
+        X = candidate_features(cands, doc.text, doc.user_data["clauses"])
+        keep, req = self.model.predict_proba(X)
+        out = []
+        for c, pk, pr in zip(cands, keep, req):
+            if c.req.kind != "criterion" and pk < self.model.keep_threshold:
+                continue
+            if c.req.kind != "criterion":
+                c.req.required = bool(pr >= self.model.required_threshold)
+                c.req.score = float(pr)
+            out.append(c.req)
+        doc._.requirements = out
+        group = []
+        for r in out:
+            span = doc.char_span(r.start, r.end, label=r.kind, alignment_mode="expand")
+            if span is not None:
+                group.append(span)
+        doc.spans["requirements"] = group
+        return doc
+
+
+def candidate_features(cands, text: str, spans: list) -> list[dict]:
+    index = {s: i for i, s in enumerate(spans)}
+    out = []
+    for c in cands:
+        i = index.get(c.clause)
+        nxt = text[spans[i + 1][0]: spans[i + 1][1]] if i is not None and i + 1 < len(spans) else ""
+        prv = text[spans[i - 1][0]: spans[i - 1][1]] if i else ""
+        out.append(features(c, text, nxt, prv))
+    return out
+
+
+def build_nlp(model_path=None) -> Language:
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("vacscreen_rules")
+    nlp.add_pipe("vacscreen_required", config={"model_path": str(model_path) if model_path else None})
+    return nlp
+
+
+def model_version(model_path=None) -> str:
+    meta = (Path(model_path).parent if model_path else REQUIRED_MODEL.parent) / "meta.json"
+    return json.loads(meta.read_text())["version"] if meta.exists() else "untrained"

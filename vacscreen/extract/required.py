@@ -1,0 +1,82 @@
+"""The trained component: decides for each rule candidate whether it is a demand of the vacancy
+(`keep`) and whether that demand is required or nice-to-have (`required`). Two logistic regressions
+over wording features of the candidate's clause, trained on the gold train split."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from vacscreen.extract.patterns import load_patterns
+from vacscreen.extract.rules import Candidate
+
+_WORD = re.compile(r"[a-zà-ÿ]+|\d+|[?!:]", re.IGNORECASE)
+
+
+def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = "") -> dict:
+    """Features of one candidate: where it is, which cue words surround it, the words of its clause."""
+    p = load_patterns()
+    cs, ce = c.clause
+    a, b = c.anchor
+    clause, before, after = text[cs:ce], text[cs:a], text[b:ce]
+    k = c.req.kind if c.req.kind != "certificate" else "licence"
+    f = {"kind=" + k: 1, "section=" + c.req.section: 1, f"{k}|section={c.req.section}": 1,
+         f"{k}|rule_required": float(c.rule_required), "bias": 1}
+    for name, rx in (("optional", p.optional), ("must", p.must), ("offered", p.offered)):
+        if rx.search(clause):
+            f[f"{k}|{name}_clause"] = 1
+        if rx.search(before[-60:]):
+            f[f"{k}|{name}_before"] = 1
+        if rx.search(after[:60]):
+            f[f"{k}|{name}_after"] = 1
+        if len(next_clause) < 40 and rx.search(next_clause):
+            f[f"{k}|{name}_next"] = 1
+        if rx.search(prev_clause[-40:]) and prev_clause.rstrip().endswith(":"):
+            f[f"{k}|{name}_intro"] = 1
+    if "," in after and p.optional.search(after.split(",", 1)[1]):
+        f[f"{k}|optional_after_comma"] = 1
+    if clause.rstrip().endswith("?"):
+        f[f"{k}|question"] = 1
+    words = [w.lower() for w in _WORD.findall(clause)][:40]
+    for w in words:
+        f["w=" + w] = 1
+    for w in _WORD.findall(before)[-3:]:
+        f[f"{k}|l=" + w.lower()] = 1
+    for w in _WORD.findall(after)[:3]:
+        f[f"{k}|r=" + w.lower()] = 1
+    f["len"] = min(len(clause), 300) / 300
+    if c.req.kind == "experience":
+        f["exp|years"] = float(c.req.min_years is not None)
+    if c.req.kind == "education":
+        f["edu|level=" + str(c.req.level)] = 1
+    if c.req.kind == "language":
+        f["lang|has_level"] = float(c.req.cefr is not None)
+    return f
+
+
+class RequirementClassifier:
+    """Two scikit-learn logistic regressions behind one estimator-style object."""
+
+    def __init__(self, C: float = 1.0, keep_threshold: float = 0.5, required_threshold: float = 0.5):
+        self.C = C
+        self.keep_threshold = keep_threshold
+        self.required_threshold = required_threshold
+
+    def _model(self):
+        return make_pipeline(DictVectorizer(), LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced"))
+
+    def fit(self, X: list[dict], keep: list[int], required: list[int]):
+        self.keep_model_ = self._model().fit(X, keep)
+        Xr = [x for x, k in zip(X, keep) if k]
+        yr = [r for r, k in zip(required, keep) if k]
+        self.required_model_ = self._model().fit(Xr, yr)
+        return self
+
+    def predict_proba(self, X: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """(P(keep), P(required)) per candidate."""
+        if not X:
+            return np.zeros(0), np.zeros(0)
+        return self.keep_model_.predict_proba(X)[:, 1], self.required_model_.predict_proba(X)[:, 1]

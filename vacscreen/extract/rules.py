@@ -1,0 +1,220 @@
+"""Rule layer of the extractor: finds candidate requirements in clauses with the patterns of
+patterns/*.yaml and normalises them. The trained component (required.py) then decides which
+candidates are demands and whether each is required."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from vacscreen.extract import normalise
+from vacscreen.extract.patterns import load_patterns
+from vacscreen.schema import Requirement
+
+# Span of a language mention chained to the previous one: "Nederlands, Frans en Engels", "NL/FR".
+_CHAIN_GAP = re.compile(r"^[\s,/&+]*(?:en/of|en|of|and|or|&)?[\s,/&+]*$", re.IGNORECASE)
+# Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend".
+_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|\s)*\s*$", re.IGNORECASE)
+_SECTION_OUT = {"offer", "company"}
+
+
+@dataclass
+class Candidate:
+    req: Requirement
+    clause: tuple[int, int]       # clause span in the analysed text
+    anchor: tuple[int, int]       # the matched keyword
+    rule_required: bool = True    # the rule layer's guess, a feature for the trained component
+    heading: Optional[str] = None
+    features: dict = field(default_factory=dict)
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans (trimmed). Splits at line ends, sentence ends and bullets; not after abbreviations."""
+    p = load_patterns()
+    cuts = [0]
+    for m in p.clause_break.finditer(text):
+        if m.start() == 0 and m.end() == 0:
+            continue
+        before = text[max(0, m.start() - 8): m.start()].rstrip(".").lower().split()
+        if before and text[m.start() - 1: m.start()] == "." and before[-1].split("(")[-1] in p.abbreviations:
+            continue
+        cuts.extend((m.start(), m.end()))
+    cuts.append(len(text))
+    spans = []
+    for s, e in zip(cuts[::2], cuts[1::2]):
+        while s < e and text[s] in " \t\r\n-•*·":
+            s += 1
+        while e > s and text[e - 1] in " \t\r\n,:":
+            e -= 1
+        if e - s >= 2:
+            spans.append((s, e))
+    return spans
+
+
+def _finditer_masked(items, text, s0, e0):
+    """Yield (value, match) for patterns tried in order; a match overlapping an earlier one is skipped."""
+    taken: list[tuple[int, int]] = []
+    chunk = text[s0:e0]
+    for value, rx in items:
+        for m in rx.finditer(chunk):
+            a, b = m.start() + s0, m.end() + s0
+            if b <= a or any(a < y and x < b for x, y in taken):
+                continue
+            taken.append((a, b))
+            yield value, m, a, b
+
+
+def _mk(kind, text, s, e, section, **kw) -> Requirement:
+    return Requirement(kind=kind, text=text[s:e], start=s, end=e, section=section, **kw)
+
+
+def _education(text, cs, ce, section, vdab_line: bool):
+    p = load_patterns()
+    found = sorted(_finditer_masked(p.education, text, cs, ce), key=lambda x: x[2])
+    clause = text[cs:ce]
+    equiv = bool(p.or_equivalent.search(clause))
+    starts = [_vdab_item_start(text, cs, a) for _, _, a, _ in found]
+    out = []
+    for i, (level, m, a, b) in enumerate(found):
+        if vdab_line:  # "Of gelijkwaardig door ervaring Professionele bachelor: Logistiek Master: Bouw"
+            s = cs if i == 0 else starts[i]
+            e = starts[i + 1] if i + 1 < len(found) else ce
+            while e > s and text[e - 1] == " ":
+                e -= 1
+            fld = text[b:e].split(":", 1)[1].strip() if ":" in text[b:e] else None
+        else:
+            s, e = cs, ce
+            fld = _field(clause)
+        out.append(Candidate(
+            _mk("education", text, s, e, section, level=level, vks=normalise.vks(level), field=fld or None,
+                or_equivalent=equiv),
+            (cs, ce), (a, b), rule_required=level != "none"))
+    return out
+
+
+_VDAB_TYPE = re.compile(r"(?:Professionele|Academische|Professioneel)\s+$")
+
+
+def _vdab_item_start(text, cs, a):
+    """A VDAB item starts at its type words ("Professionele bachelor"), not at the level word."""
+    m = _VDAB_TYPE.search(text, cs, a)
+    return m.start() if m else a
+
+
+def _field(clause: str) -> Optional[str]:
+    for rx in load_patterns().field:
+        m = rx.search(clause)
+        if m:
+            return m.group(1).strip(" .,")
+    return None
+
+
+def _languages(text, cs, ce, section, vdab_line: bool):
+    p = load_patterns()
+    clause = text[cs:ce]
+    langs = []
+    for iso, m, a, b in _finditer_masked(p.lang_names, text, cs, ce):
+        if p.lang_not_after.search(text[b: b + 30]):
+            continue
+        langs.append((a, b, iso))
+    cues = [(a, b, lvl if lvl != "explicit" else (m.group(1) or m.group(2)).upper())
+            for lvl, m, a, b in _finditer_masked(p.lang_levels, text, cs, ce)]
+    bil = p.bilingual.search(clause)
+    if not langs and bil:
+        a, b = cs + bil.start(), cs + bil.end()
+        langs = [(a, b, iso) for iso in p.bilingual_default]
+    if not langs:
+        return []
+    if not (vdab_line or cues and any(abs(c[0] - l[1]) < 40 or abs(l[0] - c[1]) < 40 for c in cues for l in langs)
+            or p.lang_context.search(clause)):
+        return []
+    markers = sorted([(a, b, "lang", iso) for a, b, iso in langs] + [(a, b, "cue", c) for a, b, c in cues])
+    out, seen = [], set()
+    for i, (a, b, typ, iso) in enumerate(markers):
+        if typ != "lang" or iso in seen and not vdab_line:
+            continue
+        level, span = None, (a, b)
+        paren = i + 1 < len(markers) and markers[i + 1][2] == "cue" and re.match(r"\s*\($", text[b: markers[i + 1][0]])
+        j = -1 if paren else i - 1  # walk back over a chain of languages to a level word before them
+        head = a
+        while j >= 0 and markers[j][2] == "lang" and _CHAIN_GAP.match(text[markers[j][1]: head]):
+            head = markers[j][0]
+            j -= 1
+        if j >= 0 and markers[j][2] == "cue":
+            gap = text[markers[j][1]: head]
+            if len(gap) <= 45 and not re.search(r"[,;:]", gap):
+                level, span = markers[j][3], (markers[j][0], b)
+        if level is None and i + 1 < len(markers):
+            k = i + 1  # a level written after the language (VDAB "Nederlands (Goed)")
+            while k < len(markers) and markers[k][2] == "lang" and _CHAIN_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
+                k += 1
+            if k < len(markers) and markers[k][2] == "cue" and k == i + 1 and _FOLLOW_GAP.match(text[b: markers[k][0]]):
+                level = markers[k][3]
+                e = markers[k][1]
+                if text[e: e + 2].lstrip().startswith(")"):
+                    e = text.index(")", e) + 1
+                span = (a, e)
+        seen.add(iso)
+        if vdab_line:
+            s, e = span
+        else:
+            s, e = cs, ce
+        raw = text[span[0]: span[1]] if level else clause
+        c = Candidate(_mk("language", text, s, e, section, language=iso, cefr=level, raw=raw), (cs, ce), (a, b))
+        out.append(c)
+    return out
+
+
+def _experience(text, cs, ce, section, vdab_line: bool):
+    p = load_patterns()
+    clause = text[cs:ce]
+    m = next((m for m in p.exp_anchor.finditer(clause) if not p.exp_not_anchor.search(clause, max(0, m.start() - 25), m.end())), None)
+    fixed = next(((rx, lo, hi, req) for rx, lo, hi, req in p.exp_fixed if rx.search(clause)), None)
+    if not m and not fixed:
+        return []
+    lo, hi = normalise.years(clause)
+    dm = p.exp_domain.search(clause)
+    a = cs + (m.start() if m else 0)
+    b = cs + (m.end() if m else len(clause))
+    req = fixed[3] if fixed else True
+    c = Candidate(_mk("experience", text, cs, ce, section, min_years=lo, max_years=hi,
+                      domain=dm.group(1).strip() if dm else None), (cs, ce), (a, b), rule_required=req)
+    return [c]
+
+
+def _licences(text, cs, ce, section, vdab_line: bool):
+    p = load_patterns()
+    out = []
+    for (name, kind), m, a, b in _finditer_masked([((n, k), rx) for n, k, rx in p.licences], text, cs, ce):
+        s, e = (a, b) if vdab_line else (cs, ce)
+        offered = bool(p.offered.search(text[cs:ce]))
+        out.append(Candidate(_mk(kind, text, s, e, section, name=name), (cs, ce), (a, b), rule_required=not offered))
+    return out
+
+
+def _criteria(text, cs, ce, section, vdab_line: bool):
+    p = load_patterns()
+    clause = text[cs:ce]
+    if p.equal_opportunity.search(clause):
+        return []
+    out = []
+    for cat, m, a, b in _finditer_masked(p.criteria, text, cs, ce):
+        out.append(Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), (a, b)))
+    return out
+
+
+EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
+
+
+def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[Candidate]:
+    """All candidate requirements of a text. `section_at(pos)` gives the section label of a position;
+    clauses that are only a section heading ("Werkervaring") are skipped."""
+    out: list[Candidate] = []
+    for cs, ce in spans if spans is not None else clauses(text):
+        if text[cs:ce].rstrip(":?! ").lower() in headings:
+            continue
+        section = section_at(cs)
+        vdab_line = section == "vdab_fields"
+        for fn in EXTRACTORS:
+            out.extend(fn(text, cs, ce, section, vdab_line))
+    return out

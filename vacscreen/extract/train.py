@@ -1,0 +1,66 @@
+"""Trains the required/optional component from the gold train split (never the test split)."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+import joblib
+import spacy
+
+from vacscreen import gold
+from vacscreen.evaluate import GROUPS, _overlap, _same_value
+from vacscreen.extract.pipeline import MODEL_DIR, RuleComponent, candidate_features, make_doc
+from vacscreen.extract.required import RequirementClassifier
+from vacscreen.text import prepare
+
+
+def labelled_candidates(records):
+    """(features, keep, required) for every rule candidate; a candidate is kept when it overlaps a gold
+    mention of its kind (value-equal mentions first), and takes that mention's `required`."""
+    nlp = spacy.blank("nl")
+    rules = RuleComponent()
+    X, keep, req = [], [], []
+    for rec in records:
+        p = prepare(rec["text"])
+        doc = rules(make_doc(nlp, p))
+        golds = gold.requirements(rec)
+        cands = [c for c in doc._.candidates if c.req.kind != "criterion"]
+        feats = candidate_features(cands, doc.text, doc.user_data["clauses"])
+        used = set()
+        for c, f in zip(cands, feats):
+            s, e = p.to_original(c.req.start, c.req.end)
+            d = dict(c.req.to_dict(), start=s, end=e, required=True)
+            best = None
+            for j, g in enumerate(golds):
+                if GROUPS[g["kind"]] != GROUPS[d["kind"]] or _overlap(d, g) <= 0:
+                    continue
+                d["required"] = g["required"]
+                rank = (j in used, not _same_value(d, g), -_overlap(d, g))
+                if best is None or rank < best[0]:
+                    best = (rank, j)
+            X.append(f)
+            if best is None or c.req.section in ("offer", "company"):
+                keep.append(0)
+                req.append(0)
+            else:
+                used.add(best[1])
+                keep.append(1)
+                req.append(int(golds[best[1]]["required"]))
+    return X, keep, req
+
+
+def train(splits=("train", "dev"), C: float = 1.0, out_dir=None) -> dict:
+    records = [r for s in splits for r in gold.load(s)]
+    t0 = time.time()
+    X, keep, req = labelled_candidates(records)
+    model = RequirementClassifier(C=C).fit(X, keep, req)
+    out = (out_dir or MODEL_DIR) / "extract"
+    out.mkdir(parents=True, exist_ok=True)
+    version = f"extract-{date.today().isoformat()}"
+    joblib.dump({"model": model, "version": version}, out / "required.joblib")
+    meta = {"version": version, "trained_on": list(splits), "vacancies": len(records),
+            "synthetic": sum(r["id"].startswith("syn-") for r in records), "candidates": len(X),
+            "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "seconds": round(time.time() - t0, 1)}
+    (out / "meta.json").write_text(json.dumps(meta, indent=1))
+    return meta
