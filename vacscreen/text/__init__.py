@@ -24,6 +24,8 @@ LONG_TEXT = 50_000  # warn above this many characters
 
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 _LINE_EDGE_RE = re.compile(r"[ ]*\n[ ]*")
+_EMPTY_ITEM_RE = re.compile(r"^(?:[*•+-]|\d+\.)$\n?", re.M)  # bullets of empty list items
+_WORD_RE = re.compile(r"\w")
 
 
 class Prepared:
@@ -63,7 +65,8 @@ class Prepared:
 
 def _clean_converted(text: str) -> str:
     text = normalize(text)
-    text = _LINE_EDGE_RE.sub("\n", text)  # inscriptis indents list items; drop edge spaces
+    text = _LINE_EDGE_RE.sub("\n", "\n" + text + "\n")  # inscriptis indents list items
+    text = _EMPTY_ITEM_RE.sub("", text)
     text = _BLANK_LINES_RE.sub("\n\n", text)
     return text.strip()
 
@@ -76,7 +79,7 @@ def prepare(text) -> Prepared:
     html = is_html(original)
     if html:
         plain = _clean_converted(html_to_text(original))
-        if not plain:
+        if not _WORD_RE.search(plain):
             raise InputError("HTML input contains no text")
         align = Alignment(plain, original)
         warnings.append("input was HTML; converted to text")

@@ -45,13 +45,15 @@ def decode(data) -> tuple[str, list[str]]:
         data = bytes(data)
         if len(data) > 4 * MAX_CHARS:
             raise InputError(f"input is too long: {len(data):,} bytes (maximum {MAX_CHARS:,} characters)")
-        if b"\x00" in data:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with byte-order mark (Notepad)
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError:
+                raise InputError("input bytes start with a UTF-16 mark but are not UTF-16 text") from None
+        elif b"\x00" in data:
             raise _binary_error()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = _decode_cp1252(data)
-            warnings.append("input bytes were not UTF-8; decoded as Windows-1252")
+        else:
+            text = _decode_bytes(data, warnings)
     elif isinstance(data, str):
         text = data
     else:
@@ -65,6 +67,16 @@ def decode(data) -> tuple[str, list[str]]:
     if not text.strip():
         raise InputError("input contains only whitespace")
     return text, warnings
+
+
+def _decode_bytes(data: bytes, warnings: list[str]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = _decode_cp1252(data)
+    warnings.append("input bytes were not UTF-8; decoded as Windows-1252")
+    return text
 
 
 def _decode_cp1252(data: bytes) -> str:

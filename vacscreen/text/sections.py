@@ -1,7 +1,8 @@
 """Split a vacancy text into labelled sections (VDAB field block, description, profile, offer, …).
 
 The heading lists live in ``headings.yaml``; this module only compiles them (once, at import)
-into two regexes: whole-line headings and inline headings at the start of a sentence/bullet.
+into regexes: whole-line headings, inline headings at the start of a sentence/bullet, and
+multi-word inline headings after a plain space (a missing full stop).
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _expand(pattern: str) -> list[str]:
 
 def _load(path: Path = _HEADINGS_FILE):
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     lookup: dict[str, str] = {}  # normalised heading -> label
     inline: set[str] = set()
     for label, spec in data["labels"].items():
@@ -89,6 +90,7 @@ def _alternation(headings) -> str:
 
 _LOOKUP, _INLINE, _MARKERS = _load()
 _B = re.escape(_BULLETS)
+_SENTENCE_END = frozenset(".!?;:\n " + _BULLETS)
 
 # Both regexes run on "\n" + text, so that they start with a character class/literal that the
 # regex engine can scan for quickly (a leading ^ or look-behind makes it try every position).
@@ -110,17 +112,16 @@ _INLINE_RE = re.compile(
 
 # Multi-word headings also count after a plain space when they end with ':' or '?' (a missing
 # full stop, e.g. after an e-mail address: "… info@x.be Wat kan jij verwachten als aankoper:").
-# Found with str.find on their capitalised first word, then matched here.
+# Candidates are found by their capitalised first word (case-sensitive, so cheap), then matched.
 _MULTI = {h for h in _INLINE if " " in h}
-_MULTI_FIRST = sorted({h.split()[0].capitalize() + " " for h in _MULTI})
+_MULTI_FIRST_RE = re.compile(
+    "(?:" + "|".join(sorted({re.escape(h.split()[0].capitalize()) for h in _MULTI})) + ") "
+)
 _AFTER_SPACE_RE = re.compile(
     rf"(?P<head>{_alternation(_MULTI)})"
     rf"(?P<tail>(?:[ ]+[^\s.!?:;,{_B}][^\s.!?:;,]*){{0,4}}?)[ ]*(?=(?P<punct>[:?])(?:\s|\Z))",
     re.I,
 )
-
-def is_vdab_page(text: str) -> bool:
-    return any(_norm(m.group("head")) in _MARKERS for m in _LINE_RE.finditer("\n" + text))
 
 
 def _boundary(text: str, head_start: int) -> int:
@@ -155,15 +156,15 @@ def find_headings(text: str) -> list[tuple[int, str, str]]:
         if m.group("punct") is None and (tail or not head.isupper()):
             continue  # without ':'/'?' only a heading in capitals ("PROFIEL - …") counts
         found[hs] = (_boundary(text, hs), _LOOKUP[_norm(head)], (head + tail).strip())
-    for first in _MULTI_FIRST:
-        i = text.find(first)
-        while i > 0:
-            if text[i - 1] == " " and i not in found:
-                m = _AFTER_SPACE_RE.match(text, i)
-                if m is not None:
-                    head = m.group("head")
-                    found[i] = (i, _LOOKUP[_norm(head)], (head + m.group("tail")).strip())
-            i = text.find(first, i + 1)
+    for c in _MULTI_FIRST_RE.finditer(text):
+        i = c.start()
+        # only after a plain space: after sentence punctuation or a bullet _INLINE_RE decided
+        if i < 2 or text[i - 1] != " " or text[i - 2] in _SENTENCE_END or i in found:
+            continue
+        m = _AFTER_SPACE_RE.match(text, i)
+        if m is not None:
+            head = m.group("head")
+            found[i] = (i, _LOOKUP[_norm(head)], (head + m.group("tail")).strip())
     return [found[k] for k in sorted(found)]
 
 
