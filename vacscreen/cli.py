@@ -91,7 +91,7 @@ def _values(d: dict) -> dict:
 @app.command()
 def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
-    C: float = typer.Option(1.0, help="inverse regularisation strength"),
+    C: float = typer.Option(0.2, help="inverse regularisation strength"),
 ):
     """Train the required/optional component from gold and save it under models/extract/."""
     from vacscreen.extract.train import train as fit

@@ -50,19 +50,24 @@ def requirements(record: dict) -> list[dict]:
     for it in record.get("other_flags", []):
         items.append({"kind": "criterion", "text": it["text"], "required": True,
                       "category": criterion_category(it["text"], it["kind"])})
-    used: dict[tuple[str, str], int] = {}
-    for it in items:
-        key = (it["kind"], it["text"])
-        pos = -1
-        for _ in range(used.get(key, 0) + 1):
-            pos = text.find(it["text"], pos + 1)
-        if pos < 0:  # fewer occurrences than mentions: reuse the first
-            pos = text.find(it["text"])
-        if pos < 0:
+    # Each item takes the first occurrence of its text that no earlier item of its kind holds, so
+    # repeated texts land on different mentions and "Rijbewijs B" does not land inside "Rijbewijs B auto's".
+    # Longer texts are placed first.
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for it in sorted(items, key=lambda it: -len(it["text"])):
+        spans = taken.setdefault(_group(it["kind"]), [])
+        occ = [m.start() for m in re.finditer(re.escape(it["text"]), text)]
+        if not occ:
             raise ValueError(f"{record.get('id')}: gold text not in vacancy: {it['text'][:60]!r}")
-        used[key] = used.get(key, 0) + 1
+        free = [o for o in occ if not any(o < e and s < o + len(it["text"]) for s, e in spans)]
+        pos = (free or occ)[0]
         it["start"], it["end"] = pos, pos + len(it["text"])
+        spans.append((it["start"], it["end"]))
     return items
+
+
+def _group(kind: str) -> str:
+    return "licence" if kind == "certificate" else kind
 
 
 def split_ids(gold_dir: Path = GOLD_DIR) -> dict[str, set]:

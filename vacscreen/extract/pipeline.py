@@ -70,7 +70,8 @@ class RequiredComponent:
         self.version: str = bundle["version"]
 
     def __call__(self, doc: Doc) -> Doc:
-        cands = [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"]
+        cands = [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
+                 or c.req.kind in ("licence", "certificate") and not c.rule_required]
         X = candidate_features(cands, doc.text, doc.user_data["clauses"])
         keep, req = self.model.predict_proba(X)
         out = []

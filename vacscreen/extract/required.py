@@ -25,7 +25,9 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
     k = c.req.kind if c.req.kind != "certificate" else "licence"
     f = {"kind=" + k: 1, "section=" + c.req.section: 1, f"{k}|section={c.req.section}": 1,
          f"{k}|rule_required": float(c.rule_required), "bias": 1}
-    for name, rx in (("optional", p.optional), ("must", p.must), ("offered", p.offered)):
+    # Nice-to-have cues are judged by the rule layer (rules.rule_required), which knows when a cue belongs
+    # to another mention or only narrows the domain; the clause-wide cue features are for the other cues.
+    for name, rx in (("must", p.must), ("offered", p.offered)):
         if rx.search(clause):
             f[f"{k}|{name}_clause"] = 1
         if rx.search(before[-60:]):
@@ -36,11 +38,13 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
             f[f"{k}|{name}_next"] = 1
         if rx.search(prev_clause[-40:]) and prev_clause.rstrip().endswith(":"):
             f[f"{k}|{name}_intro"] = 1
-    if "," in after and p.optional.search(after.split(",", 1)[1]):
-        f[f"{k}|optional_after_comma"] = 1
+    if len(next_clause) < 40 and p.optional.search(next_clause):
+        f[f"{k}|optional_next"] = 1
+    if prev_clause.rstrip().endswith(":") and p.optional.search(prev_clause[-40:]):
+        f[f"{k}|optional_intro"] = 1
     if clause.rstrip().endswith("?"):
         f[f"{k}|question"] = 1
-    words = [w.lower() for w in _WORD.findall(clause)][:40]
+    words = [w.lower() for w in _WORD.findall(clause)][:40] if not p.optional.search(clause) else []
     for w in words:
         f["w=" + w] = 1
     for w in _WORD.findall(before)[-3:]:
@@ -60,17 +64,23 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
 class RequirementClassifier:
     """Two scikit-learn logistic regressions behind one estimator-style object."""
 
-    def __init__(self, C: float = 1.0, keep_threshold: float = 0.5, required_threshold: float = 0.5):
+    def __init__(self, C: float = 0.2, keep_threshold: float = 0.5, required_threshold: float = 0.5):
         self.C = C
         self.keep_threshold = keep_threshold
         self.required_threshold = required_threshold
 
-    def _model(self):
-        return make_pipeline(DictVectorizer(), LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced"))
+    def _model(self, class_weight=None):
+        return make_pipeline(DictVectorizer(), LogisticRegression(C=self.C, max_iter=2000, class_weight=class_weight))
+
+    @staticmethod
+    def _cues_only(X: list[dict]) -> list[dict]:
+        # The required/optional decision uses cue and position features only: with a few hundred examples,
+        # clause words let it memorise vacancies instead of learning the wording of optionality.
+        return [{k: v for k, v in x.items() if not (k.startswith("w=") or "|l=" in k or "|r=" in k)} for x in X]
 
     def fit(self, X: list[dict], keep: list[int], required: list[int]):
-        self.keep_model_ = self._model().fit(X, keep)
-        Xr = [x for x, k in zip(X, keep) if k]
+        self.keep_model_ = self._model("balanced").fit(X, keep)
+        Xr = [x for x, k in zip(self._cues_only(X), keep) if k]
         yr = [r for r, k in zip(required, keep) if k]
         self.required_model_ = self._model().fit(Xr, yr)
         return self
@@ -79,4 +89,4 @@ class RequirementClassifier:
         """(P(keep), P(required)) per candidate."""
         if not X:
             return np.zeros(0), np.zeros(0)
-        return self.keep_model_.predict_proba(X)[:, 1], self.required_model_.predict_proba(X)[:, 1]
+        return self.keep_model_.predict_proba(X)[:, 1], self.required_model_.predict_proba(self._cues_only(X))[:, 1]

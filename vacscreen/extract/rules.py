@@ -12,7 +12,7 @@ from vacscreen.extract.patterns import load_patterns
 from vacscreen.schema import Requirement
 
 # Span of a language mention chained to the previous one: "Nederlands, Frans en Engels", "NL/FR".
-_CHAIN_GAP = re.compile(r"^[\s,/&+]*(?:en/of|en|of|and|or|&)?[\s,/&+]*$", re.IGNORECASE)
+_CHAIN_GAP = re.compile(r"^[\s,/&+()\-–]*(?:en/of|en|én|of|and|or|&|as\s+well\s+as)?[\s,/&+()\-–]*(?:(?:or|of|and|en)\s+)?(?:het|de|in\s+het)?\s*$", re.IGNORECASE)
 # Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend".
 _FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|\s)*\s*$", re.IGNORECASE)
 _SECTION_OUT = {"offer", "company"}
@@ -26,6 +26,35 @@ class Candidate:
     rule_required: bool = True    # the rule layer's guess, a feature for the trained component
     heading: Optional[str] = None
     features: dict = field(default_factory=dict)
+
+
+_SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s", re.IGNORECASE)
+_DOMAIN_PREFERENCE = re.compile(r"^(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s+(?:in|binnen|met|als|uit|bij|op|voor|een|de|het|within|in)\b", re.IGNORECASE)
+
+
+# A segment that only judges the previous one: ", een pluspunt", ", is dit een grote plus", ", dat is mooi".
+_EVALUATIVE = re.compile(r"\s*(?:(?:dat|dit|wat|het)\s+)?(?:is|zijn|wordt|een|echt|zeker|top|mooi|pluspunt|troef|plus)\b", re.IGNORECASE)
+
+
+def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -> bool:
+    """The rule layer's guess at `required`: false when a nice-to-have cue belongs to this mention.
+    A cue counts when it is in the mention's own segment (between commas, "maar", "en indien"), or in the
+    short segment right after it ("Ervaring met SAP, een pluspunt"), except a preference that only narrows
+    the domain ("5 jaar ervaring, bij voorkeur in de bouw" stays required)."""
+    p = load_patterns()
+    cs, ce = clause
+    a, b = anchor
+    bounds = [cs] + [cs + m.end() for m in _SEGMENT_BREAK.finditer(text, cs, ce)] + [ce]
+    seg = max(i for i, x in enumerate(bounds) if x <= a)
+    seg_s, seg_e = bounds[seg], bounds[min(seg + 1, len(bounds) - 1)]
+    nxt_e = bounds[min(seg + 2, len(bounds) - 1)]
+    for m in p.optional.finditer(text, seg_s, nxt_e):
+        if m.start() >= seg_e and (nxt_e - seg_e > 45 or not _EVALUATIVE.match(text, seg_e)):
+            continue
+        if m.start() > b and _DOMAIN_PREFERENCE.match(text, m.start()):
+            continue
+        return False
+    return True
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -88,7 +117,7 @@ def _education(text, cs, ce, section, vdab_line: bool):
         out.append(Candidate(
             _mk("education", text, s, e, section, level=level, vks=normalise.vks(level), field=fld or None,
                 or_equivalent=equiv),
-            (cs, ce), (a, b), rule_required=level != "none"))
+            (cs, ce), (a, b), rule_required=level != "none" and rule_required(text, (cs, ce), (a, b))))
     return out
 
 
@@ -126,7 +155,7 @@ def _languages(text, cs, ce, section, vdab_line: bool):
     if not langs:
         return []
     if not (vdab_line or cues and any(abs(c[0] - l[1]) < 40 or abs(l[0] - c[1]) < 40 for c in cues for l in langs)
-            or p.lang_context.search(clause)):
+            or p.lang_context.search(clause) or p.optional.search(clause) or p.must.search(clause)):
         return []
     markers = sorted([(a, b, "lang", iso) for a, b, iso in langs] + [(a, b, "cue", c) for a, b, c in cues])
     out, seen = [], set()
@@ -140,7 +169,8 @@ def _languages(text, cs, ce, section, vdab_line: bool):
         while j >= 0 and markers[j][2] == "lang" and _CHAIN_GAP.match(text[markers[j][1]: head]):
             head = markers[j][0]
             j -= 1
-        if j >= 0 and markers[j][2] == "cue":
+        owned = j >= 1 and markers[j - 1][2] == "lang" and _FOLLOW_GAP.match(text[markers[j - 1][1]: markers[j][0]])
+        if j >= 0 and markers[j][2] == "cue" and not owned:
             gap = text[markers[j][1]: head]
             if len(gap) <= 45 and not re.search(r"[,;:]", gap):
                 level, span = markers[j][3], (markers[j][0], b)
@@ -160,7 +190,8 @@ def _languages(text, cs, ce, section, vdab_line: bool):
         else:
             s, e = cs, ce
         raw = text[span[0]: span[1]] if level else clause
-        c = Candidate(_mk("language", text, s, e, section, language=iso, cefr=level, raw=raw), (cs, ce), (a, b))
+        c = Candidate(_mk("language", text, s, e, section, language=iso, cefr=level, raw=raw), (cs, ce), (a, b),
+                      rule_required=rule_required(text, (cs, ce), (a, b)))
         out.append(c)
     return out
 
@@ -176,7 +207,7 @@ def _experience(text, cs, ce, section, vdab_line: bool):
     dm = p.exp_domain.search(clause)
     a = cs + (m.start() if m else 0)
     b = cs + (m.end() if m else len(clause))
-    req = fixed[3] if fixed else True
+    req = fixed[3] if fixed else rule_required(text, (cs, ce), (a, b))
     c = Candidate(_mk("experience", text, cs, ce, section, min_years=lo, max_years=hi,
                       domain=dm.group(1).strip() if dm else None), (cs, ce), (a, b), rule_required=req)
     return [c]
@@ -188,7 +219,8 @@ def _licences(text, cs, ce, section, vdab_line: bool):
     for (name, kind), m, a, b in _finditer_masked([((n, k), rx) for n, k, rx in p.licences], text, cs, ce):
         s, e = (a, b) if vdab_line else (cs, ce)
         offered = bool(p.offered.search(text[cs:ce]))
-        out.append(Candidate(_mk(kind, text, s, e, section, name=name), (cs, ce), (a, b), rule_required=not offered))
+        out.append(Candidate(_mk(kind, text, s, e, section, name=name), (cs, ce), (a, b),
+                             rule_required=not offered and rule_required(text, (cs, ce), (a, b))))
     return out
 
 

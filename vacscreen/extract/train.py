@@ -40,7 +40,7 @@ def labelled_candidates(records):
                 if best is None or rank < best[0]:
                     best = (rank, j)
             X.append(f)
-            if best is None or c.req.section in ("offer", "company"):
+            if best is None or c.req.section in ("offer", "company") and c.rule_required:
                 keep.append(0)
                 req.append(0)
             else:
@@ -50,7 +50,7 @@ def labelled_candidates(records):
     return X, keep, req
 
 
-def train(splits=("train", "dev"), C: float = 1.0, out_dir=None) -> dict:
+def train(splits=("train", "dev"), C: float = 0.2, out_dir=None) -> dict:
     records = [r for s in splits for r in gold.load(s)]
     t0 = time.time()
     X, keep, req = labelled_candidates(records)
