@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 import joblib
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from vacscreen.extract.required import RequirementClassifier, features
 from vacscreen.extract.rules import candidates, clauses
@@ -36,6 +37,11 @@ def make_doc(nlp: Language, prepared) -> Doc:
     return doc
 
 
+def _text(doc: Doc) -> str:
+    # Doc.text rebuilds the string from the tokens on every call; the prepared text is the same string.
+    return doc._.prepared.text if doc._.prepared is not None else doc.text
+
+
 @Language.factory("vacscreen_rules")
 def make_rules(nlp: Language, name: str):
     return RuleComponent()
@@ -47,9 +53,10 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         p = doc._.prepared
         section_at = p.section_at if p is not None else (lambda pos: "other")
-        headings = {h[2].lower() for h in find_headings(doc.text)}
-        doc.user_data["clauses"] = spans = clauses(doc.text)
-        doc._.candidates = candidates(doc.text, section_at, headings, spans)
+        text = _text(doc)
+        headings = {h[2].lower() for h in find_headings(text)}
+        doc.user_data["clauses"] = spans = clauses(text)
+        doc._.candidates = candidates(text, section_at, headings, spans)
         return doc
 
 
@@ -72,7 +79,7 @@ class RequiredComponent:
     def __call__(self, doc: Doc) -> Doc:
         cands = [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
                  or c.req.kind in ("licence", "certificate") and not c.rule_required]
-        X = candidate_features(cands, doc.text, doc.user_data["clauses"])
+        X = candidate_features(cands, _text(doc), doc.user_data["clauses"])
         keep, req = self.model.predict_proba(X)
         out = []
         for c, pk, pr in zip(cands, keep, req):
@@ -83,11 +90,12 @@ class RequiredComponent:
                 c.req.score = float(pr)
             out.append(c.req)
         doc._.requirements = out
+        starts = [t.idx for t in doc]
         group = []
-        for r in out:
-            span = doc.char_span(r.start, r.end, label=r.kind, alignment_mode="expand")
-            if span is not None:
-                group.append(span)
+        for r in out:  # token span covering the requirement (bisect: char_span(expand) scans all tokens)
+            i = max(bisect_right(starts, r.start) - 1, 0)
+            j = max(bisect_left(starts, r.end), i + 1)
+            group.append(Span(doc, i, j, label=r.kind))
         doc.spans["requirements"] = group
         return doc
 

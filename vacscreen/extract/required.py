@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from sklearn import config_context
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -89,4 +90,7 @@ class RequirementClassifier:
         """(P(keep), P(required)) per candidate."""
         if not X:
             return np.zeros(0), np.zeros(0)
-        return self.keep_model_.predict_proba(X)[:, 1], self.required_model_.predict_proba(self._cues_only(X))[:, 1]
+        # Per-call input validation costs more than the prediction on a few candidates.
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            return (self.keep_model_.predict_proba(X)[:, 1],
+                    self.required_model_.predict_proba(self._cues_only(X))[:, 1])

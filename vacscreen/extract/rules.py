@@ -4,8 +4,13 @@ candidates are demands and whether each is required."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
+
+import re._constants as _C  # the parsed form of a pattern, for its literal start
+import re._parser as _sre_parse
 
 from vacscreen.extract import normalise
 from vacscreen.extract.patterns import load_patterns
@@ -28,6 +33,7 @@ class Candidate:
     features: dict = field(default_factory=dict)
 
 
+_CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
 _SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s", re.IGNORECASE)
 _DOMAIN_PREFERENCE = re.compile(r"^(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s+(?:in|binnen|met|als|uit|bij|op|voor|een|de|het|within|in)\b", re.IGNORECASE)
 
@@ -80,26 +86,88 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _finditer_masked(items, text, s0, e0):
-    """Yield (value, match) for patterns tried in order; a match overlapping an earlier one is skipped."""
-    taken: list[tuple[int, int]] = []
-    chunk = text[s0:e0]
-    for value, rx in items:
-        for m in rx.finditer(chunk):
-            a, b = m.start() + s0, m.end() + s0
-            if b <= a or any(a < y and x < b for x, y in taken):
+class Matches:
+    """All matches of a pattern list over the whole text, found once per document; `in_clause` then hands
+    out those inside one clause, in pattern order, skipping a match that overlaps an earlier one."""
+
+    def __init__(self, items, text, low):
+        found = []
+        for order, (value, rx) in enumerate(items):
+            ci = bool(rx.flags & re.IGNORECASE)
+            fast, triggers = _fast(rx)
+            hay = low if ci else text
+            # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
+            if triggers is not None and not any(t in hay for t in triggers):
+                continue
+            for m in fast.finditer(hay):
+                if m.end() > m.start():
+                    found.append((m.start(), order, m.end(), value, m, fast, hay))
+        found.sort(key=lambda f: f[0])
+        self.found = found
+        self.starts = [f[0] for f in found]
+
+    def in_clause(self, s0, e0):
+        i, j = bisect_left(self.starts, s0), bisect_left(self.starts, e0)
+        if i == j:
+            return
+        taken: list[tuple[int, int]] = []
+        for a, _, b, value, m, rx, hay in sorted(self.found[i:j], key=lambda f: (f[1], f[0])):
+            if b > e0:  # the match runs past the clause: match again within it
+                m = rx.match(hay, a, e0)
+                if m is None or m.end() == a:
+                    continue
+                b = m.end()
+            if any(a < y and x < b for x, y in taken):
                 continue
             taken.append((a, b))
             yield value, m, a, b
+
+
+@lru_cache(maxsize=None)
+def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset]]:
+    """A case-insensitive pattern as a lower-case pattern for the lower-cased text (re searches several
+    times faster without IGNORECASE), and the literal strings one of which every match contains."""
+    if rx.flags & re.IGNORECASE:
+        rx = re.compile(rx.pattern.lower(), rx.flags & ~re.IGNORECASE)
+    starts = _literal_starts(_sre_parse.parse(rx.pattern, rx.flags))
+    return rx, frozenset(starts) if starts and min(map(len, starts)) >= 3 else None
+
+
+def _literal_starts(seq) -> Optional[set]:
+    """Literal strings one of which every match contains (for each alternative, its longest mandatory
+    literal run), or None when some alternative has none."""
+    best: Optional[set] = None
+    run = ""
+
+    def better(cand: Optional[set]):
+        nonlocal best
+        if cand and (best is None or min(map(len, cand)) > min(map(len, best))):
+            best = cand
+
+    for op, av in seq:
+        if op is _C.LITERAL:
+            run += chr(av)
+            continue
+        better({run} if run else None)
+        run = ""
+        if op is _C.BRANCH:
+            alts = [_literal_starts(b) for b in av[1]]
+            better(set().union(*alts) if all(alts) else None)
+        elif op is _C.SUBPATTERN:
+            better(_literal_starts(av[-1]))
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
+            better(_literal_starts(av[2]))
+    better({run} if run else None)
+    return best
 
 
 def _mk(kind, text, s, e, section, **kw) -> Requirement:
     return Requirement(kind=kind, text=text[s:e], start=s, end=e, section=section, **kw)
 
 
-def _education(text, cs, ce, section, vdab_line: bool):
+def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
-    found = sorted(_finditer_masked(p.education, text, cs, ce), key=lambda x: x[2])
+    found = sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2])
     clause = text[cs:ce]
     equiv = bool(p.or_equivalent.search(clause))
     starts = [_vdab_item_start(text, cs, a) for _, _, a, _ in found]
@@ -138,16 +206,16 @@ def _field(clause: str) -> Optional[str]:
     return None
 
 
-def _languages(text, cs, ce, section, vdab_line: bool):
+def _languages(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     clause = text[cs:ce]
     langs = []
-    for iso, m, a, b in _finditer_masked(p.lang_names, text, cs, ce):
+    for iso, m, a, b in mx["lang_names"].in_clause(cs, ce):
         if p.lang_not_after.search(text[b: b + 30]):
             continue
         langs.append((a, b, iso))
-    cues = [(a, b, lvl if lvl != "explicit" else (m.group(1) or m.group(2)).upper())
-            for lvl, m, a, b in _finditer_masked(p.lang_levels, text, cs, ce)]
+    cues = [(a, b, lvl if lvl != "explicit" else _CEFR.search(m.group(0)).group(0).upper())
+            for lvl, m, a, b in mx["lang_levels"].in_clause(cs, ce)]
     bil = p.bilingual.search(clause)
     if not langs and bil:
         a, b = cs + bil.start(), cs + bil.end()
@@ -196,7 +264,7 @@ def _languages(text, cs, ce, section, vdab_line: bool):
     return out
 
 
-def _experience(text, cs, ce, section, vdab_line: bool):
+def _experience(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     clause = text[cs:ce]
     m = next((m for m in p.exp_anchor.finditer(clause) if not p.exp_not_anchor.search(clause, max(0, m.start() - 25), m.end())), None)
@@ -213,10 +281,10 @@ def _experience(text, cs, ce, section, vdab_line: bool):
     return [c]
 
 
-def _licences(text, cs, ce, section, vdab_line: bool):
+def _licences(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     out = []
-    for (name, kind), m, a, b in _finditer_masked([((n, k), rx) for n, k, rx in p.licences], text, cs, ce):
+    for (name, kind), m, a, b in mx["licences"].in_clause(cs, ce):
         s, e = (a, b) if vdab_line else (cs, ce)
         offered = bool(p.offered.search(text[cs:ce]))
         out.append(Candidate(_mk(kind, text, s, e, section, name=name), (cs, ce), (a, b),
@@ -224,13 +292,13 @@ def _licences(text, cs, ce, section, vdab_line: bool):
     return out
 
 
-def _criteria(text, cs, ce, section, vdab_line: bool):
+def _criteria(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     clause = text[cs:ce]
     if p.equal_opportunity.search(clause):
         return []
     out = []
-    for cat, m, a, b in _finditer_masked(p.criteria, text, cs, ce):
+    for cat, m, a, b in mx["criteria"].in_clause(cs, ce):
         out.append(Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), (a, b)))
     return out
 
@@ -241,6 +309,13 @@ EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
 def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[Candidate]:
     """All candidate requirements of a text. `section_at(pos)` gives the section label of a position;
     clauses that are only a section heading ("Werkervaring") are skipped."""
+    p = load_patterns()
+    low = text.lower()
+    if len(low) != len(text):  # a few characters ("İ") change length when lower-cased
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    mx = {"education": Matches(p.education, text, low), "lang_names": Matches(p.lang_names, text, low),
+          "lang_levels": Matches(p.lang_levels, text, low), "criteria": Matches(p.criteria, text, low),
+          "licences": Matches([((n, k), rx) for n, k, rx in p.licences], text, low)}
     out: list[Candidate] = []
     for cs, ce in spans if spans is not None else clauses(text):
         if text[cs:ce].rstrip(":?! ").lower() in headings:
@@ -248,5 +323,5 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
         section = section_at(cs)
         vdab_line = section == "vdab_fields"
         for fn in EXTRACTORS:
-            out.extend(fn(text, cs, ce, section, vdab_line))
+            out.extend(fn(text, cs, ce, section, vdab_line, mx))
     return out

@@ -26,7 +26,7 @@ def labelled_candidates(records):
         doc = rules(make_doc(nlp, p))
         golds = gold.requirements(rec)
         cands = [c for c in doc._.candidates if c.req.kind != "criterion"]
-        feats = candidate_features(cands, doc.text, doc.user_data["clauses"])
+        feats = candidate_features(cands, p.text, doc.user_data["clauses"])
         used = set()
         for c, f in zip(cands, feats):
             s, e = p.to_original(c.req.start, c.req.end)
