@@ -14,6 +14,10 @@ from sklearn.pipeline import make_pipeline
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.extract.rules import Candidate
 
+# A next clause that only judges this one: "Pluspunt!", "Top, dat is een pluspunt", "Dat is een plus".
+_JUDGEMENT = re.compile(r"^\s*(?:\w+\s*[,!]\s*)?(?:(?:dat|dit|wat|het)\s+)?(?:is\s+|zou\s+)?(?:een\s+)?"
+                        r"(?:echte?\s+|grote?\s+|extra\s+|mooie?\s+|sterke?\s+)?"
+                        r"(?:plus|pluspunt|troef|meerwaarde|pr[ée]|bonus|mooi\s+meegenomen)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-zà-ÿ]+|\d+|[?!:]", re.IGNORECASE)
 
 
@@ -39,7 +43,7 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
             f[f"{k}|{name}_next"] = 1
         if rx.search(prev_clause[-40:]) and prev_clause.rstrip().endswith(":"):
             f[f"{k}|{name}_intro"] = 1
-    if len(next_clause) < 40 and p.optional.search(next_clause):
+    if _JUDGEMENT.match(next_clause):
         f[f"{k}|optional_next"] = 1
     if prev_clause.rstrip().endswith(":") and p.optional.search(prev_clause[-40:]):
         f[f"{k}|optional_intro"] = 1

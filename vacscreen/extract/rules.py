@@ -50,7 +50,7 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
     p = load_patterns()
     cs, ce = clause
     a, b = anchor
-    bounds = [cs] + [cs + m.end() for m in _SEGMENT_BREAK.finditer(text, cs, ce)] + [ce]
+    bounds = [cs] + [m.end() for m in _SEGMENT_BREAK.finditer(text, cs, ce)] + [ce]
     seg = max(i for i, x in enumerate(bounds) if x <= a)
     seg_s, seg_e = bounds[seg], bounds[min(seg + 1, len(bounds) - 1)]
     nxt_e = bounds[min(seg + 2, len(bounds) - 1)]
