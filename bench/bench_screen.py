@@ -1,0 +1,183 @@
+"""Throughput and latency of vacscreen on the 100 real VDAB vacancies, in one process on one core.
+
+    python bench/bench_screen.py                # 5 passes, writes bench/results/screen.json
+    python bench/bench_screen.py --passes 10
+    python bench/bench_screen.py --profile      # also print the top cProfile hotspots of one pass
+
+Measures, after a warm-up pass: vacancies/s and per-vacancy latency (p50/p95/max) through screen(),
+vacancies/s through screen_many(), and the peak resident memory of the process.
+"""
+from __future__ import annotations
+
+import os
+
+# One thread for the numeric libraries; must be set before numpy/scikit-learn are imported.
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+             "VECLIB_MAXIMUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "vdab_vacancies.jsonl"
+OUT = ROOT / "bench" / "results" / "screen.json"
+TARGETS = {"throughput_per_s": 100.0, "p95_ms": 50.0, "peak_mb": 1024.0}
+
+
+def hardware(cores_before_pin: int) -> dict:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "cores_available": cores_before_pin,
+            "pinned_to": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "python": platform.python_version(), "implementation": platform.python_implementation(),
+            "platform": platform.platform()}
+
+
+def percentile(xs: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    s = sorted(xs)
+    k = max(0, min(len(s) - 1, int(round(q / 100 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+def peak_mb() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--passes", type=int, default=5, help="timed passes over the 100 vacancies (default 5)")
+    ap.add_argument("--batch-size", type=int, default=64, help="screen_many batch size")
+    ap.add_argument("--out", type=Path, default=OUT, help="JSON result file")
+    ap.add_argument("--no-pin", action="store_true", help="do not pin the process to core 0")
+    ap.add_argument("--profile", action="store_true", help="print the top 15 cProfile hotspots of one screen() pass")
+    args = ap.parse_args(argv)
+
+    cores_before = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not args.no_pin and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+
+    t0 = time.perf_counter()
+    import vacscreen
+    from vacscreen.api import screen_many
+
+    screen = vacscreen.screen
+    rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
+    texts = [r["text"] for r in rows]
+    n = len(texts)
+    chars = sum(len(t) for t in texts)
+
+    # warm-up: model load, pattern compilation, language identifier, first-call caches
+    for t in texts:
+        screen(t)
+    list(screen_many(texts, batch_size=args.batch_size))
+    startup_s = time.perf_counter() - t0
+    n_reqs = sum(len(screen(t).requirements) for t in texts)
+
+    # screen(): per-vacancy latency, N passes
+    lat: list[float] = []
+    pass_s: list[float] = []
+    for _ in range(args.passes):
+        p0 = time.perf_counter()
+        for t in texts:
+            a = time.perf_counter()
+            screen(t)
+            lat.append(time.perf_counter() - a)
+        pass_s.append(time.perf_counter() - p0)
+    thr_screen = n * args.passes / sum(pass_s)
+
+    # screen_many(): batched throughput
+    many_s: list[float] = []
+    for _ in range(args.passes):
+        p0 = time.perf_counter()
+        out = list(screen_many(texts, batch_size=args.batch_size))
+        many_s.append(time.perf_counter() - p0)
+        assert len(out) == n and not any("error" in d for d in out)
+    thr_many = n * args.passes / sum(many_s)
+
+    lat_ms = [x * 1000 for x in lat]
+    res = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "vacancies": n, "characters": chars, "requirements_per_pass": n_reqs, "passes": args.passes,
+        "model_version": screen(texts[0]).model_version,
+        "startup_and_warmup_s": round(startup_s, 2),
+        "screen": {"vacancies_per_s": round(thr_screen, 1), "chars_per_s": round(chars * args.passes / sum(pass_s)),
+                   "pass_s": [round(x, 3) for x in pass_s],
+                   "latency_ms": {"p50": round(percentile(lat_ms, 50), 2), "p95": round(percentile(lat_ms, 95), 2),
+                                  "max": round(max(lat_ms), 2), "mean": round(statistics.fmean(lat_ms), 2)}},
+        "screen_many": {"vacancies_per_s": round(thr_many, 1), "batch_size": args.batch_size,
+                        "pass_s": [round(x, 3) for x in many_s]},
+        "peak_rss_mb": round(peak_mb(), 1),
+        "targets": TARGETS,
+        "hardware": hardware(cores_before),
+        "threads_env": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")},
+    }
+    res["meets"] = {"throughput": thr_screen >= TARGETS["throughput_per_s"],
+                    "p95": res["screen"]["latency_ms"]["p95"] <= TARGETS["p95_ms"],
+                    "peak_memory": res["peak_rss_mb"] <= TARGETS["peak_mb"]}
+
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for t in texts:
+            screen(t)
+        prof.disable()
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(25)
+        print(buf.getvalue())
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(15)
+        print(buf.getvalue())
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(report(res))
+    print(f"\nwritten: {args.out}")
+    return res
+
+
+def report(res: dict) -> str:
+    hw = res["hardware"]
+    lat = res["screen"]["latency_ms"]
+    ok = {True: "ok", False: "MISSED"}
+    lines = [
+        f"vacscreen benchmark — {res['vacancies']} real VDAB vacancies ({res['characters']:,} chars), "
+        f"{res['passes']} passes, model {res['model_version']}",
+        f"hardware: {hw['cpu']} · {hw['cores']} cores (pinned to {hw['pinned_to']}) · "
+        f"Python {hw['python']} ({hw['implementation']})",
+        "",
+        f"{'measure':<32}{'value':>12}   {'target':<12}{'':>6}",
+        f"{'screen() throughput':<32}{res['screen']['vacancies_per_s']:>10.1f}/s   {'≥ 100/s':<12}"
+        f"{ok[res['meets']['throughput']]:>6}",
+        f"{'screen() latency p50':<32}{lat['p50']:>9.1f} ms",
+        f"{'screen() latency p95':<32}{lat['p95']:>9.1f} ms   {'≤ 50 ms':<12}{ok[res['meets']['p95']]:>6}",
+        f"{'screen() latency max':<32}{lat['max']:>9.1f} ms",
+        f"{'screen_many() throughput':<32}{res['screen_many']['vacancies_per_s']:>10.1f}/s   "
+        f"(batch {res['screen_many']['batch_size']})",
+        f"{'peak memory (ru_maxrss)':<32}{res['peak_rss_mb']:>9.1f} MB   {'≤ 1 GB':<12}"
+        f"{ok[res['meets']['peak_memory']]:>6}",
+        f"{'start-up + warm-up':<32}{res['startup_and_warmup_s']:>10.2f} s",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

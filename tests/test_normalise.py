@@ -1,0 +1,414 @@
+"""The normalisers (vacscreen/extract/normalise.py) and the rule layer (vacscreen/extract/rules.py) on real Dutch
+vacancy wordings: years of experience, CEFR levels, licences/certificates, education levels and languages.
+Most wordings are taken from data/vdab_vacancies.jsonl."""
+from __future__ import annotations
+
+import pytest
+
+from vacscreen.extract import normalise, rules
+
+
+def cands(text: str, section: str = "profile"):
+    return rules.candidates(text, lambda pos: section)
+
+
+def of_kind(text: str, *kinds: str, section: str = "profile"):
+    return [c.req for c in cands(text, section) if c.req.kind in kinds]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Years of experience
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("clause,expected", [
+    ("minstens vijf jaar ervaring", (5, None)),
+    ("2 à 3 jaar ervaring", (2, 3)),
+    ("5+ jaar ervaring", (5, None)),
+    ("drie tot vijf jaar", (3, 5)),
+    ("drie tot vijf jaar ervaring", (3, 5)),
+    ("Beperkte ervaring ( < 2 jaar )", (None, 2)),
+    ("Beperkte ervaring (< 2 jaar)", (None, 2)),
+    ("Geen ervaring", (0, None)),
+    ("Geen werkervaring vereist", (0, None)),
+    ("Ervaring is geen vereiste", (0, None)),
+    ("Niet van belang", (0, None)),
+    ("Minstens 2 jaar ervaring", (2, None)),
+    ("Minstens 5 jaar ervaring in aankoop, bij voorkeur in een productieomgeving", (5, None)),
+    ("Minimum 2 jaar gerelateerde ervaring", (2, None)),
+    ("min. 2 jaar ervaring", (2, None)),
+    ("De functie vereist minimaal 5 jaar leidinggevende ervaring", (5, None)),
+    ("Je kan minstens 5 jaar relevante ervaring voorleggen", (5, None)),
+    ("Je hebt minimaal 1 jaar relevante ervaring in interne communicatie", (1, None)),
+    ("Je\u00a0minimaal 2\u00a0jaar\u00a0werkervaring\u00a0voorleggen", (2, None)),
+    ("Je hebt minstens tien jaar ervaring", (10, None)),
+    ("Twee jaar ervaring is een must", (2, None)),
+    ("Een eerste ervaring van 1 à 2 jaar", (1, 2)),
+    ("Je hebt 3 tot 5 jaar ervaring", (3, 5)),
+    ("Je hebt 3-5 jaar ervaring", (3, 5)),
+    ("Je hebt 3–5 jaar ervaring", (3, 5)),
+    ("Je hebt 5 à 10 jaar ervaring", (5, 10)),
+    ("2,5 jaar ervaring", (2.5, None)),
+    ("anderhalf jaar ervaring", (1.5, None)),
+    ("meer dan 3 jaar ervaring", (3, None)),
+    ("Je hebt maximaal 2 jaar ervaring", (None, 2)),
+    ("at least 5 years of experience", (5, None)),
+    # no number written: the clause names experience but no years
+    ("Je hebt ervaring als magazijnier", (None, None)),
+    ("Heb je reeds enkele jaren ervaring in aankoop?", (None, None)),
+    ("een eerste ervaring", (None, None)),
+    # a number of years that is not experience: company age, contract length, age
+    ("Met meer dan 144 jaar ervaring is dit bedrijf uitgegroeid", (None, None)),
+    ("ons bedrijf bestaat 25 jaar", (None, None)),
+    ("Je hebt een contract van 1 jaar", (None, None)),
+    ("Je bent 18 jaar oud en hebt ervaring", (None, None)),
+    ("Mooie verloning tussen €36000-49000 per jaar afhankelijk van ervaring", (None, None)),
+])
+def test_years(clause, expected):
+    assert normalise.years(clause) == expected
+
+
+@pytest.mark.parametrize("clause", ["je bent 18 jaar", "Je bent minstens 18 jaar", "Je bent 25 jaar oud"])
+def test_age_is_no_experience(clause):
+    """An age is not experience: the rule layer makes no experience candidate (it may make an age criterion)."""
+    found = cands(clause)
+    assert not [c for c in found if c.req.kind == "experience"]
+    assert [c.req.category for c in found if c.req.kind == "criterion"] in ([], ["age"])
+
+
+@pytest.mark.xfail(reason="normalise.years takes the first 'N jaar' of the clause: the age in 'Je bent minstens 18 "
+                          "jaar en hebt 2 jaar ervaring' becomes min_years 18 (experience.yaml not_years has no "
+                          "'je bent'/'ben je' context)")
+@pytest.mark.parametrize("clause,years", [
+    ("Je bent minstens 18 jaar en hebt 2 jaar ervaring", 2),
+    ("Je bent 25 jaar en hebt 3 jaar ervaring als chauffeur", 3),
+])
+def test_age_before_experience_years(clause, years):
+    [exp] = of_kind(clause, "experience")
+    assert exp.min_years == years
+
+
+@pytest.mark.parametrize("clause,min_years,max_years", [
+    ("minstens vijf jaar ervaring", 5, None),
+    ("Je hebt drie tot vijf jaar ervaring in de bouw", 3, 5),
+    ("Beperkte ervaring ( < 2 jaar )", None, 2),
+    ("Je hebt 5 jaar in een gelijkaardige functie gewerkt", 5, None),
+    ("Collega’s met 10+ jaar ervaring die je steunen waar nodig", 10, None),
+])
+def test_experience_candidate_years(clause, min_years, max_years):
+    [exp] = of_kind(clause, "experience")
+    assert (exp.min_years, exp.max_years) == (min_years, max_years)
+    assert exp.text == clause
+
+
+@pytest.mark.parametrize("clause,rule_required", [
+    ("Geen ervaring", False),
+    ("Ervaring is een pluspunt", False),
+    ("Ervaring als heftruckchauffeur is een troef", False),
+    ("Minstens 2 jaar ervaring", True),
+])
+def test_experience_rule_required(clause, rule_required):
+    [c] = [c for c in cands(clause) if c.req.kind == "experience"]
+    assert c.rule_required is rule_required
+
+
+@pytest.mark.parametrize("clause", [
+    "Loon volgens ervaring",
+    "Of gelijkwaardig door ervaring",
+    "Bij ons doe je ervaring op",
+    "Dankzij onze jarenlange ervaring zijn we marktleider",
+])
+def test_not_an_experience_demand(clause):
+    assert of_kind(clause, "experience") == []
+
+
+@pytest.mark.xfail(reason="rules._experience searches experience.yaml not_anchor only in clause[anchor.start-25 : "
+                          "anchor.end], so the alternatives that need words after the anchor ('ervaren collega', "
+                          "'ervaring opdoen', 'ervaring op te doen', 'ervaring die wij zoeken') can never match")
+@pytest.mark.parametrize("clause", [
+    "Onze ervaren collega's begeleiden je",
+    "Een ervaren team staat klaar",
+    "Je kan ervaring opdoen in ons team",
+    "Een kans om ervaring op te doen",
+    "Is dit de ervaring die wij zoeken?",
+])
+def test_not_an_experience_demand_right_context(clause):
+    assert of_kind(clause, "experience") == []
+
+
+@pytest.mark.parametrize("word,value", [
+    ("5", 5), ("2,5", 2.5), ("1.5", 1.5), ("vijf", 5), ("drie", 3), ("tien", 10), ("twaalf", 12), ("twintig", 20),
+    ("een", 1), ("één", 1), ("anderhalf", 1.5), ("enkele", None), ("paar", None), ("foo", None),
+])
+def test_number(word, value):
+    assert normalise.number(word) == value
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CEFR
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cue,level", [
+    ("vloeiend", "C1"), ("Vloeiend", "C1"), ("vloeiende", "C1"), ("Zeer goed", "C1"), ("zeer vlot", "C1"),
+    ("uitstekend", "C1"), ("uitstekende", "C1"), ("fluent", "C1"),
+    ("Goed", "B2"), ("goede", "B2"), ("vlot", "B2"), ("vlotte", "B2"), ("grondige", "B2"), ("degelijke", "B2"),
+    ("Medium", "B1"), ("redelijk", "B1"), ("behoorlijk", "B1"), ("voldoende", "B1"),
+    ("Basis", "A2"), ("basiskennis", "A2"), ("elementaire", "A2"), ("noties", "A2"),
+    ("Starter", "A1"), ("beginner", "A1"), ("een woordje", "A1"),
+    ("perfect", "C2"), ("Perfecte", "C2"), ("foutloos", "C2"), ("moedertaal", "C2"), ("native speaker", "C2"),
+    ("near-native", "C2"),
+    ("B2-niveau", "B2"), ("B2 niveau", "B2"), ("niveau C1", "C1"), ("c1-niveau", "C1"), ("b1", "B1"), ("C2", "C2"),
+    ("Zeer goed ", "C1"),
+])
+def test_cefr(cue, level):
+    assert normalise.cefr(cue) == level
+
+
+@pytest.mark.parametrize("cue", ["foo", "Nederlands", "", "kennis"])
+def test_cefr_unknown(cue):
+    assert normalise.cefr(cue) is None
+
+
+@pytest.mark.xfail(reason="languages.yaml levels lack 'matig/matige kennis' (vacscreen/data/cefr_phrases.csv: A2)")
+@pytest.mark.parametrize("cue", ["matig", "matige kennis"])
+def test_cefr_matig(cue):
+    assert normalise.cefr(cue) == "A2"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Licences and certificates (rule layer)
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("Rijbewijs B auto's", [("licence", "rijbewijs B")]),
+    ("rijbewijs C + code 95", [("licence", "rijbewijs C"), ("licence", "code 95")]),
+    ("Rijbewijs CE + code 95", [("licence", "rijbewijs CE"), ("licence", "code 95")]),
+    ("Je hebt een C-rijbewijs", [("licence", "rijbewijs C")]),
+    ("Je hebt een rijbewijs BE", [("licence", "rijbewijs BE")]),
+    ("In het bezit van een geldig rijbewijs B", [("licence", "rijbewijs B")]),
+    ("VCA-basis", [("certificate", "VCA basis")]),
+    ("Basis VCA", [("certificate", "VCA basis")]),
+    ("VOL-VCA", [("certificate", "VCA VOL")]),
+    ("VCA VOL", [("certificate", "VCA VOL")]),
+    ("VCA-attest", [("certificate", "VCA")]),
+    ("heftruckattest", [("certificate", "heftruckattest")]),
+    ("Een heftruckattest is een pluspunt.", [("certificate", "heftruckattest")]),
+    ("Attest voor heftruck", [("certificate", "heftruckattest")]),
+    ("reachtruckattest", [("certificate", "reachtruckattest")]),
+    ("Reachtruck-attest", [("certificate", "reachtruckattest")]),
+    ("Je hebt een attest voor reachtruck", [("certificate", "reachtruckattest")]),
+    ("hoogwerkerattest", [("certificate", "hoogwerkerattest")]),
+    ("BA4", [("certificate", "BA4")]),
+    ("BA5", [("certificate", "BA5")]),
+    ("HACCP", [("certificate", "HACCP")]),
+    ("Je werkt volgens de HACCP-normen", [("certificate", "HACCP")]),
+])
+def test_licences(text, expected):
+    found = of_kind(text, "licence", "certificate")
+    assert [(r.kind, r.name) for r in found] == expected
+    for r in found:
+        assert r.text == text and (r.start, r.end) == (0, len(text))
+
+
+def test_licence_span_in_vdab_line_is_the_item():
+    line = "Engels (Goed) Nederlands (Zeer goed) Rijbewijs B auto's"
+    [lic] = of_kind(line, "licence", section="vdab_fields")
+    assert (lic.name, lic.text) == ("rijbewijs B", "Rijbewijs B auto's")
+    assert line[lic.start: lic.end] == lic.text
+
+
+@pytest.mark.parametrize("text,rule_required", [
+    ("Je hebt een heftruckattest.", True),
+    ("Je kan je VCA bij ons behalen.", False),
+    ("Je kan je VCA gratis behalen via ons kantoor", False),
+    ("Wij voorzien de opleiding tot heftruckattest.", False),
+])
+def test_offered_certificate_is_not_rule_required(text, rule_required):
+    [c] = [c for c in cands(text) if c.req.kind == "certificate"]
+    assert c.rule_required is rule_required
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Education
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,levels", [
+    ("Professionele bachelor: Logistiek", [("bachelor", 6)]),
+    ("MBO niveau 3", [("mbo3", 3)]),
+    ("hbo werk- en denkniveau", [("bachelor", 6)]),
+    ("Technisch secundair onderwijs (TSO)", [("tso", 4)]),
+    ("Geen specifieke studievereisten", [("none", 0)]),
+    ("Geen diploma vereist", [("none", 0)]),
+    ("Je hebt een masterdiploma", [("master", 7)]),
+    ("Je hebt een universitair diploma", [("master", 7)]),
+    ("Je bent burgerlijk ingenieur", [("master", 7)]),
+    ("Je hebt een bachelor of master", [("bachelor", 6), ("master", 7)]),
+    ("Je behaalde een bachelor/master binnen een economische richting.", [("bachelor", 6), ("master", 7)]),
+    ("Secundair onderwijs", [("secundair", 4)]),
+    ("Je hebt een diploma secundair onderwijs", [("secundair", 4)]),
+    ("Beroepssecundair onderwijs", [("bso", 3)]),
+    ("Algemeen secundair onderwijs (ASO)", [("aso", 4)]),
+    ("Lager onderwijs", [("lager", 1)]),
+    ("Graduaat in de informatica", [("graduaat", 5)]),
+    ("Doctoraat in de chemie", [("doctor", 8)]),
+    ("Je hebt minimaal een mbo-4 diploma", [("mbo4", 4)]),
+    ("mbo-niveau 2", [("mbo2", 2)]),
+    ("havo/vwo werk- en denkniveau", [("havo", 4), ("vwo", 4)]),
+])
+def test_education_levels(text, levels):
+    found = of_kind(text, "education")
+    assert [(r.level, r.vks) for r in found] == levels
+    for r in found:
+        assert normalise.vks(r.level) == r.vks
+
+
+@pytest.mark.parametrize("level,vks", [
+    ("none", 0), ("lager", 1), ("bso", 3), ("tso", 4), ("aso", 4), ("secundair", 4), ("mbo2", 2), ("mbo3", 3),
+    ("mbo4", 4), ("graduaat", 5), ("bachelor", 6), ("master", 7), ("doctor", 8), (None, None), ("onbekend", None),
+])
+def test_vks(level, vks):
+    assert normalise.vks(level) == vks
+
+
+@pytest.mark.parametrize("text,field", [
+    ("Je behaalde een bachelor/master binnen een economische richting.", "economische"),
+    ("Graduaat in de informatica", "informatica"),
+])
+def test_education_field_free_text(text, field):
+    assert {r.field for r in of_kind(text, "education")} == {field}
+
+
+def test_education_or_equivalent():
+    [r] = of_kind("Je hebt een bachelor of bent gelijkwaardig door ervaring", "education")
+    assert r.or_equivalent is True and r.level == "bachelor"
+    [r] = of_kind("Je hebt een bachelordiploma", "education")
+    assert r.or_equivalent is False
+
+
+def test_vdab_education_line_splits_items():
+    line = ("Of gelijkwaardig door ervaring Professionele bachelor: Bedrijfsmanagement "
+            "Professionele bachelor: Administratie Master: Bouw")
+    found = of_kind(line, "education", section="vdab_fields")
+    assert [(r.text, r.level, r.field, r.or_equivalent) for r in found] == [
+        ("Of gelijkwaardig door ervaring Professionele bachelor: Bedrijfsmanagement", "bachelor", "Bedrijfsmanagement", True),
+        ("Professionele bachelor: Administratie", "bachelor", "Administratie", True),
+        ("Master: Bouw", "master", "Bouw", True),
+    ]
+    for r in found:
+        assert line[r.start: r.end] == r.text
+
+
+def test_vdab_single_education_item_has_field():
+    [r] = of_kind("Professionele bachelor: Logistiek", "education", section="vdab_fields")
+    assert (r.level, r.vks, r.field) == ("bachelor", 6, "Logistiek")
+
+
+@pytest.mark.xfail(reason="rules: cues.yaml clause_break splits at ' - ', so the VDAB item 'Beroepssecundair onderwijs "
+                          "- 3de graad: Hout' is cut in two; the spans become 'Beroepssecundair onderwijs' / "
+                          "'3de graad: Horeca Beroepssecundair onderwijs' and the fields are lost (real vacancy "
+                          "vdab-71544961)")
+def test_vdab_education_line_with_graad():
+    line = ("Of gelijkwaardig door ervaring Beroepssecundair onderwijs - 3de graad: Horeca "
+            "Beroepssecundair onderwijs - 3de graad: Hout")
+    found = of_kind(line, "education", section="vdab_fields")
+    assert [(r.text, r.level, r.field) for r in found] == [
+        ("Of gelijkwaardig door ervaring Beroepssecundair onderwijs - 3de graad: Horeca", "bso", "Horeca"),
+        ("Beroepssecundair onderwijs - 3de graad: Hout", "bso", "Hout"),
+    ]
+
+
+@pytest.mark.xfail(reason="education.yaml `field` pattern '(?:diploma|opleiding|…)\\s+([A-Za-z]{4,30})' takes the "
+                          "level word after 'diploma' as the field of study ('secundair', 'hoger', 'vereist')")
+@pytest.mark.parametrize("text", ["Je hebt een diploma secundair onderwijs", "Je hebt een diploma hoger secundair onderwijs",
+                                  "Geen diploma vereist"])
+def test_education_no_field_from_level_words(text):
+    assert [r.field for r in of_kind(text, "education")] == [None]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Languages
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("Perfect tweetalig NL/FR", [("nl", "C2"), ("fr", "C2")]),
+    ("Je bent perfect tweetalig Nederlands/Frans", [("nl", "C2"), ("fr", "C2")]),
+    ("Tweetalig NL/FR is een must", [("nl", None), ("fr", None)]),
+    ("Nederlands (Zeer goed)", [("nl", "C1")]),
+    ("Engels (Goed)", [("en", "B2")]),
+    ("Duits (Medium)", [("de", "B1")]),
+    ("Frans (Basis)", [("fr", "A2")]),
+    ("Nederlands (Starter)", [("nl", "A1")]),
+    ("Je spreekt vloeiend Nederlands", [("nl", "C1")]),
+    ("Je spreekt vloeiend Nederlands en Frans", [("nl", "C1"), ("fr", "C1")]),
+    ("Je spreekt vloeiend Nederlands, Frans en Engels", [("nl", "C1"), ("fr", "C1"), ("en", "C1")]),
+    ("Je spreekt en schrijft perfect Nederlands en Frans", [("nl", "C2"), ("fr", "C2")]),
+    ("Goede kennis van het Engels", [("en", "B2")]),
+    ("Perfecte kennis van het Nederlands", [("nl", "C2")]),
+    ("Je beheerst het Nederlands op B2-niveau", [("nl", "B2")]),
+    ("Je hebt een basiskennis Frans", [("fr", "A2")]),
+    ("Kennis van het Duits is een pluspunt", [("de", None)]),
+    ("Je spreekt Nederlands", [("nl", None)]),
+])
+def test_languages(text, expected):
+    found = of_kind(text, "language")
+    assert sorted((r.language, r.cefr) for r in found) == sorted(expected)
+
+
+def test_vdab_talenkennis_line():
+    line = "Engels (Goed) Nederlands (Zeer goed) Frans (Basis)"
+    found = of_kind(line, "language", section="vdab_fields")
+    assert [(r.text, r.language, r.cefr) for r in found] == [
+        ("Engels (Goed)", "en", "B2"), ("Nederlands (Zeer goed)", "nl", "C1"), ("Frans (Basis)", "fr", "A2")]
+    for r in found:
+        assert line[r.start: r.end] == r.text
+
+
+@pytest.mark.parametrize("text", ["Wij bedienen Franse klanten", "Nederlandse markt en Franse klanten",
+                                  "Je werkt voor de Nederlandse vestiging"])
+def test_language_name_without_demand(text):
+    assert of_kind(text, "language") == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Criteria and clauses
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,category", [
+    ("Je bent tussen 20 en 30 jaar", "age"),
+    ("Wij zoeken een jonge medewerker", "age"),
+    ("Moedertaal Nederlands", "origin_language"),
+    ("Verzorgd voorkomen", "appearance"),
+])
+def test_criteria(text, category):
+    assert [r.category for r in of_kind(text, "criterion")] == [category]
+
+
+@pytest.mark.parametrize("text", ["Wij bieden gelijke kansen, ongeacht leeftijd",
+                                  "Deze functie staat open voor iedereen, ongeacht leeftijd of gender."])
+def test_equal_opportunity_is_no_criterion(text):
+    assert of_kind(text, "criterion") == []
+
+
+def test_clauses_are_trimmed_and_ordered():
+    text = "Profiel\n- Je spreekt vloeiend Nederlands.\n- Je hebt een rijbewijs B. Je bent flexibel.\n"
+    spans = rules.clauses(text)
+    assert [text[s:e] for s, e in spans] == ["Profiel", "Je spreekt vloeiend Nederlands.", "Je hebt een rijbewijs B.",
+                                             "Je bent flexibel."]
+    assert spans == sorted(spans)
+
+
+def test_candidates_offsets_match_text():
+    text = ("Profiel\n- Je hebt minstens 3 jaar ervaring als chauffeur.\n- Rijbewijs C + code 95.\n"
+            "- Je spreekt vloeiend Nederlands en hebt een basiskennis Frans.\n- Je hebt een diploma TSO.")
+    found = cands(text)
+    assert {c.req.kind for c in found} == {"experience", "licence", "language", "education"}
+    for c in found:
+        assert text[c.req.start: c.req.end] == c.req.text
+        assert c.clause[0] <= c.anchor[0] < c.anchor[1] <= c.clause[1]
+        assert c.req.section == "profile"
+
+
+def test_heading_clause_is_skipped():
+    text = "Werkervaring\nMinstens 2 jaar ervaring"
+    with_heading = rules.candidates(text, lambda pos: "vdab_fields", headings={"werkervaring"})
+    assert [c.req.text for c in with_heading] == ["Minstens 2 jaar ervaring"]
+    assert with_heading[0].req.min_years == 2
