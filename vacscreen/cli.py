@@ -52,14 +52,11 @@ def screen(
 
     rows = list(read_rows(input))
     good = [r for r in rows if "_error" not in r]
-    for r in good:
-        if not isinstance(r.get("text"), (str, bytes)):
-            r["text"] = None
     results = iter(screen_many(good, batch_size=batch_size))
     errors = 0
     with output.open("w", encoding="utf-8") as out, tqdm(total=len(rows), unit="vac", desc="screening") as bar:
         for r in rows:
-            res = {"id": r.get("id"), "error": r["_error"]} if "_error" in r else next(results)
+            res = {"id": r.get("id"), "title": r.get("title"), "error": r["_error"]} if "_error" in r else next(results)
             errors += "error" in res
             out.write(json.dumps(res, ensure_ascii=False) + "\n")
             bar.update()

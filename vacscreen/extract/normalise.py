@@ -37,7 +37,7 @@ def years(clause: str) -> tuple[Optional[float], Optional[float]]:
         lo = number(m.group("min"))
         if lo is None or lo > 45:
             continue
-        around = clause[max(0, m.start() - 25): m.end() + 15]
+        around = clause[max(0, m.start() - 18): m.end() + 8]  # "je bent 18 jaar", "12 jaar oud"
         if p.exp_not_years.search(around):
             continue
         hi = number(m.group("max")) if m.group("max") else None
@@ -54,8 +54,12 @@ def cefr(cue: str) -> Optional[str]:
     m = re.search(r"\b([ABC][12])\b", cue, re.IGNORECASE)
     if m:
         return m.group(1).upper()
-    for level, rx in load_patterns().lang_levels:
-        if level != "explicit" and rx.fullmatch(cue.strip()):
+    levels = [(lvl, rx) for lvl, rx in load_patterns().lang_levels if lvl != "explicit"]
+    for level, rx in levels:
+        if rx.fullmatch(cue.strip()):
+            return level
+    for level, rx in levels:  # "goede kennis", "matige kennis"
+        if rx.match(cue.strip()):
             return level
     return None
 

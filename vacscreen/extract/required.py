@@ -29,7 +29,7 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
     clause, before, after = text[cs:ce], text[cs:a], text[b:ce]
     k = c.req.kind if c.req.kind != "certificate" else "licence"
     f = {"kind=" + k: 1, "section=" + c.req.section: 1, f"{k}|section={c.req.section}": 1,
-         f"{k}|rule_required": float(c.rule_required), "bias": 1}
+         f"{k}|rule_required": float(c.rule_required), "rule_required": float(c.rule_required), "bias": 1}
     # Nice-to-have cues are judged by the rule layer (rules.rule_required), which knows when a cue belongs
     # to another mention or only narrows the domain; the clause-wide cue features are for the other cues.
     for name, rx in (("must", p.must), ("offered", p.offered)):

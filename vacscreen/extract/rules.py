@@ -128,6 +128,8 @@ def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset]]:
     """A case-insensitive pattern as a lower-case pattern for the lower-cased text (re searches several
     times faster without IGNORECASE), and the literal strings one of which every match contains."""
     if rx.flags & re.IGNORECASE:
+        if re.search(r"\\[SWDBZA]|\\[pPN]\{|\(\?P<[^>]*[A-Z]", rx.pattern):
+            raise ValueError(f"pattern cannot be lower-cased safely (upper-case escape or group name): {rx.pattern[:60]}")
         rx = re.compile(rx.pattern.lower(), rx.flags & ~re.IGNORECASE)
     starts = _literal_starts(_sre_parse.parse(rx.pattern, rx.flags))
     return rx, frozenset(starts) if starts and min(map(len, starts)) >= 3 else None
@@ -198,11 +200,16 @@ def _vdab_item_start(text, cs, a):
     return m.start() if m else a
 
 
+_NOT_FIELD = re.compile(r"^(?:secundair|hoger|lager|vereist|onderwijs|niveau|diploma|opleiding|is|of|en|een|in|op|als|bij|met|"
+                        r"voorkeur|gelijkwaardig|minimaal|minstens|behaald|nodig|must|hebt|heb|bent)\b", re.IGNORECASE)
+
+
 def _field(clause: str) -> Optional[str]:
     for rx in load_patterns().field:
-        m = rx.search(clause)
-        if m:
-            return m.group(1).strip(" .,")
+        for m in rx.finditer(clause):
+            f = m.group(1).strip(" .,")
+            if f and not _NOT_FIELD.match(f):
+                return f
     return None
 
 
@@ -267,7 +274,7 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
 def _experience(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     clause = text[cs:ce]
-    m = next((m for m in p.exp_anchor.finditer(clause) if not p.exp_not_anchor.search(clause, max(0, m.start() - 25), m.end())), None)
+    m = next((m for m in p.exp_anchor.finditer(clause) if not p.exp_not_anchor.search(clause[max(0, m.start() - 25): m.end() + 25])), None)
     fixed = next(((rx, lo, hi, req) for rx, lo, hi, req in p.exp_fixed if rx.search(clause)), None)
     if not m and not fixed:
         return []

@@ -64,7 +64,7 @@ def decode(data) -> tuple[str, list[str]]:
     if not text:
         raise InputError("input is empty")
     _check_binary(text)
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise InputError("input contains only whitespace")
     return text, warnings
 
