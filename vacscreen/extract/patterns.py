@@ -37,6 +37,7 @@ class Patterns:
     exp_domain: re.Pattern
     exp_not_years: re.Pattern
     licences: list  # [(name, kind, regex)]
+    licence_items: list  # [((name, kind), regex)]
     optional: re.Pattern
     must: re.Pattern
     offered: re.Pattern
@@ -71,6 +72,7 @@ def load_patterns() -> Patterns:
         exp_domain=re.compile(exp["domain"], I),
         exp_not_years=re.compile(exp["not_years"], I),
         licences=[(p["name"], p["kind"], re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]],
+        licence_items=[((p["name"], p["kind"]), re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]],
         optional=re.compile(cues["optional"], I),
         must=re.compile(cues["must"], I),
         offered=re.compile(cues["offered"], I),

@@ -94,17 +94,21 @@ class Matches:
         found = []
         for order, (value, rx) in enumerate(items):
             ci = bool(rx.flags & re.IGNORECASE)
-            fast, triggers = _fast(rx)
+            fast, triggers, word_start = _fast(rx)
             hay = low if ci else text
             # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
             if triggers is not None and not any(t in hay for t in triggers):
                 continue
-            for m in fast.finditer(hay):
+            for m in _word_starts(fast, hay) if word_start else fast.finditer(hay):
                 if m.end() > m.start():
                     found.append((m.start(), order, m.end(), value, m, fast, hay))
         found.sort(key=lambda f: f[0])
         self.found = found
         self.starts = [f[0] for f in found]
+
+    def any_in(self, s0, e0) -> bool:
+        """Whether some match starts inside [s0, e0)."""
+        return bisect_left(self.starts, s0) < bisect_left(self.starts, e0)
 
     def in_clause(self, s0, e0):
         i, j = bisect_left(self.starts, s0), bisect_left(self.starts, e0)
@@ -124,15 +128,60 @@ class Matches:
 
 
 @lru_cache(maxsize=None)
-def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset]]:
-    """A case-insensitive pattern as a lower-case pattern for the lower-cased text (re searches several
-    times faster without IGNORECASE), and the literal strings one of which every match contains."""
+def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset], bool]:
+    """A faster equivalent of a pattern, for Python's re:
+    - case-insensitive patterns become lower-case patterns for the lower-cased text (IGNORECASE is slow);
+    - the literal strings one of which every match contains (to skip the scan when none is in the text);
+    - when every alternative starts with \\b before a word character, the pattern without those \\b and
+      `word_start` True: the caller checks the boundary itself. A leading \\b stops re from skipping ahead
+      to possible first characters and makes the scan many times slower."""
     if rx.flags & re.IGNORECASE:
         if re.search(r"\\[SWDBZA]|\\[pPN]\{|\(\?P<[^>]*[A-Z]", rx.pattern):
             raise ValueError(f"pattern cannot be lower-cased safely (upper-case escape or group name): {rx.pattern[:60]}")
         rx = re.compile(rx.pattern.lower(), rx.flags & ~re.IGNORECASE)
     starts = _literal_starts(_sre_parse.parse(rx.pattern, rx.flags))
-    return rx, frozenset(starts) if starts and min(map(len, starts)) >= 3 else None
+    triggers = frozenset(starts) if starts and min(map(len, starts)) >= 3 else None
+    branches = _top_level_branches(rx.pattern)
+    if all(b.startswith(r"\b") and len(b) > 2 and (b[2].isalnum() or b[2] in "([") for b in branches):
+        return re.compile("|".join(b[2:] for b in branches), rx.flags), triggers, True
+    return rx, triggers, False
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """The alternatives of a pattern at nesting depth 0."""
+    out, depth, cls, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if cls:
+            cls = c != "]"
+        elif c == "[":
+            cls = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _word_starts(rx: re.Pattern, hay: str):
+    """finditer for a pattern whose \\b before the first word character was removed: a match that starts
+    right after a word character is refused and the search resumes one character further."""
+    pos = 0
+    while (m := rx.search(hay, pos)) is not None:
+        a = m.start()
+        if a > 0 and (hay[a - 1].isalnum() or hay[a - 1] == "_") and (hay[a].isalnum() or hay[a] == "_"):
+            pos = a + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > a else a + 1
 
 
 def _literal_starts(seq) -> Optional[set]:
@@ -170,6 +219,8 @@ def _mk(kind, text, s, e, section, **kw) -> Requirement:
 def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     found = sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2])
+    if not found:
+        return []
     clause = text[cs:ce]
     equiv = bool(p.or_equivalent.search(clause))
     starts = [_vdab_item_start(text, cs, a) for _, _, a, _ in found]
@@ -272,6 +323,8 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
 
 
 def _experience(text, cs, ce, section, vdab_line: bool, mx):
+    if not mx["experience"].any_in(cs, ce):
+        return []
     p = load_patterns()
     clause = text[cs:ce]
     m = next((m for m in p.exp_anchor.finditer(clause) if not p.exp_not_anchor.search(clause[max(0, m.start() - 25): m.end() + 25])), None)
@@ -300,14 +353,11 @@ def _licences(text, cs, ce, section, vdab_line: bool, mx):
 
 
 def _criteria(text, cs, ce, section, vdab_line: bool, mx):
-    p = load_patterns()
-    clause = text[cs:ce]
-    if p.equal_opportunity.search(clause):
+    found = list(mx["criteria"].in_clause(cs, ce))
+    if not found or load_patterns().equal_opportunity.search(text, cs, ce):
         return []
-    out = []
-    for cat, m, a, b in mx["criteria"].in_clause(cs, ce):
-        out.append(Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), (a, b)))
-    return out
+    return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), (a, b))
+            for cat, m, a, b in found]
 
 
 EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
@@ -322,7 +372,9 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     mx = {"education": Matches(p.education, text, low), "lang_names": Matches(p.lang_names, text, low),
           "lang_levels": Matches(p.lang_levels, text, low), "criteria": Matches(p.criteria, text, low),
-          "licences": Matches([((n, k), rx) for n, k, rx in p.licences], text, low)}
+          "licences": Matches(p.licence_items, text, low),
+          # only a prefilter: clauses without an anchor or fixed VDAB value skip the experience rules
+          "experience": Matches([(None, p.exp_anchor)] + [(None, f[0]) for f in p.exp_fixed], text, low)}
     out: list[Candidate] = []
     for cs, ce in spans if spans is not None else clauses(text):
         if text[cs:ce].rstrip(":?! ").lower() in headings:
