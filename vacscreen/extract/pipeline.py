@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from vacscreen.extract.required import RequirementClassifier, features
+from vacscreen.extract import tokenizer as _tokenizer  # noqa: F401  (registers vacscreen.VacancyTokenizer.v1)
 from vacscreen.extract.rules import candidates, clauses
 from vacscreen.text.sections import find_headings
 
@@ -52,9 +53,11 @@ class RuleComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         p = doc._.prepared
-        section_at = p.section_at if p is not None else (lambda pos: "other")
         text = _text(doc)
-        headings = {h[2].lower() for h in find_headings(text)}
+        if p is not None:
+            section_at, headings = p.section_at, p.headings
+        else:
+            section_at, headings = (lambda pos: "other"), {h[2].lower() for h in find_headings(text)}
         doc.user_data["clauses"] = spans = clauses(text)
         doc._.candidates = candidates(text, section_at, headings, spans)
         return doc
@@ -90,7 +93,7 @@ class RequiredComponent:
                 c.req.score = float(pr)
             out.append(c.req)
         doc._.requirements = out
-        starts = [t.idx for t in doc]
+        starts = doc.to_array("IDX").tolist()
         group = []
         for r in out:  # token span covering the requirement (bisect: char_span(expand) scans all tokens)
             i = max(bisect_right(starts, r.start) - 1, 0)
@@ -112,7 +115,7 @@ def candidate_features(cands, text: str, spans: list) -> list[dict]:
 
 
 def build_nlp(model_path=None) -> Language:
-    nlp = spacy.blank("nl")
+    nlp = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": "vacscreen.VacancyTokenizer.v1"}}})
     nlp.add_pipe("vacscreen_rules")
     nlp.add_pipe("vacscreen_required", config={"model_path": str(model_path) if model_path else None})
     return nlp

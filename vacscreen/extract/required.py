@@ -9,7 +9,6 @@ import numpy as np
 from sklearn import config_context
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
 
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.extract.rules import Candidate
@@ -67,27 +66,27 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
 
 
 class RequirementClassifier:
-    """Two scikit-learn logistic regressions behind one estimator-style object."""
+    """Two scikit-learn logistic regressions over one DictVectorizer, behind one estimator-style object."""
 
     def __init__(self, C: float = 0.2, keep_threshold: float = 0.5, required_threshold: float = 0.5):
         self.C = C
         self.keep_threshold = keep_threshold
         self.required_threshold = required_threshold
 
-    def _model(self, class_weight=None):
-        return make_pipeline(DictVectorizer(), LogisticRegression(C=self.C, max_iter=2000, class_weight=class_weight))
-
     @staticmethod
-    def _cues_only(X: list[dict]) -> list[dict]:
+    def _is_cue(name: str) -> bool:
         # The required/optional decision uses cue and position features only: with a few hundred examples,
         # clause words let it memorise vacancies instead of learning the wording of optionality.
-        return [{k: v for k, v in x.items() if not (k.startswith("w=") or "|l=" in k or "|r=" in k)} for x in X]
+        return not (name.startswith("w=") or "|l=" in name or "|r=" in name)
 
     def fit(self, X: list[dict], keep: list[int], required: list[int]):
-        self.keep_model_ = self._model("balanced").fit(X, keep)
-        Xr = [x for x, k in zip(self._cues_only(X), keep) if k]
-        yr = [r for r, k in zip(required, keep) if k]
-        self.required_model_ = self._model().fit(Xr, yr)
+        self.vectorizer_ = DictVectorizer().fit(X)
+        M = self.vectorizer_.transform(X)
+        self.cue_columns_ = np.array([i for i, n in enumerate(self.vectorizer_.feature_names_) if self._is_cue(n)])
+        self.keep_model_ = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced").fit(M, keep)
+        rows = np.flatnonzero(keep)
+        self.required_model_ = LogisticRegression(C=self.C, max_iter=2000).fit(
+            M[rows][:, self.cue_columns_], np.asarray(required)[rows])
         return self
 
     def predict_proba(self, X: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -96,5 +95,6 @@ class RequirementClassifier:
             return np.zeros(0), np.zeros(0)
         # Per-call input validation costs more than the prediction on a few candidates.
         with config_context(assume_finite=True, skip_parameter_validation=True):
-            return (self.keep_model_.predict_proba(X)[:, 1],
-                    self.required_model_.predict_proba(self._cues_only(X))[:, 1])
+            M = self.vectorizer_.transform(X)
+            return (self.keep_model_.predict_proba(M)[:, 1],
+                    self.required_model_.predict_proba(M[:, self.cue_columns_])[:, 1])

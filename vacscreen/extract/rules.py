@@ -93,8 +93,7 @@ class Matches:
     def __init__(self, items, text, low):
         found = []
         for order, (value, rx) in enumerate(items):
-            ci = bool(rx.flags & re.IGNORECASE)
-            fast, triggers, word_start = _fast(rx)
+            fast, triggers, word_start, ci = _fast(rx)
             hay = low if ci else text
             # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
             if triggers is not None and not any(t in hay for t in triggers):
@@ -128,14 +127,15 @@ class Matches:
 
 
 @lru_cache(maxsize=None)
-def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset], bool]:
+def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset], bool, bool]:
     """A faster equivalent of a pattern, for Python's re:
-    - case-insensitive patterns become lower-case patterns for the lower-cased text (IGNORECASE is slow);
+    - `ci`: case-insensitive patterns become lower-case patterns for the lower-cased text (IGNORECASE is slow);
     - the literal strings one of which every match contains (to skip the scan when none is in the text);
     - when every alternative starts with \\b before a word character, the pattern without those \\b and
       `word_start` True: the caller checks the boundary itself. A leading \\b stops re from skipping ahead
       to possible first characters and makes the scan many times slower."""
-    if rx.flags & re.IGNORECASE:
+    ci = bool(rx.flags & re.IGNORECASE)
+    if ci:
         if re.search(r"\\[SWDBZA]|\\[pPN]\{|\(\?P<[^>]*[A-Z]", rx.pattern):
             raise ValueError(f"pattern cannot be lower-cased safely (upper-case escape or group name): {rx.pattern[:60]}")
         rx = re.compile(rx.pattern.lower(), rx.flags & ~re.IGNORECASE)
@@ -143,8 +143,8 @@ def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset], bool]:
     triggers = frozenset(starts) if starts and min(map(len, starts)) >= 3 else None
     branches = _top_level_branches(rx.pattern)
     if all(b.startswith(r"\b") and len(b) > 2 and (b[2].isalnum() or b[2] in "([") for b in branches):
-        return re.compile("|".join(b[2:] for b in branches), rx.flags), triggers, True
-    return rx, triggers, False
+        return re.compile("|".join(b[2:] for b in branches), rx.flags), triggers, True, ci
+    return rx, triggers, False, ci
 
 
 def _top_level_branches(pattern: str) -> list[str]:

@@ -16,7 +16,7 @@ from vacscreen.schema import InputError
 from vacscreen.text import language as _language
 from vacscreen.text.clean import MAX_CHARS, decode, normalize
 from vacscreen.text.html import Alignment, html_to_text, is_html
-from vacscreen.text.sections import LABELS, SectionSpan, split_sections
+from vacscreen.text.sections import LABELS, SectionSpan, find_headings, split_sections
 
 __all__ = ["prepare", "Prepared", "SectionSpan", "InputError", "MAX_CHARS", "LONG_TEXT", "LABELS"]
 
@@ -31,16 +31,18 @@ _WORD_RE = re.compile(r"\w")
 class Prepared:
     """A validated input text, ready for extraction."""
 
-    __slots__ = ("original", "text", "is_html", "sections", "language", "warnings", "_align", "_starts")
+    __slots__ = ("original", "text", "is_html", "sections", "language", "warnings", "headings", "_align", "_starts")
 
     def __init__(self, original: str, text: str, is_html: bool, sections: list[SectionSpan],
-                 language: str, warnings: list[str], align: Optional[Alignment] = None):
+                 language: str, warnings: list[str], align: Optional[Alignment] = None,
+                 headings: frozenset = frozenset()):
         self.original = original
         self.text = text
         self.is_html = is_html
         self.sections = sections
         self.language = language
         self.warnings = warnings
+        self.headings = headings  # heading texts, lower-cased ("werkervaring", "wat bieden wij")
         self._align = align
         self._starts = [s.start for s in sections]
 
@@ -86,7 +88,8 @@ def prepare(text) -> Prepared:
     else:
         plain = normalize(original)
 
-    sections = split_sections(plain)
+    headings = find_headings(plain)
+    sections = split_sections(plain, headings=headings)
     # Judge the language on the employer's text, not on the (always Dutch) VDAB field block.
     content_start = next((s.start for s in sections if s.label != "vdab_fields"), 0)
     lang = _language.detect(plain, content_start)
@@ -97,4 +100,5 @@ def prepare(text) -> Prepared:
         )
     if len(original) > LONG_TEXT:
         warnings.append(f"very long text ({len(original)} characters)")
-    return Prepared(original, plain, html, sections, lang, warnings, align)
+    return Prepared(original, plain, html, sections, lang, warnings, align,
+                    frozenset(h.lower() for _, _, h in headings))

@@ -168,10 +168,11 @@ def find_headings(text: str) -> list[tuple[int, str, str]]:
     return [found[k] for k in sorted(found)]
 
 
-def split_sections(text: str, vdab: Optional[bool] = None) -> list[SectionSpan]:
-    """Sections covering ``text`` in order without gaps; consecutive blocks with one label merge."""
+def split_sections(text: str, vdab: Optional[bool] = None, headings=None) -> list[SectionSpan]:
+    """Sections covering ``text`` in order without gaps; consecutive blocks with one label merge.
+    ``headings``: the result of find_headings(text), when the caller has it already."""
     n = len(text)
-    headings = find_headings(text)
+    headings = find_headings(text) if headings is None else headings
     if vdab is None:
         vdab = any(_norm(h) in _MARKERS for _, label, h in headings if label == "vdab_fields")
     spans: list[SectionSpan] = []
