@@ -9,9 +9,9 @@ from vacscreen.schema import InputError, Screening
 from vacscreen.text import prepare
 
 
-@lru_cache(maxsize=1)
-def _nlp():
-    return build_nlp()
+@lru_cache(maxsize=2)
+def _nlp(use_model: bool = True):
+    return build_nlp(use_model=use_model)
 
 
 def _screening(doc, title, id) -> Screening:
@@ -31,10 +31,11 @@ def _version() -> str:
     return model_version()
 
 
-def screen(text, title: Optional[str] = None, id: Optional[str] = None) -> Screening:
+def screen(text, title: Optional[str] = None, id: Optional[str] = None, *, use_model: bool = True) -> Screening:
     """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
-    Raises InputError on unusable input (empty, binary, nothing left after HTML)."""
-    nlp = _nlp()
+    Raises InputError on unusable input (empty, binary, nothing left after HTML).
+    use_model=False skips the trained component (rule layer only, for comparison)."""
+    nlp = _nlp(use_model)
     doc = nlp(make_doc(nlp, prepare(text)))
     return _screening(doc, title, id)
 

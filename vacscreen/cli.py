@@ -67,18 +67,20 @@ def screen(
 def evaluate(
     split: str = typer.Option("test", help="gold split: train, dev or test"),
     errors: bool = typer.Option(False, help="list unmatched predictions and gold mentions"),
+    rules_only: bool = typer.Option(False, help="skip the trained component: the rule layer alone"),
 ):
     """Mention-level precision/recall/F1 per kind, loose (kind + overlapping span) and strict
     (also the normalised value and `required`)."""
     from vacscreen.evaluate import format_report, run
 
-    res = run(split, show_errors=errors)
+    res = run(split, show_errors=errors, use_model=not rules_only)
     for rid, fps, fns in res["errors"]:
         for x in fps:
             typer.echo(f"FP {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
         for x in fns:
             typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
-    typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies"))
+    mode = "rule layer only" if rules_only else "rules + trained component"
+    typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies, {mode}"))
 
 
 def _values(d: dict) -> dict:

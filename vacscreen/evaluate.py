@@ -105,14 +105,14 @@ def format_report(res: dict, title: str = "") -> str:
     return "\n".join(lines)
 
 
-def run(split: str = "test", show_errors: bool = False) -> dict:
+def run(split: str = "test", show_errors: bool = False, use_model: bool = True) -> dict:
     """Screen the gold vacancies of a split and score the requirements against gold."""
     from vacscreen import gold
     from vacscreen.api import screen
 
     docs, errs = [], []
     for rec in gold.load(split):
-        preds = [r.to_dict() for r in screen(rec["text"], id=rec["id"]).requirements]
+        preds = [r.to_dict() for r in screen(rec["text"], id=rec["id"], use_model=use_model).requirements]
         golds = gold.requirements(rec)
         docs.append((preds, golds))
         if show_errors:

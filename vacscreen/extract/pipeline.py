@@ -63,25 +63,30 @@ class RuleComponent:
         return doc
 
 
-@Language.factory("vacscreen_required", default_config={"model_path": None})
-def make_required(nlp: Language, name: str, model_path):
-    return RequiredComponent(model_path)
+@Language.factory("vacscreen_required", default_config={"model_path": None, "use_model": True})
+def make_required(nlp: Language, name: str, model_path, use_model: bool):
+    return RequiredComponent(model_path, use_model)
 
 
 class RequiredComponent:
-    """Keeps candidates that are demands and sets `required`, with the trained classifier."""
+    """Keeps candidates that are demands and sets `required`, with the trained classifier.
+    With use_model=False it keeps every candidate and takes the rule layer's guess (for ablation)."""
 
-    def __init__(self, model_path=None):
-        path = Path(model_path) if model_path else REQUIRED_MODEL
-        if not path.exists():
-            raise FileNotFoundError(f"trained component not found at {path}: run `vacscreen train`")
-        bundle = joblib.load(path)
-        self.model: RequirementClassifier = bundle["model"]
-        self.version: str = bundle["version"]
+    def __init__(self, model_path=None, use_model: bool = True):
+        self.model = None
+        if use_model:
+            path = Path(model_path) if model_path else REQUIRED_MODEL
+            if not path.exists():
+                raise FileNotFoundError(f"trained component not found at {path}: run `vacscreen train`")
+            self.model: RequirementClassifier = joblib.load(path)["model"]
 
     def __call__(self, doc: Doc) -> Doc:
         cands = [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
                  or c.req.kind in ("licence", "certificate") and not c.rule_required]
+        if self.model is None:
+            for c in cands:
+                c.req.required = c.rule_required if c.req.kind != "criterion" else True
+            return self._finish(doc, [c.req for c in cands])
         X = candidate_features(cands, _text(doc), doc.user_data["clauses"])
         keep, req = self.model.predict_proba(X)
         out = []
@@ -92,6 +97,10 @@ class RequiredComponent:
                 c.req.required = bool(pr >= self.model.required_threshold)
                 c.req.score = float(pr)
             out.append(c.req)
+        return self._finish(doc, out)
+
+    @staticmethod
+    def _finish(doc: Doc, out: list) -> Doc:
         doc._.requirements = out
         starts = doc.to_array("IDX").tolist()
         group = []
@@ -114,10 +123,11 @@ def candidate_features(cands, text: str, spans: list) -> list[dict]:
     return out
 
 
-def build_nlp(model_path=None) -> Language:
+def build_nlp(model_path=None, use_model: bool = True) -> Language:
     nlp = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": "vacscreen.VacancyTokenizer.v1"}}})
     nlp.add_pipe("vacscreen_rules")
-    nlp.add_pipe("vacscreen_required", config={"model_path": str(model_path) if model_path else None})
+    nlp.add_pipe("vacscreen_required", config={"model_path": str(model_path) if model_path else None,
+                                               "use_model": use_model})
     return nlp
 
 
