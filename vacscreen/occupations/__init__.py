@@ -1,0 +1,1 @@
+"""Occupation linking: reference data, lexical + semantic linker, sentence encoder."""

@@ -1,0 +1,128 @@
+"""Links a vacancy to an occupation: the VDAB field "VDAB-beroep: …" when present, else the job title,
+else the opening of the text. Scores combine a lexical matcher (rapidfuzz over all occupation labels) and a
+sentence encoder (cosine between the query and every label, label embeddings precomputed and cached)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from vacscreen.occupations.reference import OccupationRecord, ReferenceData, load_reference
+
+VDAB_FIELD = re.compile(r"VDAB-beroep:\s*(?P<name>.+?)\s*(?=Erkenningsnummer|Online sinds|VDAB-|\n|$)")
+# Title noise: place names after a dash, gender tags, sector tags in capitals, "regio X".
+_TITLE_NOISE = re.compile(
+    r"\(\s*[mvx/ ]+\)|\bm/v/x\b|\bm/v\b|\b(?:regio|in|te)\s+[A-Z][\w-]+.*$|\s[-–|]\s*[A-Z][A-Za-z-]+$"
+    r"|\s[-–|]\s*(?:BOUW|bouw)\b.*$|\((?:bouwsector|Bouwsector)\)", re.UNICODE)
+# A vacancy text without a title: "op zoek naar een (ervaren) X", "als X ben je".
+_TEXT_QUERY = re.compile(r"(?:op zoek naar|zoeken (?:we|wij)|zoekt)\s+(?:een\s+|onze\s+|nieuwe\s+)*(?P<q>[^.,;:!?\n]{3,60})",
+                         re.IGNORECASE)
+
+
+def vdab_field(text: str) -> Optional[tuple[str, int, int]]:
+    """The occupation named in the VDAB field "VDAB-beroep: …", with its span."""
+    m = VDAB_FIELD.search(text)
+    return (m.group("name"), m.start(), m.end()) if m else None
+
+
+def clean_title(title: str) -> str:
+    t = _TITLE_NOISE.sub(" ", title)
+    return re.sub(r"\s+", " ", t).strip(" -–|/") or title.strip()
+
+
+def query_from_text(text: str) -> str:
+    m = _TEXT_QUERY.search(text)
+    if m:
+        return m.group("q")
+    first = text.strip().split("\n", 1)[0]
+    return first[:80]
+
+
+class Linker:
+    """Ranks occupations for a query. weight: share of the lexical score in the combined score;
+    vdab_bonus: added to VDAB occupations (the labels recruiters and VDAB use) over ESCO-only ones."""
+
+    def __init__(self, ref: Optional[ReferenceData] = None, encoder=None, weight: float = 0.5,
+                 vdab_bonus: float = 0.03, cache_dir: Optional[Path] = None):
+        self.ref = ref or load_reference()
+        self.encoder = encoder
+        self.weight = weight if encoder is not None else 1.0
+        self.vdab_bonus = vdab_bonus
+        self.occupations: list[OccupationRecord] = list(self.ref.occupations)
+        labels, owner = [], []
+        index = {id(o): i for i, o in enumerate(self.occupations)}
+        for i, occ in enumerate(self.occupations):
+            # An ESCO occupation linked to a VDAB occupation lends it its labels (synonyms with a source:
+            # the ESCO concept), so "administratief medewerker" finds the VDAB record and its profile.
+            owners = [i] + [index[id(v)] for v in (self.ref.linked_vdab(occ.esco_uri) if occ.kind == "esco"
+                                                     and occ.esco_uri else ()) if id(v) in index]
+            for lab in dict.fromkeys((occ.name, *occ.labels)):
+                for o in owners:
+                    labels.append(lab)
+                    owner.append(o)
+        self.labels = labels
+        self.owner = np.asarray(owner)
+        self._processed = [utils.default_process(l) for l in labels]
+        self.bonus = np.array([vdab_bonus if o.kind == "vdab" else 0.0 for o in self.occupations])
+        self._label_vecs = None
+        self._cache_dir = cache_dir
+        self._query_cache: dict[str, np.ndarray] = {}
+
+    # -- scores per occupation, in [0, 1]
+    def _per_occupation(self, label_scores: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self.occupations))
+        np.maximum.at(out, self.owner, label_scores)
+        return out
+
+    def lexical(self, query: str) -> np.ndarray:
+        q = utils.default_process(query)
+        s = process.cdist([q], self._processed, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0] / 100.0
+        return self._per_occupation(s)
+
+    def semantic(self, query: str) -> np.ndarray:
+        vecs = self.label_vectors()
+        qv = self._query_cache.get(query)
+        if qv is None:
+            qv = self.encoder.encode([query], prefix="query: ")[0]
+            self._query_cache[query] = qv
+        return self._per_occupation(vecs @ qv)
+
+    def label_vectors(self) -> np.ndarray:
+        """Label embeddings, computed once per encoder and label set and cached on disk."""
+        if self._label_vecs is None:
+            key = hashlib.sha1(("\n".join(self.labels) + "|" + self.encoder.name).encode()).hexdigest()[:16]
+            cache = (self._cache_dir or _cache_dir()) / f"labels-{key}.npy"
+            if cache.exists():
+                self._label_vecs = np.load(cache)
+            else:
+                vecs = self.encoder.encode(self.labels, prefix="query: ").astype(np.float32)
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cache.with_suffix(".tmp.npy")
+                np.save(tmp, vecs)
+                os.replace(tmp, cache)
+                self._label_vecs = vecs
+        return self._label_vecs
+
+    def scores(self, query: str, mode: str = "combined") -> np.ndarray:
+        if mode == "lexical" or self.encoder is None:
+            return self.lexical(query) + self.bonus
+        if mode == "semantic":
+            return self.semantic(query) + self.bonus
+        return self.weight * self.lexical(query) + (1 - self.weight) * self.semantic(query) + self.bonus
+
+    @lru_cache(maxsize=4096)
+    def rank(self, query: str, mode: str = "combined", k: int = 4) -> tuple[tuple[int, float], ...]:
+        s = self.scores(query, mode)
+        top = np.argpartition(-s, k)[:k]
+        top = top[np.argsort(-s[top])]
+        return tuple((int(i), float(min(s[i], 1.0))) for i in top)
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("VACSCREEN_CACHE", Path.home() / ".cache" / "vacscreen"))
