@@ -14,6 +14,8 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[app,ml,test]'
+	$(BIN)/python -m vacscreen.occupations.encoder build
+	$(BIN)/python -m vacscreen.occupations.link build
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -58,7 +58,8 @@ def test_real_vacancy_invariants(screened, number):
     assert isinstance(s, Screening)
     assert s.id == number and s.title == BY_NUMBER[number]["title"]
     assert s.language in ("nl", "en", "fr", "de")
-    assert s.occupation is None and s.flags == []
+    assert s.occupation is not None and s.occupation.source in ("vdab_field", "title", "text", "user")
+    assert s.flags == []
     assert s.model_version and isinstance(s.model_version, str)
     assert s.requirements, "a real vacancy gives at least one requirement"
     for r in s.requirements:

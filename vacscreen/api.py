@@ -5,6 +5,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
 from vacscreen.extract.pipeline import build_nlp, make_doc, model_version
+from vacscreen.occupations.link import link
 from vacscreen.schema import InputError, Screening
 from vacscreen.text import prepare
 
@@ -14,7 +15,7 @@ def _nlp(use_model: bool = True):
     return build_nlp(use_model=use_model)
 
 
-def _screening(doc, title, id) -> Screening:
+def _screening(doc, title, id, occupation: Optional[str] = None) -> Screening:
     p = doc._.prepared
     reqs = []
     for r in doc._.requirements:
@@ -23,7 +24,7 @@ def _screening(doc, title, id) -> Screening:
         reqs.append(r)
     reqs.sort(key=lambda r: (r.start, r.end))
     return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings),
-                     requirements=reqs, model_version=_version())
+                     occupation=link(p.text, title, occupation), requirements=reqs, model_version=_version())
 
 
 @lru_cache(maxsize=1)
@@ -31,13 +32,15 @@ def _version() -> str:
     return model_version()
 
 
-def screen(text, title: Optional[str] = None, id: Optional[str] = None, *, use_model: bool = True) -> Screening:
+def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None, *,
+           use_model: bool = True) -> Screening:
     """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
+    `occupation` overrides the linked occupation (a name from the reference lists, or any name).
     Raises InputError on unusable input (empty, binary, nothing left after HTML).
     use_model=False skips the trained component (rule layer only, for comparison)."""
     nlp = _nlp(use_model)
     doc = nlp(make_doc(nlp, prepare(text)))
-    return _screening(doc, title, id)
+    return _screening(doc, title, id, occupation)
 
 
 def _row(item) -> dict:
@@ -47,7 +50,7 @@ def _row(item) -> dict:
 
 
 def screen_many(rows: Iterable, batch_size: int = 64) -> Iterator[dict]:
-    """Screen a stream of texts or dicts with `text` (and optional `id`, `title`). Yields one JSON-ready
+    """Screen a stream of texts or dicts with `text` (and optional `id`, `title`, `occupation`). Yields one JSON-ready
     dict per input, in order; unusable rows give {"id", "title", "error"} instead of raising."""
     nlp = _nlp()
     batch: list = []
@@ -55,7 +58,8 @@ def screen_many(rows: Iterable, batch_size: int = 64) -> Iterator[dict]:
     def flush():
         ok = [(i, d) for i, d in enumerate(batch) if not isinstance(d[2], str)]
         docs = nlp.pipe((d[2] for _, d in ok), batch_size=batch_size)
-        done = {i: _screening(doc, d[1].get("title"), d[1].get("id")).to_dict() for (i, d), doc in zip(ok, docs)}
+        done = {i: _screening(doc, d[1].get("title"), d[1].get("id"), d[1].get("occupation")).to_dict()
+                for (i, d), doc in zip(ok, docs)}
         for i, (_, row, doc_or_err) in enumerate(batch):
             yield done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": doc_or_err}
 

@@ -46,12 +46,21 @@ def screen(
     input: Path = typer.Argument(..., exists=True, dir_okay=False, help=".jsonl/.csv with a `text` column, or a .txt vacancy"),
     output: Path = typer.Option(..., "-o", "--output", help="output .jsonl, one object per input row"),
     batch_size: int = typer.Option(64, help="vacancies per spaCy batch"),
+    occupation: Optional[str] = typer.Option(None, help="link every vacancy to this occupation (override)"),
+    knelpunt_csv: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
+                                                help="a newer VDAB bottleneck list (same columns)"),
+    profiles_csv: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
+                                                help="your own occupation profiles (same columns)"),
 ):
     """Screen every vacancy of INPUT and write one JSON object per row to OUTPUT."""
+    _reference_files(knelpunt_csv, profiles_csv)
     from vacscreen.api import screen_many
 
     rows = list(read_rows(input))
     good = [r for r in rows if "_error" not in r]
+    if occupation:
+        for r in good:
+            r["occupation"] = occupation
     results = iter(screen_many(good, batch_size=batch_size))
     errors = 0
     with output.open("w", encoding="utf-8") as out, tqdm(total=len(rows), unit="vac", desc="screening") as bar:
@@ -85,6 +94,32 @@ def evaluate(
 
 def _values(d: dict) -> dict:
     return {k: v for k, v in d.items() if k not in ("kind", "text", "start", "end", "section", "raw", "field", "domain", "required_score") and v is not None}
+
+
+def _reference_files(knelpunt_csv: Optional[Path], profiles_csv: Optional[Path]) -> None:
+    # The reference loader reads these variables; set before anything loads it.
+    import os
+
+    if knelpunt_csv:
+        os.environ["VACSCREEN_KNELPUNT_CSV"] = str(knelpunt_csv)
+    if profiles_csv:
+        os.environ["VACSCREEN_PROFILES_CSV"] = str(profiles_csv)
+
+
+@app.command("evaluate-linking")
+def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev or test; all vacancies when omitted")):
+    """Occupation linking accuracy (top-1, top-3) on the real vacancies with a "VDAB-beroep" line, the line
+    removed, for the lexical matcher, the encoder and both combined."""
+    from vacscreen.occupations import evaluate
+    from vacscreen.occupations.link import default_linker
+
+    linker = default_linker()
+    res = evaluate.run(linker, split)
+    enc = linker.encoder.name if linker.encoder is not None else "none (lexical only)"
+    typer.echo(f"split={split or 'all'}, encoder: {enc}")
+    typer.echo(f"{'mode':<10} {'n':>4} {'top-1':>7} {'top-3':>7}")
+    for mode, r in res.items():
+        typer.echo(f"{mode:<10} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
 
 
 @app.command()

@@ -66,9 +66,20 @@ class Occupation:
     source: str = "title"
     alternatives: list[dict] = field(default_factory=list)
     profile_sources: list[str] = field(default_factory=list)
+    data_year: Optional[int] = None  # year of the bottleneck list used
+    profile: Optional[dict] = None  # the full profile (typical VKS, range, languages, legal requirement, sources)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _json_ready(asdict(self))
+
+
+def _json_ready(x):
+    """Tuples become lists, so that to_dict() equals its own JSON round trip."""
+    if isinstance(x, dict):
+        return {k: _json_ready(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_ready(v) for v in x]
+    return x
 
 
 @dataclass

@@ -1,0 +1,91 @@
+"""Occupation linking: VDAB field, title, text, override, unknown occupations, profile fallback."""
+import json
+from pathlib import Path
+
+import pytest
+
+from vacscreen.occupations import evaluate
+from vacscreen.occupations.link import link
+from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
+
+
+@pytest.fixture(scope="module")
+def lexical():
+    return Linker(encoder=None)
+
+
+def test_vdab_field_is_parsed_with_its_span():
+    text = "… VDAB-vacaturenummer: 71982827 VDAB-beroep: Aankoper Erkenningsnummer: VG/298U Online sinds: 18-09-2025"
+    name, s, e = vdab_field(text)
+    assert name == "Aankoper"
+    assert text[s:e].startswith("VDAB-beroep: Aankoper")
+
+
+@pytest.mark.parametrize("title, clean", [
+    ("Magazijnier (m/v/x)", "Magazijnier"),
+    ("Administratie & Onthaalmedewerker - Gent", "Administratie & Onthaalmedewerker"),
+    ("SPORTLESGEVER regio Kortrijk", "SPORTLESGEVER"),
+    ("Grondwerker - BOUW", "Grondwerker"),
+])
+def test_clean_title(title, clean):
+    assert clean_title(title) == clean
+
+
+def test_query_from_text_finds_the_wanted_person():
+    assert query_from_text("Voor onze klant zijn we op zoek naar een ervaren heftruckchauffeur. Je laadt …") \
+        .startswith("ervaren heftruckchauffeur")
+
+
+def test_vdab_field_wins_and_carries_the_profile(lexical):
+    occ = link("Functieomschrijving\nJe stuurt de ploeg aan. VDAB-beroep: Werfleider Online sinds: 01-10-2025",
+               title="Projectleider", linker=lexical)
+    assert occ.source == "vdab_field" and occ.name == "Werfleider" and occ.score == 1.0
+    assert occ.data_year == 2026
+
+
+def test_title_links_to_a_bottleneck_occupation_with_sourced_profile(lexical):
+    occ = link("Profiel\nJe hebt een heftruckattest.", title="Magazijnmedewerker (m/v/x)", linker=lexical)
+    assert occ.source == "title"
+    assert occ.name == "Magazijnmedewerker" and occ.bottleneck
+    assert occ.vks is not None and occ.profile_sources
+    assert len(occ.alternatives) == 3 and all(a["score"] <= occ.score for a in occ.alternatives)
+
+
+def test_override_by_name_and_unknown_override(lexical):
+    occ = link("Je werkt in het magazijn.", title="Magazijnier", override="Verpleegkundige", linker=lexical)
+    assert occ.source == "user" and occ.name.lower().startswith("verpleegkundige")
+    odd = link("Je werkt in het magazijn.", title="Magazijnier", override="Droomjobfluisteraar", linker=lexical)
+    assert odd.source == "user" and odd.profile is None and odd.bottleneck is False
+
+
+def test_unlisted_vdab_occupation_gets_a_name_and_no_profile(lexical):
+    occ = link("VDAB-beroep: Ruimtevaartverpleger Online sinds: 01-10-2025", linker=lexical)
+    assert occ.name == "Ruimtevaartverpleger" and occ.profile is None and not occ.bottleneck
+    assert occ.alternatives
+
+
+def test_esco_only_occupation_gets_a_fallback_profile(lexical):
+    occ = link("Je beheert de collectie.", title="museumdirecteur", linker=lexical)
+    assert occ.profile is not None
+    if occ.profile["fallback"]:  # no profile row and no BK: the ISCO major group gives the range
+        assert occ.profile["confidence"] == "low" and occ.profile["vks_range"]
+        assert any("fallback" in s for s in occ.profile_sources)
+
+
+def test_evaluation_cases_remove_the_vdab_line():
+    cases = evaluate.cases(DATA)
+    assert len(cases) >= 85
+    assert all("VDAB-beroep" not in c["text"] for c in cases)
+    assert all(c["label"] for c in cases)
+
+
+def test_lexical_linking_is_right_on_plain_titles(lexical):
+    # The linker's answer for titles that are an occupation name, against the labels VDAB gave.
+    rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
+    plain = [r for r in rows if r["vdab_occupation"] and r["title"].strip().lower() == r["vdab_occupation"].lower()]
+    assert len(plain) >= 10
+    for r in plain:
+        best = lexical.rank(clean_title(r["title"]), "lexical")[0][0]
+        assert evaluate.correct(lexical, best, r["vdab_occupation"]), r["title"]

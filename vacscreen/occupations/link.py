@@ -1,0 +1,92 @@
+"""vacancy -> Occupation record of the screening contract (name, codes, profile, score, alternatives)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
+from vacscreen.occupations.profiles import profile_for
+from vacscreen.occupations.reference import OccupationRecord
+from vacscreen.schema import Occupation
+
+
+@lru_cache(maxsize=1)
+def default_linker() -> Linker:
+    from vacscreen.occupations.encoder import load_encoder
+
+    try:
+        encoder = load_encoder()
+    except Exception as e:  # noqa: BLE001 - linking still works lexically; the reason goes to the log
+        import logging
+
+        logging.getLogger(__name__).warning("sentence encoder unavailable, lexical linking only: %s", e)
+        encoder = None
+    return Linker(encoder=encoder)
+
+
+MIN_SCORE = 0.5  # below this the best match is only an alternative: the occupation is named after the query
+
+
+def occupation_record(linker: Linker, rec: OccupationRecord, score: float, source: str,
+                      alternatives: list[dict]) -> Occupation:
+    prof = _profile(linker, rec)
+    return Occupation(
+        name=rec.name, isco=rec.isco or prof.isco, bk_code=rec.bk_code or prof.bk_code, vks=prof.typical_vks,
+        bottleneck=rec.bottleneck, regulated=prof.regulated, score=round(float(score), 3), source=source,
+        alternatives=alternatives, profile_sources=sorted({s["source"] for s in prof.sources}),
+        data_year=linker.ref.year, profile=prof.to_dict())
+
+
+def _profile(linker: Linker, rec: OccupationRecord):
+    cache = linker.__dict__.setdefault("_profiles", {})
+    if rec.name not in cache:
+        cache[rec.name] = profile_for(rec, linker.ref)
+    return cache[rec.name]
+
+
+def unknown(name: str, linker: Linker, score: float, source: str, alternatives: list[dict]) -> Occupation:
+    """An occupation outside the reference lists: a best-effort name, no profile, not a bottleneck."""
+    return Occupation(name=name, score=round(float(score), 3), source=source, alternatives=alternatives,
+                      data_year=linker.ref.year)
+
+
+def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
+         linker: Optional[Linker] = None) -> Optional[Occupation]:
+    """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text."""
+    linker = linker or default_linker()
+    if override:
+        rec = linker.ref.by_name(override)
+        if rec is not None:
+            return occupation_record(linker, rec, 1.0, "user", [])
+        # The user's own name stands; the closest listed occupations are offered as alternatives.
+        return unknown(override, linker, 1.0, "user", _alternatives(linker, linker.rank(override)[:3]))
+    elif (field := vdab_field(text)) is not None:
+        rec = linker.ref.by_name(field[0])
+        if rec is not None:
+            return occupation_record(linker, rec, 1.0, "vdab_field", [])
+        return unknown(field[0], linker, 1.0, "vdab_field", _alternatives(linker, linker.rank(field[0])[:3]))
+    elif title and title.strip():
+        query, source = clean_title(title), "title"
+    else:
+        query, source = query_from_text(text), "text"
+    if not query.strip():
+        return None
+    ranked = linker.rank(query)
+    best, score = ranked[0]
+    if score < MIN_SCORE:
+        return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))
+    return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]))
+
+
+def _alternatives(linker: Linker, ranked) -> list[dict]:
+    return [{"name": linker.occupations[i].name, "score": round(s, 3)} for i, s in ranked]
+
+
+if __name__ == "__main__":  # python -m vacscreen.occupations.link build: label embeddings into the cache
+    import sys
+
+    if sys.argv[1:] != ["build"]:
+        sys.exit("usage: python -m vacscreen.occupations.link build")
+    linker = default_linker()
+    if linker.encoder is not None:
+        print(f"{len(linker.labels)} label embeddings ready ({linker.label_vectors().shape})")
