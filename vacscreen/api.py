@@ -15,7 +15,7 @@ def _nlp(use_model: bool = True):
     return build_nlp(use_model=use_model)
 
 
-def _screening(doc, title, id, occupation: Optional[str] = None) -> Screening:
+def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True) -> Screening:
     p = doc._.prepared
     reqs = []
     for r in doc._.requirements:
@@ -24,7 +24,8 @@ def _screening(doc, title, id, occupation: Optional[str] = None) -> Screening:
         reqs.append(r)
     reqs.sort(key=lambda r: (r.start, r.end))
     return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings),
-                     occupation=link(p.text, title, occupation), requirements=reqs, model_version=_version())
+                     occupation=link(p.text, title, occupation) if link_occupation else None,
+                     requirements=reqs, model_version=_version())
 
 
 @lru_cache(maxsize=1)
@@ -33,14 +34,15 @@ def _version() -> str:
 
 
 def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None, *,
-           use_model: bool = True) -> Screening:
+           link_occupation: bool = True, use_model: bool = True) -> Screening:
     """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
     `occupation` overrides the linked occupation (a name from the reference lists, or any name).
     Raises InputError on unusable input (empty, binary, nothing left after HTML).
+    link_occupation=False skips occupation linking (extraction only: no encoder in memory).
     use_model=False skips the trained component (rule layer only, for comparison)."""
     nlp = _nlp(use_model)
     doc = nlp(make_doc(nlp, prepare(text)))
-    return _screening(doc, title, id, occupation)
+    return _screening(doc, title, id, occupation, link_occupation)
 
 
 def _row(item) -> dict:
@@ -49,7 +51,7 @@ def _row(item) -> dict:
     return {"text": item}
 
 
-def screen_many(rows: Iterable, batch_size: int = 64) -> Iterator[dict]:
+def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = True) -> Iterator[dict]:
     """Screen a stream of texts or dicts with `text` (and optional `id`, `title`, `occupation`). Yields one JSON-ready
     dict per input, in order; unusable rows give {"id", "title", "error"} instead of raising."""
     nlp = _nlp()
@@ -58,7 +60,7 @@ def screen_many(rows: Iterable, batch_size: int = 64) -> Iterator[dict]:
     def flush():
         ok = [(i, d) for i, d in enumerate(batch) if not isinstance(d[2], str)]
         docs = nlp.pipe((d[2] for _, d in ok), batch_size=batch_size)
-        done = {i: _screening(doc, d[1].get("title"), d[1].get("id"), d[1].get("occupation")).to_dict()
+        done = {i: _screening(doc, d[1].get("title"), d[1].get("id"), d[1].get("occupation"), link_occupation).to_dict()
                 for (i, d), doc in zip(ok, docs)}
         for i, (_, row, doc_or_err) in enumerate(batch):
             yield done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": doc_or_err}

@@ -112,7 +112,7 @@ def run(split: str = "test", show_errors: bool = False, use_model: bool = True) 
 
     docs, errs = [], []
     for rec in gold.load(split):
-        preds = [r.to_dict() for r in screen(rec["text"], id=rec["id"], use_model=use_model).requirements]
+        preds = [r.to_dict() for r in screen(rec["text"], id=rec["id"], use_model=use_model, link_occupation=False).requirements]
         golds = gold.requirements(rec)
         docs.append((preds, golds))
         if show_errors:
