@@ -32,7 +32,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "vdab_vacancies.jsonl"
 OUT = ROOT / "bench" / "results" / "screen.json"
-TARGETS = {"throughput_per_s": 100.0, "p95_ms": 50.0, "peak_mb": 1024.0}
+# Peak memory: 1 GB for extraction alone (issue 2), 1.5 GB per process end to end with the encoder (issue 7).
+TARGETS = {"throughput_per_s": 100.0, "p95_ms": 50.0, "peak_mb": 1024.0, "peak_mb_with_linking": 1536.0}
 
 
 def hardware(cores_before_pin: int) -> dict:
@@ -63,12 +64,18 @@ def peak_mb() -> float:
 
 
 def linking_cost(texts, titles) -> dict:
-    """Time link() alone: cold (empty title caches, as for a new title) and cached (titles seen before)."""
+    """Time link() alone: cold (empty title caches, as for a new title) and cached (titles seen before).
+    The "VDAB-beroep" line is cut from the texts, so that every vacancy is linked from its title."""
     from vacscreen.occupations.link import default_linker, link
+    from vacscreen.occupations.linker import vdab_field
     from vacscreen.text import prepare
 
+    def without_field(text):
+        f = vdab_field(text)
+        return text if f is None else text[:f[1]] + text[f[2]:]
+
     linker = default_linker()
-    prepared = [(prepare(t).text, titles[t]) for t in texts]
+    prepared = [(without_field(prepare(t).text), titles[t]) for t in texts]
     linker.rank.cache_clear()
     linker._query_cache.clear()
     t0 = time.perf_counter()
@@ -167,7 +174,7 @@ def main(argv=None) -> dict:
     }
     res["meets"] = {"throughput": thr_screen >= TARGETS["throughput_per_s"],
                     "p95": res["screen"]["latency_ms"]["p95"] <= TARGETS["p95_ms"],
-                    "peak_memory": res["peak_rss_mb"] <= TARGETS["peak_mb"]}
+                    "peak_memory": res["peak_rss_mb"] <= TARGETS["peak_mb" if args.no_link else "peak_mb_with_linking"]}
 
     if args.profile:
         prof = cProfile.Profile()
@@ -207,7 +214,8 @@ def report(res: dict) -> str:
         f"{'screen() latency max':<32}{lat['max']:>9.1f} ms",
         f"{'screen_many() throughput':<32}{res['screen_many']['vacancies_per_s']:>10.1f}/s   "
         f"(batch {res['screen_many']['batch_size']})",
-        f"{'peak memory (ru_maxrss)':<32}{res['peak_rss_mb']:>9.1f} MB   {'≤ 1 GB':<12}"
+        f"{'peak memory (ru_maxrss)':<32}{res['peak_rss_mb']:>9.1f} MB   "
+        f"{'≤ 1.5 GB' if res.get('occupation_linking') else '≤ 1 GB':<12}"
         f"{ok[res['meets']['peak_memory']]:>6}",
         f"{'start-up + warm-up':<32}{res['startup_and_warmup_s']:>10.2f} s",
     ]

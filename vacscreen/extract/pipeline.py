@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from vacscreen.extract.required import RequirementClassifier, features
+from vacscreen.extract.required import RequirementClassifier, clause_cues, features
 from vacscreen.extract import tokenizer as _tokenizer  # noqa: F401  (registers vacscreen.VacancyTokenizer.v1)
 from vacscreen.extract.rules import candidates, clauses
 from vacscreen.text.sections import find_headings
@@ -114,12 +114,15 @@ class RequiredComponent:
 
 def candidate_features(cands, text: str, spans: list) -> list[dict]:
     index = {s: i for i, s in enumerate(spans)}
+    cues: dict = {}
     out = []
     for c in cands:
-        i = index.get(c.clause)
-        nxt = text[spans[i + 1][0]: spans[i + 1][1]] if i is not None and i + 1 < len(spans) else ""
-        prv = text[spans[i - 1][0]: spans[i - 1][1]] if i else ""
-        out.append(features(c, text, nxt, prv))
+        if c.clause not in cues:
+            i = index.get(c.clause)
+            nxt = text[spans[i + 1][0]: spans[i + 1][1]] if i is not None and i + 1 < len(spans) else ""
+            prv = text[spans[i - 1][0]: spans[i - 1][1]] if i else ""
+            cues[c.clause] = clause_cues(text, c.clause, nxt, prv)
+        out.append(features(c, text, cues[c.clause]))
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from sklearn import config_context
+from scipy.special import expit
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -20,42 +20,58 @@ _JUDGEMENT = re.compile(r"^\s*(?:\w+\s*[,!]\s*)?(?:(?:dat|dit|wat|het)\s+)?(?:is
 _WORD = re.compile(r"[a-zà-ÿ]+|\d+|[?!:]", re.IGNORECASE)
 
 
-def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = "") -> dict:
-    """Features of one candidate: where it is, which cue words surround it, the words of its clause."""
+def clause_cues(text: str, clause: tuple[int, int], next_clause: str = "", prev_clause: str = "") -> dict:
+    """What the features need from one clause, computed once for all its candidates."""
     p = load_patterns()
+    cs, ce = clause
+    body = text[cs:ce]
+    intro = prev_clause.rstrip().endswith(":")
+    out = {"len": min(len(body), 300) / 300, "question": body.rstrip().endswith("?"),
+           "optional_next": bool(_JUDGEMENT.match(next_clause)),
+           "optional_intro": intro and bool(p.optional.search(prev_clause[-40:])),
+           "words": [] if p.optional.search(body) else [w.lower() for w in _WORD.findall(body)][:40]}
+    for name, rx in (("must", p.must), ("offered", p.offered)):
+        out[name] = [(m.start() + cs, m.end() + cs) for m in rx.finditer(body)]
+        out[name + "_next"] = len(next_clause) < 40 and bool(rx.search(next_clause))
+        out[name + "_intro"] = intro and bool(rx.search(prev_clause[-40:]))
+    return out
+
+
+def features(c: Candidate, text: str, cues: dict) -> dict:
+    """Features of one candidate: where it is, which cue words surround it, the words of its clause.
+    `cues`: clause_cues() of its clause."""
     cs, ce = c.clause
     a, b = c.anchor
-    clause, before, after = text[cs:ce], text[cs:a], text[b:ce]
     k = c.req.kind if c.req.kind != "certificate" else "licence"
     f = {"kind=" + k: 1, "section=" + c.req.section: 1, f"{k}|section={c.req.section}": 1,
          f"{k}|rule_required": float(c.rule_required), "rule_required": float(c.rule_required), "bias": 1}
     # Nice-to-have cues are judged by the rule layer (rules.rule_required), which knows when a cue belongs
     # to another mention or only narrows the domain; the clause-wide cue features are for the other cues.
-    for name, rx in (("must", p.must), ("offered", p.offered)):
-        if rx.search(clause):
+    for name in ("must", "offered"):
+        spans = cues[name]
+        if spans:
             f[f"{k}|{name}_clause"] = 1
-        if rx.search(before[-60:]):
+        if any(s >= a - 60 and e <= a for s, e in spans):
             f[f"{k}|{name}_before"] = 1
-        if rx.search(after[:60]):
+        if any(s >= b and e <= b + 60 for s, e in spans):
             f[f"{k}|{name}_after"] = 1
-        if len(next_clause) < 40 and rx.search(next_clause):
+        if cues[name + "_next"]:
             f[f"{k}|{name}_next"] = 1
-        if rx.search(prev_clause[-40:]) and prev_clause.rstrip().endswith(":"):
+        if cues[name + "_intro"]:
             f[f"{k}|{name}_intro"] = 1
-    if _JUDGEMENT.match(next_clause):
+    if cues["optional_next"]:
         f[f"{k}|optional_next"] = 1
-    if prev_clause.rstrip().endswith(":") and p.optional.search(prev_clause[-40:]):
+    if cues["optional_intro"]:
         f[f"{k}|optional_intro"] = 1
-    if clause.rstrip().endswith("?"):
+    if cues["question"]:
         f[f"{k}|question"] = 1
-    words = [w.lower() for w in _WORD.findall(clause)][:40] if not p.optional.search(clause) else []
-    for w in words:
+    for w in cues["words"]:
         f["w=" + w] = 1
-    for w in _WORD.findall(before)[-3:]:
+    for w in _WORD.findall(text, max(cs, a - 40), a)[-3:]:
         f[f"{k}|l=" + w.lower()] = 1
-    for w in _WORD.findall(after)[:3]:
+    for w in _WORD.findall(text, b, min(ce, b + 40))[:3]:
         f[f"{k}|r=" + w.lower()] = 1
-    f["len"] = min(len(clause), 300) / 300
+    f["len"] = cues["len"]
     if c.req.kind == "experience":
         f["exp|years"] = float(c.req.min_years is not None)
     if c.req.kind == "education":
@@ -63,6 +79,12 @@ def features(c: Candidate, text: str, next_clause: str = "", prev_clause: str = 
     if c.req.kind == "language":
         f["lang|has_level"] = float(c.req.cefr is not None)
     return f
+
+
+def _proba(model: LogisticRegression, M) -> np.ndarray:
+    """P(class 1) of a fitted binary LogisticRegression: what predict_proba computes, without its per-call
+    input checks, which cost more than the product on a few candidates."""
+    return expit(M @ model.coef_[0] + model.intercept_[0])
 
 
 class RequirementClassifier:
@@ -94,7 +116,5 @@ class RequirementClassifier:
         if not X:
             return np.zeros(0), np.zeros(0)
         # Per-call input validation costs more than the prediction on a few candidates.
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            M = self.vectorizer_.transform(X)
-            return (self.keep_model_.predict_proba(M)[:, 1],
-                    self.required_model_.predict_proba(M[:, self.cue_columns_])[:, 1])
+        M = self.vectorizer_.transform(X)
+        return _proba(self.keep_model_, M), _proba(self.required_model_, M[:, self.cue_columns_])
