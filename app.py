@@ -84,6 +84,31 @@ def tabel(result: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=KOLOMMEN)
 
 
+BRON = {"vdab_field": "VDAB-veld 'VDAB-beroep'", "title": "functietitel", "text": "vacaturetekst",
+        "user": "door jou gekozen"}
+
+
+def beroep_info(occ: dict | None) -> None:
+    """The linked occupation and its profile; change it with the 'Beroep' field above."""
+    if not occ:
+        return
+    feiten = [f"gevonden via {BRON.get(occ['source'], occ['source'])} (score {occ['score']:.2f})"]
+    if occ.get("vks") is not None:
+        feiten.append(f"typisch niveau VKS {occ['vks']}")
+    feiten.append("knelpuntberoep" if occ.get("bottleneck") else "geen knelpuntberoep")
+    if occ.get("regulated"):
+        feiten.append("gereglementeerd beroep")
+    if occ.get("profile") is None:
+        feiten.append("geen beroepsprofiel bekend")
+    elif occ["profile"].get("fallback"):
+        feiten.append("niveau geschat uit de ISCO-beroepsgroep (lage zekerheid)")
+    st.markdown(f"**Beroep: {occ['name']}** — " + " · ".join(feiten))
+    if occ.get("alternatives"):
+        st.caption("Andere mogelijke beroepen: " + ", ".join(a["name"] for a in occ["alternatives"])
+                   + f". Lijst knelpuntberoepen {occ.get('data_year') or ''}; pas het beroep hierboven aan "
+                     "en screen opnieuw.")
+
+
 def bestandsnaam(naam: str | None) -> str:
     stam = re.sub(r"\.[^.]*$", "", naam or "") or "vacature"
     return re.sub(r"[^\w.-]+", "-", stam).strip("-") + ".vacscreen.json"
@@ -98,13 +123,16 @@ tekst = st.text_area("Vacaturetekst", key="tekst", height=300,
                      placeholder="Profiel\n- Je hebt minstens 2 jaar ervaring als magazijnier.\n"
                                  "- Je spreekt vloeiend Nederlands.\n- Rijbewijs B is een troef.")
 bestand = st.file_uploader("… of upload een bestand (.txt of .html)", type=["txt", "html", "htm"], key="bestand")
+kol1, kol2 = st.columns(2)
+titel = kol1.text_input("Functietitel (optioneel)", key="titel")
+beroep = kol2.text_input("Beroep (optioneel: overschrijft de gevonden koppeling)", key="beroep")
 
 if st.button("Screenen", type="primary", key="screenen"):
     invoer, naam = (bestand.getvalue(), bestand.name) if bestand is not None else (tekst, None)
     st.session_state.pop("resultaat", None)
     st.session_state.pop("fout", None)
     try:
-        screening = pipeline()(invoer, id=naam)
+        screening = pipeline()(invoer, id=naam, title=titel or None, occupation=beroep or None)
     except InputError as e:
         st.session_state["fout"] = f"Deze invoer kan niet gescreend worden: {e}"
     except Exception as e:  # never show a traceback to the user
@@ -125,6 +153,7 @@ if resultaat is not None:
     st.caption(f"Taal van de tekst: {taal} · model: {resultaat['model_version']}")
     for w in resultaat["warnings"]:
         st.warning(f"Let op: {w}")
+    beroep_info(resultaat.get("occupation"))
     if len(df):
         st.dataframe(df, hide_index=True, width="stretch")
     else:

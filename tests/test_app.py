@@ -101,3 +101,15 @@ def test_result_survives_rerun_and_json_is_stored(at):
     assert result["requirements"]
     at.run()  # any other interaction reruns the script: the table stays
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(result["requirements"])
+
+
+def test_occupation_is_shown_and_can_be_overridden(at):
+    at.text_area(key="tekst").input(VACATURE)
+    at.text_input(key="titel").input("Magazijnier (m/v/x)")
+    at.button(key="screenen").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Beroep: Magazijnmedewerker" in shown and "knelpuntberoep" in shown
+    at.text_input(key="beroep").input("Heftruckchauffeur")
+    at.button(key="screenen").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Beroep: Heftruckchauffeur" in shown and "door jou gekozen" in shown

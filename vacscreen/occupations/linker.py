@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+import yaml
 from rapidfuzz import fuzz, process, utils
 
 from vacscreen.occupations.reference import OccupationRecord, ReferenceData, load_reference
@@ -31,9 +32,23 @@ def vdab_field(text: str) -> Optional[tuple[str, int, int]]:
     return (m.group("name"), m.start(), m.end()) if m else None
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[dict, re.Pattern]:
+    with open(Path(__file__).with_name("titles.yaml"), encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    words = sorted(set(data["replace"]) | set(data["drop"]), key=len, reverse=True)
+    rx = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w/])", re.IGNORECASE)
+    table = {**{w: "" for w in data["drop"]}, **data["replace"]}
+    return {k.lower(): v for k, v in table.items()}, rx
+
+
 def clean_title(title: str) -> str:
+    """The occupation words of a job title: no place, gender tag, contract words; titles.yaml wording."""
     t = _TITLE_NOISE.sub(" ", title)
-    return re.sub(r"\s+", " ", t).strip(" -–|/") or title.strip()
+    table, rx = _title_words()
+    t = rx.sub(lambda m: table[m.group(0).lower()], t)
+    t = re.sub(r"\s+", " ", t).strip(" -–|/&")
+    return t or title.strip()
 
 
 def query_from_text(text: str) -> str:
