@@ -24,7 +24,9 @@ def test_vdab_field_is_parsed_with_its_span():
 
 
 @pytest.mark.parametrize("title, clean", [
-    ("Magazijnier (m/v/x)", "Magazijnier"),
+    ("Magazijnier (m/v/x)", "magazijnmedewerker"),
+    ("Administratief Bediende", "Administratief medewerker"),
+    ("Werkstudent Marketing & Communicatie", "Marketing & Communicatie"),
     ("Administratie & Onthaalmedewerker - Gent", "Administratie & Onthaalmedewerker"),
     ("SPORTLESGEVER regio Kortrijk", "SPORTLESGEVER"),
     ("Grondwerker - BOUW", "Grondwerker"),
