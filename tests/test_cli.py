@@ -264,3 +264,28 @@ def test_error_rows_have_one_shape(tmp_path):
     assert runner.invoke(app, ["screen", str(src), "-o", str(dst)]).exit_code == 0
     a, b = _read_jsonl(dst)
     assert set(a) == set(b) == {"id", "title", "error"}
+
+
+def test_screen_occupation_override(tmp_path):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text(json.dumps({"id": "a", "title": "Magazijnier", "text": "Profiel\nJe hebt een heftruckattest."})
+                   + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["screen", str(inp), "-o", str(out), "--occupation", "Heftruckchauffeur"])
+    assert res.exit_code == 0, res.output
+    occ = _read_jsonl(out)[0]["occupation"]
+    assert occ["name"] == "Heftruckchauffeur" and occ["source"] == "user"
+
+
+def test_screen_bad_profiles_csv_names_the_row(tmp_path):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text(json.dumps({"id": "a", "text": "Profiel\nJe spreekt Nederlands."}) + "\n", encoding="utf-8")
+    src = Path(__file__).resolve().parents[1] / "vacscreen" / "data" / "occupation_profiles.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8")))
+    rows[3][rows[0].index("typical_vks_level")] = "zes"
+    bad = tmp_path / "profiles.csv"
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    proc = subprocess.run([sys.executable, "-m", "vacscreen.cli", "screen", str(inp), "-o", str(out),
+                           "--profiles-csv", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "row 4" in proc.stderr and "zes" in proc.stderr and "Traceback" not in proc.stderr

@@ -104,6 +104,14 @@ def _reference_files(knelpunt_csv: Optional[Path], profiles_csv: Optional[Path])
         os.environ["VACSCREEN_KNELPUNT_CSV"] = str(knelpunt_csv)
     if profiles_csv:
         os.environ["VACSCREEN_PROFILES_CSV"] = str(profiles_csv)
+    if knelpunt_csv or profiles_csv:  # check the user's files now: a clear message, not a traceback mid-run
+        from vacscreen.occupations.reference import ReferenceDataError, load_reference
+
+        try:
+            load_reference()
+        except ReferenceDataError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2)
 
 
 @app.command("evaluate-linking")
