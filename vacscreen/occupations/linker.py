@@ -134,10 +134,23 @@ class Linker:
 
     @lru_cache(maxsize=4096)
     def rank(self, query: str, mode: str = "combined", k: int = 4) -> tuple[tuple[int, float], ...]:
+        """The k best occupations with their scores. In combined mode the first is the best combined score
+        and the alternatives alternate between the encoder's and the combined ranking: the encoder finds
+        related occupations with other words ("Social media expert" ~ "Medewerker communicatie")."""
         s = self.scores(query, mode)
-        top = np.argpartition(-s, k)[:k]
-        top = top[np.argsort(-s[top])]
-        return tuple((int(i), float(min(s[i], 1.0))) for i in top)
+        order = _top(s, k)
+        if mode == "combined" and self.encoder is not None:
+            semantic = _top(self.semantic(query) + self.bonus, k)
+            merged = [order[0]]
+            for pair in zip(semantic, order[1:]):
+                merged += [i for i in pair if i not in merged]
+            order = merged[:k]
+        return tuple((int(i), float(min(s[i], 1.0))) for i in order)
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    top = np.argpartition(-scores, k)[:k]
+    return [int(i) for i in top[np.argsort(-scores[top])]]
 
 
 def _cache_dir() -> Path:
