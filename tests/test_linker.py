@@ -91,3 +91,17 @@ def test_lexical_linking_is_right_on_plain_titles(lexical):
     for r in plain:
         best = lexical.rank(clean_title(r["title"]), "lexical")[0][0]
         assert evaluate.correct(lexical, best, r["vdab_occupation"]), r["title"]
+
+
+def test_bottleneck_occupation_without_isco_gets_an_estimated_level():
+    from vacscreen.occupations.link import default_linker
+
+    linker = default_linker()
+    if linker.encoder is None:
+        pytest.skip("no sentence encoder in this environment")
+    occ = link("Je plant de werf.", override="Werfleider", linker=linker)
+    prof = occ.profile
+    assert occ.bottleneck and prof["fallback"] and prof["confidence"] == "low"
+    assert occ.vks is not None and prof["vks_range"][0] <= occ.vks <= prof["vks_range"][1]
+    level_sources = [s["source"] for s in prof["sources"] if s["field"] == "typical_vks"]
+    assert level_sources and "estimated from the nearest ESCO occupation" in level_sources[0]

@@ -40,7 +40,10 @@ def occupation_record(linker: Linker, rec: OccupationRecord, score: float, sourc
 def _profile(linker: Linker, rec: OccupationRecord):
     cache = linker.__dict__.setdefault("_profiles", {})
     if rec.name not in cache:
-        cache[rec.name] = profile_for(rec, linker.ref)
+        prof = profile_for(rec, linker.ref)
+        if prof.typical_vks is None and not rec.isco and (near := linker.nearest_esco(rec.name)) is not None:
+            prof = profile_for(rec, linker.ref, estimated_isco=(near[0].isco, near[0].name, near[1]))
+        cache[rec.name] = prof
     return cache[rec.name]
 
 

@@ -86,6 +86,7 @@ class Linker:
         self.owner = np.asarray(owner)
         self._processed = [utils.default_process(l) for l in labels]
         self.bonus = np.array([vdab_bonus if o.kind == "vdab" else 0.0 for o in self.occupations])
+        self._esco_with_isco = np.array([o.kind == "esco" and bool(o.isco) for o in self.occupations])
         self._label_vecs = None
         self._cache_dir = cache_dir
         self._query_cache: dict[str, np.ndarray] = {}
@@ -124,6 +125,14 @@ class Linker:
                 os.replace(tmp, cache)
                 self._label_vecs = vecs
         return self._label_vecs
+
+    def nearest_esco(self, name: str) -> Optional[tuple[OccupationRecord, float]]:
+        """The ESCO occupation with an ISCO code closest to a name by the encoder (None without encoder)."""
+        if self.encoder is None:
+            return None
+        s = np.where(self._esco_with_isco, self.semantic(name), -1.0)
+        i = int(np.argmax(s))
+        return self.occupations[i], float(s[i])
 
     def scores(self, query: str, mode: str = "combined") -> np.ndarray:
         if mode == "lexical" or self.encoder is None:

@@ -181,7 +181,8 @@ def _foreign_language(row: ProfileRow) -> Optional[str]:
     return None
 
 
-def profile_for(record: OccupationRecord, ref: ReferenceData) -> Profile:
+def profile_for(record: OccupationRecord, ref: ReferenceData,
+                estimated_isco: Optional[tuple[str, str, float]] = None) -> Profile:
     """The profile of one occupation; every value carries its source in `Profile.sources`."""
     p = Profile(occupation=record.name, isco=record.isco, bk_code=record.bk_code, bottleneck=record.bottleneck)
     add = lambda fld, value, source: p.sources.append({"field": fld, "value": value, "source": source})  # noqa: E731
@@ -240,6 +241,14 @@ def profile_for(record: OccupationRecord, ref: ReferenceData) -> Profile:
     if p.typical_vks is None:
         p.fallback = True
         fb = fallback_level(record.isco) if record.isco else None
+        if fb is None and estimated_isco is not None:
+            # No ISCO code: the one of the nearest ESCO occupation by the sentence encoder, said as such.
+            isco, label, cos = estimated_isco
+            fb = fallback_level(isco)
+            if fb is not None:
+                fb = (*fb[:2], f"ISCO {isco} estimated from the nearest ESCO occupation '{label}' "
+                               f"(encoder cosine {cos:.2f}); " + fb[2])
+                p.isco = p.isco or isco
         if fb is not None:
             p.typical_vks, p.vks_range, src = fb
             add("typical_vks", p.typical_vks, src)
