@@ -53,6 +53,7 @@ def load_patterns() -> Patterns:
     names = [(iso, re.compile(rx, I)) for iso, rx in lang["names"].items()]
     names += [(iso, re.compile(rx)) for iso, rx in lang["codes"].items()]
     cs = set(lic.get("case_sensitive", []))
+    licences = [(p["name"], p["kind"], re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]]
     return Patterns(
         education=[(p["level"], re.compile(p["re"], I)) for p in edu["patterns"]],
         or_equivalent=re.compile(edu["or_equivalent"], I),
@@ -71,8 +72,8 @@ def load_patterns() -> Patterns:
         exp_upper=re.compile(exp["upper_bound"], I),
         exp_domain=re.compile(exp["domain"], I),
         exp_not_years=re.compile(exp["not_years"], I),
-        licences=[(p["name"], p["kind"], re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]],
-        licence_items=[((p["name"], p["kind"]), re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]],
+        licences=licences,
+        licence_items=[((name, kind), rx) for name, kind, rx in licences],
         optional=re.compile(cues["optional"], I),
         must=re.compile(cues["must"], I),
         offered=re.compile(cues["offered"], I),

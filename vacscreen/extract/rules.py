@@ -4,15 +4,11 @@ candidates are demands and whether each is required."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Optional
 
-import re._constants as _C  # the parsed form of a pattern, for its literal start
-import re._parser as _sre_parse
-
 from vacscreen.extract import normalise
+from vacscreen.extract.matcher import Matches
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.schema import Requirement
 
@@ -20,7 +16,6 @@ from vacscreen.schema import Requirement
 _CHAIN_GAP = re.compile(r"^[\s,/&+()\-–]*(?:en/of|en|én|of|and|or|&|as\s+well\s+as)?[\s,/&+()\-–]*(?:(?:or|of|and|en)\s+)?(?:het|de|in\s+het)?\s*$", re.IGNORECASE)
 # Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend".
 _FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|\s)*\s*$", re.IGNORECASE)
-_SECTION_OUT = {"offer", "company"}
 
 
 @dataclass
@@ -29,8 +24,6 @@ class Candidate:
     clause: tuple[int, int]       # clause span in the analysed text
     anchor: tuple[int, int]       # the matched keyword
     rule_required: bool = True    # the rule layer's guess, a feature for the trained component
-    heading: Optional[str] = None
-    features: dict = field(default_factory=dict)
 
 
 _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
@@ -84,132 +77,6 @@ def clauses(text: str) -> list[tuple[int, int]]:
         if e - s >= 2:
             spans.append((s, e))
     return spans
-
-
-class Matches:
-    """All matches of a pattern list over the whole text, found once per document; `in_clause` then hands
-    out those inside one clause, in pattern order, skipping a match that overlaps an earlier one."""
-
-    def __init__(self, items, text, low):
-        found = []
-        for order, (value, rx) in enumerate(items):
-            fast, triggers, word_start, ci = _fast(rx)
-            hay = low if ci else text
-            # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
-            if triggers is not None and not any(t in hay for t in triggers):
-                continue
-            for m in _word_starts(fast, hay) if word_start else fast.finditer(hay):
-                if m.end() > m.start():
-                    found.append((m.start(), order, m.end(), value, m, fast, hay))
-        found.sort(key=lambda f: f[0])
-        self.found = found
-        self.starts = [f[0] for f in found]
-
-    def any_in(self, s0, e0) -> bool:
-        """Whether some match starts inside [s0, e0)."""
-        return bisect_left(self.starts, s0) < bisect_left(self.starts, e0)
-
-    def in_clause(self, s0, e0):
-        i, j = bisect_left(self.starts, s0), bisect_left(self.starts, e0)
-        if i == j:
-            return
-        taken: list[tuple[int, int]] = []
-        for a, _, b, value, m, rx, hay in sorted(self.found[i:j], key=lambda f: (f[1], f[0])):
-            if b > e0:  # the match runs past the clause: match again within it
-                m = rx.match(hay, a, e0)
-                if m is None or m.end() == a:
-                    continue
-                b = m.end()
-            if any(a < y and x < b for x, y in taken):
-                continue
-            taken.append((a, b))
-            yield value, m, a, b
-
-
-@lru_cache(maxsize=None)
-def _fast(rx: re.Pattern) -> tuple[re.Pattern, Optional[frozenset], bool, bool]:
-    """A faster equivalent of a pattern, for Python's re:
-    - `ci`: case-insensitive patterns become lower-case patterns for the lower-cased text (IGNORECASE is slow);
-    - the literal strings one of which every match contains (to skip the scan when none is in the text);
-    - when every alternative starts with \\b before a word character, the pattern without those \\b and
-      `word_start` True: the caller checks the boundary itself. A leading \\b stops re from skipping ahead
-      to possible first characters and makes the scan many times slower."""
-    ci = bool(rx.flags & re.IGNORECASE)
-    if ci:
-        if re.search(r"\\[SWDBZA]|\\[pPN]\{|\(\?P<[^>]*[A-Z]", rx.pattern):
-            raise ValueError(f"pattern cannot be lower-cased safely (upper-case escape or group name): {rx.pattern[:60]}")
-        rx = re.compile(rx.pattern.lower(), rx.flags & ~re.IGNORECASE)
-    starts = _literal_starts(_sre_parse.parse(rx.pattern, rx.flags))
-    triggers = frozenset(starts) if starts and min(map(len, starts)) >= 3 else None
-    branches = _top_level_branches(rx.pattern)
-    if all(b.startswith(r"\b") and len(b) > 2 and (b[2].isalnum() or b[2] in "([") for b in branches):
-        return re.compile("|".join(b[2:] for b in branches), rx.flags), triggers, True, ci
-    return rx, triggers, False, ci
-
-
-def _top_level_branches(pattern: str) -> list[str]:
-    """The alternatives of a pattern at nesting depth 0."""
-    out, depth, cls, start, i = [], 0, False, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if cls:
-            cls = c != "]"
-        elif c == "[":
-            cls = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
-
-
-def _word_starts(rx: re.Pattern, hay: str):
-    """finditer for a pattern whose \\b before the first word character was removed: a match that starts
-    right after a word character is refused and the search resumes one character further."""
-    pos = 0
-    while (m := rx.search(hay, pos)) is not None:
-        a = m.start()
-        if a > 0 and (hay[a - 1].isalnum() or hay[a - 1] == "_") and (hay[a].isalnum() or hay[a] == "_"):
-            pos = a + 1
-            continue
-        yield m
-        pos = m.end() if m.end() > a else a + 1
-
-
-def _literal_starts(seq) -> Optional[set]:
-    """Literal strings one of which every match contains (for each alternative, its longest mandatory
-    literal run), or None when some alternative has none."""
-    best: Optional[set] = None
-    run = ""
-
-    def better(cand: Optional[set]):
-        nonlocal best
-        if cand and (best is None or min(map(len, cand)) > min(map(len, best))):
-            best = cand
-
-    for op, av in seq:
-        if op is _C.LITERAL:
-            run += chr(av)
-            continue
-        better({run} if run else None)
-        run = ""
-        if op is _C.BRANCH:
-            alts = [_literal_starts(b) for b in av[1]]
-            better(set().union(*alts) if all(alts) else None)
-        elif op is _C.SUBPATTERN:
-            better(_literal_starts(av[-1]))
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
-            better(_literal_starts(av[2]))
-    better({run} if run else None)
-    return best
 
 
 def _mk(kind, text, s, e, section, **kw) -> Requirement:
