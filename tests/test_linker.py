@@ -105,3 +105,9 @@ def test_bottleneck_occupation_without_isco_gets_an_estimated_level():
     assert occ.vks is not None and prof["vks_range"][0] <= occ.vks <= prof["vks_range"][1]
     level_sources = [s["source"] for s in prof["sources"] if s["field"] == "typical_vks"]
     assert level_sources and "estimated from the nearest ESCO occupation" in level_sources[0]
+
+
+def test_a_title_close_to_nothing_listed_keeps_its_own_name(lexical):
+    occ = link("Je werkt bij ons.", title="xyz qwerty", linker=lexical)
+    assert occ.name == "xyz qwerty" and occ.profile is None and not occ.bottleneck
+    assert len(occ.alternatives) == 3

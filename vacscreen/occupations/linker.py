@@ -126,6 +126,12 @@ class Linker:
                 self._label_vecs = vecs
         return self._label_vecs
 
+    def is_listed(self, query: str, min_lexical: float, min_semantic: float) -> bool:
+        """Whether some listed occupation is close to the query, lexically or (with an encoder) semantically."""
+        if self.lexical(query).max() >= min_lexical:
+            return True
+        return self.encoder is not None and self.semantic(query).max() >= min_semantic
+
     def nearest_esco(self, name: str) -> Optional[tuple[OccupationRecord, float]]:
         """The ESCO occupation with an ISCO code closest to a name by the encoder (None without encoder)."""
         if self.encoder is None:
