@@ -4,18 +4,13 @@ label. A link counts as correct when it is that occupation or the ESCO occupatio
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 from vacscreen.gold import GOLD_DIR, split_ids
+from vacscreen.occupations.reference import fold
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
 
 VACANCIES = GOLD_DIR.parent / "vdab_vacancies.jsonl"
-
-
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return " ".join(s.lower().split())
 
 
 def cases(path: Path = VACANCIES) -> list[dict]:
@@ -34,7 +29,7 @@ def cases(path: Path = VACANCIES) -> list[dict]:
 
 def correct(linker: Linker, idx: int, label: str) -> bool:
     occ = linker.occupations[idx]
-    if _norm(occ.name) == _norm(label):
+    if fold(occ.name) == fold(label):
         return True
     gold = linker.ref.by_name(label)
     return bool(gold is not None and gold.esco_uri and occ.esco_uri == gold.esco_uri)
