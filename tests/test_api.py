@@ -14,11 +14,13 @@ import pytest
 import vacscreen
 from vacscreen import InputError, Screening, screen
 from vacscreen.api import screen_many
+from vacscreen.flags.rules import config as flag_config
 from vacscreen.schema import KIND_FIELDS, KINDS, Section
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
 BY_NUMBER = {r["vdab_number"]: r for r in ROWS}
+FLAG_KINDS = set(flag_config()["kinds"])
 SECTIONS = set(get_args(Section))
 CEFR = {"A1", "A2", "B1", "B2", "C1", "C2"}
 VDAB_LEVELS = {"Zeer goed": "C1", "Goed": "B2", "Medium": "B1", "Basis": "A2", "Starter": "A1"}
@@ -59,7 +61,13 @@ def test_real_vacancy_invariants(screened, number):
     assert s.id == number and s.title == BY_NUMBER[number]["title"]
     assert s.language in ("nl", "en", "fr", "de")
     assert s.occupation is not None and s.occupation.source in ("vdab_field", "title", "text", "user")
-    assert s.flags == []
+    assert len({f.kind for f in s.flags}) == len(s.flags), "at most one flag per kind"
+    for f in s.flags:
+        assert f.kind in FLAG_KINDS and f.severity in ("strong", "mild")
+        assert 0.0 <= f.score <= 1.0
+        assert f.text == original[f.start: f.end]
+        assert f.requirement is None or s.requirements[f.requirement].start == f.start
+        assert f.reason and f.suggestion and f.norm and f.source
     assert s.model_version and isinstance(s.model_version, str)
     assert s.requirements, "a real vacancy gives at least one requirement"
     for r in s.requirements:

@@ -5,6 +5,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
 from vacscreen.extract.pipeline import build_nlp, make_doc, model_version
+from vacscreen.flags import Vacancy, load_flagger
 from vacscreen.occupations.link import link
 from vacscreen.schema import InputError, Screening
 from vacscreen.text import prepare
@@ -15,7 +16,13 @@ def _nlp(use_model: bool = True):
     return build_nlp(use_model=use_model)
 
 
-def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True) -> Screening:
+@lru_cache(maxsize=1)
+def _flagger():
+    return load_flagger()
+
+
+def _requirements(doc) -> list:
+    """The doc's requirements with offsets and text in the original input, in text order."""
     p = doc._.prepared
     reqs = []
     for r in doc._.requirements:
@@ -23,9 +30,17 @@ def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation
         r.text = p.original[r.start: r.end]
         reqs.append(r)
     reqs.sort(key=lambda r: (r.start, r.end))
-    return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings),
-                     occupation=link(p.text, title, occupation) if link_occupation else None,
-                     requirements=reqs, model_version=_version())
+    return reqs
+
+
+def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True) -> Screening:
+    p = doc._.prepared
+    reqs = _requirements(doc)
+    occ = link(p.text, title, occupation) if link_occupation else None
+    flagger = _flagger()
+    flags = flagger.flag(reqs, occ, Vacancy.from_prepared(p, title))
+    return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings), occupation=occ,
+                     requirements=reqs, flags=flags, model_version=f"{_version()}+{flagger.version}")
 
 
 @lru_cache(maxsize=1)

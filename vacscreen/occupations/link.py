@@ -66,7 +66,7 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
         # The user's own name stands; the closest listed occupations are offered as alternatives.
         return unknown(override, linker, 1.0, "user", _alternatives(linker, linker.rank(override)[:3]))
     elif (field := vdab_field(text)) is not None:
-        rec = linker.ref.by_name(field[0])
+        rec = _field_record(linker, field[0])
         if rec is not None:
             return occupation_record(linker, rec, 1.0, "vdab_field", [])
         return unknown(field[0], linker, 1.0, "vdab_field", _alternatives(linker, linker.rank(field[0])[:3]))
@@ -81,6 +81,17 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
         return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))
     return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]))
+
+
+def _field_record(linker: Linker, name: str) -> Optional[OccupationRecord]:
+    """The listed occupation a VDAB field names. When the field runs on into the text (no line break after
+    it), the longest listed word prefix ("Heftruckchauffeur Deze functie ..." -> "Heftruckchauffeur")."""
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        rec = linker.ref.by_name(" ".join(words[:n]))
+        if rec is not None:
+            return rec
+    return None
 
 
 def _alternatives(linker: Linker, ranked) -> list[dict]:

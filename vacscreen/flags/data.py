@@ -1,0 +1,70 @@
+"""Gold vacancies run through extraction and linking, and flag candidates labelled from the gold flags.
+
+A candidate is positive when the gold has a flag of its kind in that vacancy and the candidate is that demand:
+it overlaps the gold span, or it repeats the same demand elsewhere (the VDAB field and the free text say
+"Rijbewijs B" twice; annotation.md puts the flag on one of them). When no candidate of the kind overlaps the
+gold span, all candidates of the kind count as the flagged demand."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from vacscreen import gold
+from vacscreen.flags.rules import Candidate, Vacancy
+from vacscreen.schema import Occupation, Requirement
+
+
+@dataclass
+class Analysed:
+    record: dict
+    requirements: list[Requirement]
+    occupation: Optional[Occupation]
+    vacancy: Vacancy
+
+
+def analyse(records: Iterable[dict], batch_size: int = 32) -> list[Analysed]:
+    """Extraction and occupation linking of gold records, as screen() does them."""
+    from vacscreen.api import _nlp, _requirements
+    from vacscreen.extract.pipeline import make_doc
+    from vacscreen.occupations.link import link
+    from vacscreen.text import prepare
+
+    records = list(records)
+    nlp = _nlp()
+    docs = nlp.pipe((make_doc(nlp, prepare(r["text"])) for r in records), batch_size=batch_size)
+    out = []
+    for rec, doc in zip(records, docs):
+        p = doc._.prepared
+        out.append(Analysed(rec, _requirements(doc), link(p.text, rec.get("title")),
+                            Vacancy.from_prepared(p, rec.get("title"))))
+    return out
+
+
+def _occurrences(text: str, span: str) -> list[tuple[int, int]]:
+    out, i = [], text.find(span)
+    while i >= 0 and span:
+        out.append((i, i + len(span)))
+        i = text.find(span, i + 1)
+    return out
+
+
+def key(c: Candidate) -> tuple:
+    """What makes two candidates the same demand (same rule and the same normalised values)."""
+    return (c.rule,) + tuple(sorted((k, str(v)) for k, v in c.values.items() if k != "demand"))
+
+
+def labels(cands: list[Candidate], text: str, gold_flags: list[dict]) -> list[int]:
+    y = [0] * len(cands)
+    for g in gold_flags:
+        same = [i for i, c in enumerate(cands) if c.kind == g["kind"]]
+        spans = _occurrences(text, g["text"])
+        anchors = [i for i in same if any(cands[i].start < e and s < cands[i].end for s, e in spans)]
+        keys = {key(cands[i]) for i in anchors}
+        for i in same:
+            if not anchors or key(cands[i]) in keys:
+                y[i] = 1
+    return y
+
+
+def load_split(split: str) -> list[dict]:
+    return list(gold.load(split))

@@ -1,0 +1,75 @@
+"""Flag metrics on gold: a flag is counted per (vacancy, kind), as annotation.md allows one flag per kind per
+vacancy. Reported: micro P/R/F1, P/R per kind, and for the matched flags how often the severity agrees and
+the span overlaps the gold span."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Optional
+
+from vacscreen.flags.data import Analysed, _occurrences, analyse, load_split
+from vacscreen.flags.flagger import Flagger, load_flagger
+
+
+def score(pairs: list[tuple[dict, list]]) -> dict:
+    """pairs: (gold record, predicted flags as Flag objects or dicts)."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    sev = span = 0
+    for rec, flags in pairs:
+        pred = {(f.kind if hasattr(f, "kind") else f["kind"]): f for f in flags}
+        gold = {g["kind"]: g for g in rec.get("flags", [])}
+        for k in pred.keys() | gold.keys():
+            if k in pred and k in gold:
+                tp[k] += 1
+                f, g = _as_dict(pred[k]), gold[k]
+                sev += f["severity"] == g["severity"]
+                span += any(f["start"] < e and s < f["end"] for s, e in _occurrences(rec["text"], g["text"]))
+            elif k in pred:
+                fp[k] += 1
+            else:
+                fn[k] += 1
+    kinds = sorted(tp.keys() | fp.keys() | fn.keys())
+    per = {k: _prf(tp[k], fp[k], fn[k]) for k in kinds}
+    micro = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    n = sum(tp.values())
+    return {"micro": micro, "per_kind": per, "vacancies": len(pairs),
+            "severity_agreement": sev / n if n else 0.0, "span_overlap": span / n if n else 0.0}
+
+
+def _as_dict(f) -> dict:
+    return f if isinstance(f, dict) else f.to_dict()
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def predict(analysed: list[Analysed], flagger: Flagger) -> list[tuple[dict, list]]:
+    return [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in analysed]
+
+
+def run(split: str = "test", flagger: Optional[Flagger] = None, analysed: Optional[list[Analysed]] = None) -> dict:
+    """Model and rule layer alone on one gold split."""
+    analysed = analysed if analysed is not None else analyse(load_split(split))
+    model = flagger or load_flagger()
+    rules = Flagger(None)
+    return {"split": split, "model": score(predict(analysed, model)), "rules": score(predict(analysed, rules)),
+            "threshold": model.threshold, "version": model.version}
+
+
+def format_report(res: dict) -> str:
+    lines = [f"split={res['split']}, {res['model']['vacancies']} vacancies; model {res['version']}, "
+             f"threshold {res['threshold']:.2f}",
+             f"{'kind':<22} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}   {'rules P':>7} {'R':>6} {'F1':>6}"]
+    m, r = res["model"], res["rules"]
+    for k in sorted(m["per_kind"].keys() | r["per_kind"].keys()):
+        a = m["per_kind"].get(k, _prf(0, 0, 0))
+        b = r["per_kind"].get(k, _prf(0, 0, 0))
+        n = a["tp"] + a["fn"]
+        lines.append(f"{k:<22} {a['p']:6.3f} {a['r']:6.3f} {a['f1']:6.3f} {n:4d}   {b['p']:7.3f} {b['r']:6.3f} {b['f1']:6.3f}")
+    a, b = m["micro"], r["micro"]
+    lines.append(f"{'micro':<22} {a['p']:6.3f} {a['r']:6.3f} {a['f1']:6.3f} {a['tp'] + a['fn']:4d}   "
+                 f"{b['p']:7.3f} {b['r']:6.3f} {b['f1']:6.3f}")
+    lines.append(f"matched flags: severity agrees {m['severity_agreement']:.3f}, span overlaps gold {m['span_overlap']:.3f}")
+    return "\n".join(lines)

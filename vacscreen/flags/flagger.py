@@ -1,0 +1,94 @@
+"""From requirements and occupation to flags: the rules propose, the classifier scores, one flag per kind.
+
+    flagger = load_flagger()                      # the trained model in models/flags/, or rules only
+    flags = flagger.flag(requirements, occupation, vacancy)
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import joblib
+
+from vacscreen.flags.explain import render
+from vacscreen.flags.features import features
+from vacscreen.flags.rules import Candidate, Norm, Vacancy, config, propose
+from vacscreen.schema import Flag, Occupation, Requirement
+
+MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models")) / "flags"
+
+
+class Flagger:
+    """model: a fitted FlagClassifier, or None for the rule layer alone (score 1 when the rule fires, else 0).
+    threshold: the lowest score that becomes a flag. strong_score: a flag is strong when its rule says strong
+    (gap, explicit wording) and its score reaches this."""
+
+    def __init__(self, model=None, threshold: float = 0.5, strong_score: float = 0.7, version: str = "rules"):
+        self.model = model
+        self.threshold = threshold
+        self.strong_score = strong_score
+        self.version = version
+
+    def candidates(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy
+                   ) -> tuple[Norm, list[Candidate]]:
+        norm = Norm.from_occupation(occupation)
+        cands = propose(requirements, norm, vacancy)
+        for c in cands:
+            if c.requirement is None and vacancy.to_original is not None:
+                c.start, c.end = vacancy.to_original(c.start, c.end)
+        if self.model is None:
+            for c in cands:
+                c.score = float(c.fires)
+        elif cands:
+            X = [features(c, norm, requirements, cands) for c in cands]
+            for c, p in zip(cands, self.model.predict_proba(X)[:, 1]):
+                c.score = float(p)
+        return norm, cands
+
+    def flag(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy) -> list[Flag]:
+        norm, cands = self.candidates(requirements, occupation, vacancy)
+        best: dict[str, Candidate] = {}
+        for c in cands:  # at most one flag per kind: the highest score, the first mention on a tie
+            if c.score >= self.threshold and (c.kind not in best or c.score > best[c.kind].score):
+                best[c.kind] = c
+        overload = self._overload(best, norm, vacancy)
+        if overload is not None:
+            best["requirement_overload"] = overload
+        flags = [self._to_flag(c, norm) for c in best.values()]
+        order = {k: i for i, k in enumerate(config()["kinds"])}
+        flags.sort(key=lambda f: (f.severity != "strong", -f.score, order[f.kind]))
+        return flags
+
+    def _overload(self, best: dict[str, Candidate], norm: Norm, vacancy: Vacancy) -> Optional[Candidate]:
+        """R20: three or more excessive kinds flagged for one job. Its score is the third-best of theirs."""
+        excessive = sorted((best[k] for k in config()["excessive_kinds"] if k in best), key=lambda c: -c.score)
+        if len(excessive) < config()["overload"]["min_kinds"]:
+            return None
+        start, end = vacancy.profile_heading() or (excessive[0].start, excessive[0].end)
+        kinds = ", ".join(_KIND_NL[c.kind] for c in excessive)
+        strong = len(excessive) >= 4 or sum(c.strong for c in excessive) >= 2
+        return Candidate(kind="requirement_overload", rule="R20", start=start, end=end,
+                         text=vacancy.original[start:end], requirement=None, fires=True, strong=strong,
+                         values={"count": len(excessive), "kinds": kinds}, score=excessive[2].score)
+
+    def _to_flag(self, c: Candidate, norm: Norm) -> Flag:
+        texts = render(c, norm)
+        severity = "strong" if c.strong and c.score >= self.strong_score else "mild"
+        return Flag(kind=c.kind, severity=severity, score=round(c.score, 3), text=c.text, start=c.start, end=c.end,
+                    requirement=c.requirement, **texts)
+
+
+_KIND_NL = {"education_too_high": "diploma", "experience_too_high": "ervaring", "language_too_high": "talen",
+            "certificate_unneeded": "attest of rijbewijs"}
+
+
+def load_flagger(path: Path = MODEL_DIR, threshold: Optional[float] = None) -> Flagger:
+    """The trained flagger from `path` (flags.joblib + meta.json); the rule layer alone when no model is there."""
+    model_file = path / "flags.joblib"
+    if not model_file.exists():
+        return Flagger(None, threshold=0.5 if threshold is None else threshold)
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    return Flagger(joblib.load(model_file), threshold=meta["threshold"] if threshold is None else threshold,
+                   strong_score=meta.get("strong_score", 0.7), version=meta.get("version", "flags"))

@@ -1,0 +1,302 @@
+"""The rule layer: proposes flag candidates from the extracted requirements and the occupation's norm.
+
+Each rule is a small function over one requirement (or the whole vacancy) that returns a Candidate or None.
+A candidate carries the rule's own verdict (`fires`: the rule of domain.md as written, which is the rule-only
+baseline), its severity by the gap (`strong`), the values its explanation needs, and rule features for the
+classifier. Rules propose more than they fire (e.g. a gap of one level for any occupation); the classifier
+decides. Thresholds, word lists and texts live in rules.yaml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import yaml
+
+from vacscreen.schema import Occupation, Requirement
+
+CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
+STEP = {c: i + 1 for i, c in enumerate(CEFR)}
+LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duits", "es": "Spaans", "it": "Italiaans",
+                  "pl": "Pools", "tr": "Turks", "ar": "Arabisch", "pt": "Portugees", "ro": "Roemeens", "ru": "Russisch"}
+
+
+@lru_cache(maxsize=1)
+def config() -> dict:
+    with open(Path(__file__).with_name("rules.yaml"), encoding="utf-8") as f:
+        cfg = yaml.safe_load(f)
+    cfg["_re"] = {
+        "contact": re.compile(cfg["language"]["contact_re"], re.I),
+        "driving_task": re.compile(cfg["certificates"]["driving_task_re"], re.I),
+        "driving_occupation": re.compile(cfg["certificates"]["driving_occupation_re"], re.I),
+        "welcome": re.compile(cfg["discrimination"]["welcome_re"], re.I),
+        "strong": {k: re.compile(v, re.I) for k, v in cfg["discrimination"]["strong_re"].items()},
+        "soft": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg["overload"]["soft_skills"]) + r")\w*", re.I),
+        "student": re.compile(r"\b(?:student|jobstudent|stage|stagiair|starter|schoolverlater|afgestudeerd)", re.I),
+    }
+    return cfg
+
+
+@dataclass
+class Norm:
+    """What the vacancy is measured against: the linked occupation's profile (all None when unknown)."""
+    occupation: Optional[str] = None
+    vks: Optional[int] = None
+    bottleneck: bool = False
+    regulated: bool = False
+    legal_requirement: Optional[str] = None
+    dutch: Optional[str] = None        # CEFR level the profile states for Dutch
+    foreign: Optional[str] = None      # CEFR level read from the BK's foreign-language text
+    experience_years: Optional[int] = None
+    fallback: bool = False
+    confidence: str = "none"
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return self.vks is not None
+
+    @classmethod
+    def from_occupation(cls, occ: Optional[Occupation]) -> "Norm":
+        if occ is None or not occ.profile:
+            return cls(occupation=occ.name if occ else None)
+        p = occ.profile
+        return cls(occupation=occ.name, vks=p.get("typical_vks"), bottleneck=bool(p.get("bottleneck")),
+                   regulated=bool(p.get("regulated")), legal_requirement=p.get("legal_requirement"),
+                   dutch=p.get("dutch_level") if p.get("dutch_level") in STEP else None,
+                   foreign=bk_level(p.get("foreign_language")), experience_years=p.get("experience_norm_years"),
+                   fallback=bool(p.get("fallback")), confidence=p.get("confidence") or "low",
+                   sources=list(occ.profile_sources))
+
+
+def bk_level(text: Optional[str]) -> Optional[str]:
+    """CEFR level of a BK language description ("Basiskennis van Frans ..." -> A2); None when none is read."""
+    if not text:
+        return None
+    m = re.search(r"\b([ABC][12])\b", text)
+    if m:
+        return m.group(1)
+    low = text.lower()
+    levels = [lvl for word, lvl in config()["language"]["bk_words"].items() if word in low]
+    return max(levels, key=STEP.get) if levels else None
+
+
+@dataclass
+class Candidate:
+    kind: str
+    rule: str
+    start: int
+    end: int
+    text: str
+    requirement: Optional[int]
+    fires: bool           # the rule of domain.md as written (rule-only verdict)
+    strong: bool          # severity by the gap or the wording
+    values: dict[str, Any] = field(default_factory=dict)    # for the reason and suggestion texts
+    features: dict[str, Any] = field(default_factory=dict)  # rule features for the classifier
+    score: float = 0.0
+
+
+@dataclass
+class Vacancy:
+    """What the rules look at besides the requirements: the plain text with its sections, the title, and the
+    original input with the offset map back to it (requirement offsets are already in the original)."""
+    text: str
+    title: str = ""
+    sections: list = field(default_factory=list)  # SectionSpan in `text` offsets
+    original: str = ""
+    to_original: Optional[Callable[[int, int], tuple[int, int]]] = None
+
+    def __post_init__(self):
+        self.original = self.original or self.text
+
+    @classmethod
+    def from_prepared(cls, prepared, title: Optional[str] = None) -> "Vacancy":
+        return cls(text=prepared.text, title=title or "", sections=list(prepared.sections),
+                   original=prepared.original, to_original=prepared.to_original)
+
+    @property
+    def whole(self) -> str:
+        return f"{self.title}\n{self.text}"
+
+    def profile_heading(self) -> Optional[tuple[int, int]]:
+        """Span (in the original) of the first profile section's heading, e.g. "Profiel"."""
+        for s in self.sections:
+            if s.label == "profile" and s.heading:
+                i = self.text.find(s.heading, s.start, s.end)
+                if i >= 0:
+                    span = (i, i + len(s.heading))
+                    return self.to_original(*span) if self.to_original else span
+        return None
+
+
+# ------------------------------------------------------------------ per requirement
+
+
+def education(i: int, r: Requirement, norm: Norm, level_of_span: dict) -> Optional[Candidate]:
+    if r.kind != "education" or not r.required or r.vks is None or r.vks < 2:
+        return None
+    vks = level_of_span.get((r.start, r.end), r.vks)  # alternatives in one clause: the lowest level counts
+    if vks != r.vks:  # a lower alternative in the same clause is the real demand
+        return None
+    if not norm.known:
+        return _cand("education_too_high", "R1", i, r, False, False, {"vks": vks, "demand_level": r.level},
+                     {"norm_known": False, "demanded": vks}) if vks >= 5 else None
+    cfg = config()["education"]
+    gap = vks - norm.vks
+    if gap < 1:
+        return None
+    # A norm from the ISCO fallback is a coarse estimate: one more level before the rule fires.
+    strong_gap = cfg["strong_gap"] + (1 if norm.fallback else 0)
+    if norm.regulated:
+        # R4: the profile's typical level is the lowest the law accepts (HBO5 nurses); an estimated level is not.
+        rule, fires, strong = "R4", not norm.fallback, False
+    elif gap >= strong_gap:
+        rule, fires, strong = "R1", True, True
+    else:
+        rule, strong = "R2", False
+        fires = norm.bottleneck and norm.vks <= cfg["mild_max_vks"] and not r.or_equivalent
+    return _cand("education_too_high", rule, i, r, fires, strong, {"vks": vks, "gap": gap, "demand_level": r.level},
+                 {"gap": gap, "gap2": gap >= 2, "or_equivalent": bool(r.or_equivalent), "demanded": vks / 8})
+
+
+def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
+    if r.kind != "experience":
+        return None
+    cfg = config()
+    if r.max_years is not None and not r.min_years and r.section != "vdab_fields" \
+            and r.max_years <= cfg["discrimination"]["max_experience_years"]:
+        return _cand("age", "R7x", i, r, True, False, {}, {"max_years": r.max_years})
+    if not r.required:
+        return None
+    e = cfg["experience"]
+    if cfg["_re"]["student"].search(vac.title or ""):
+        return _cand("experience_too_high", "R6s", i, r, True, False, {"years": r.min_years}, {"student_job": True})
+    years = r.min_years
+    if years is None or years < e["propose_years"]:
+        return None
+    if not norm.known:
+        return _cand("experience_too_high", "R6", i, r, False, False, {"years": years},
+                     {"years": years, "norm_known": False})
+    fires = (norm.vks <= e["max_vks"] and years >= e["mild_years"]) \
+        or (norm.vks <= e["far_max_vks"] and years >= e["far_years"]) \
+        or (norm.experience_years is not None and years >= norm.experience_years + 2)
+    strong = fires and years >= e["strong_years"] and norm.vks <= e["max_vks"]
+    return _cand("experience_too_high", "R6", i, r, fires, strong, {"years": years},
+                 {"years": years, "years_ge3": years >= 3, "years_ge5": years >= 5})
+
+
+def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
+    if r.kind != "language" or not r.required or r.cefr not in STEP:
+        return None
+    cfg = config()["language"]
+    dutch = r.language == "nl"
+    if norm.known:
+        by_vks = cfg["dutch_by_vks"] if dutch else cfg["foreign_by_vks"]
+        needed = (norm.dutch if dutch else norm.foreign) or by_vks.get(norm.vks, "B2")
+    else:
+        needed = None
+    gap = STEP[r.cefr] - STEP[needed] if needed else 0
+    if needed is not None and gap < 1:
+        return None
+    if needed is None and STEP[r.cefr] < STEP["C1"]:
+        return None
+    contact = bool(config()["_re"]["contact"].search(vac.whole))
+    # R10: C1/C2 Dutch for a job at VKS <= 3 (C2 up to VKS 4); R11: C1/C2 in a foreign language up to VKS 4,
+    # B2 for the lowest levels; never Dutch for a regulated occupation (teachers' C1 is the law).
+    high = STEP[r.cefr] >= STEP[cfg["strong_min"]]
+    if needed is None:
+        fires = False
+    elif dutch:
+        fires = not norm.regulated and gap >= cfg["fires_gap"] and (
+            (high and norm.vks <= cfg["dutch_max_vks"]) or (r.cefr == "C2" and norm.vks <= cfg["dutch_max_vks"] + 1))
+    else:
+        fires = gap >= cfg["fires_gap"] and ((high and norm.vks <= cfg["foreign_max_vks"])
+                                             or (STEP[r.cefr] >= STEP[cfg["fires_min"]] and norm.vks <= 2))
+    strong = fires and high and norm.vks <= cfg["strong_max_vks"]
+    return _cand("language_too_high", "R10" if dutch else "R11", i, r, fires, strong,
+                 {"cefr": r.cefr, "norm_cefr": needed or "B1", "language_name": LANGUAGE_NAMES.get(r.language, r.language)},
+                 {"gap": gap, "dutch": dutch, "contact": contact, "demanded": STEP[r.cefr], "norm_known": needed is not None})
+
+
+def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
+    if r.kind not in ("licence", "certificate") or not r.required or not r.name:
+        return None
+    cfg, rx = config()["certificates"], config()["_re"]
+    if r.name in cfg["trainable"]:
+        fires = norm.known and norm.vks <= cfg["max_vks"]
+        return _cand("certificate_unneeded", "R5", i, r, fires, False, {"name": r.name},
+                     {"trainable": True, "norm_known": norm.known})
+    if r.name in cfg["driving"]:
+        occupation_drives = bool(rx["driving_occupation"].search(f"{norm.occupation or ''} {vac.title or ''}"))
+        task = bool(rx["driving_task"].search(vac.text))
+        legal = bool(norm.legal_requirement and re.search(r"rijbewijs|code 95", norm.legal_requirement, re.I))
+        fires = not (occupation_drives or task or legal)
+        return _cand("certificate_unneeded", "R5b", i, r, fires, False, {"name": r.name},
+                     {"driving": True, "driving_task": task, "driving_occupation": occupation_drives,
+                      "licence=" + r.name: True})
+    return None
+
+
+def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
+    if r.kind != "criterion" or not r.category:
+        return None
+    cfg, rx = config()["discrimination"], config()["_re"]
+    kind = cfg["category_kind"].get(r.category)
+    if kind is None:
+        return None
+    strong = bool(rx["strong"][kind].search(r.text))
+    rule = {"age": "R8" if strong else "R7", "gender": "R13", "origin_language": "R9", "nationality": "R14",
+            "health": "R15", "other_discrimination": "R16"}[kind]
+    welcome = bool(rx["welcome"].search(r.text))
+    return _cand(kind, rule, i, r, not welcome, strong, {"norm_cefr": "B1"},
+                 {"welcome": welcome, "category=" + r.category: True})
+
+
+def _cand(kind, rule, i, r: Requirement, fires, strong, values, features) -> Candidate:
+    return Candidate(kind=kind, rule=rule, start=r.start, end=r.end, text=r.text, requirement=i, fires=bool(fires),
+                     strong=bool(strong), values={"demand": r.text.strip(), **values}, features=features)
+
+
+# ------------------------------------------------------------------ per vacancy
+
+
+def soft_skills(vac: Vacancy, norm: Norm) -> Optional[Candidate]:
+    """R17: more soft skills than the threshold for a low-level job, counted in the profile section."""
+    cfg = config()["overload"]
+    profile = [s for s in vac.sections if s.label == "profile"]
+    if not profile:
+        return None
+    words = {m.group(0).lower()[:8] for s in profile for m in config()["_re"]["soft"].finditer(vac.text, s.start, s.end)}
+    if len(words) <= cfg["soft_skills_max"] or not norm.known or norm.vks > cfg["soft_skills_max_vks"]:
+        return None
+    s = profile[0]
+    end = vac.text.find("\n", s.start)
+    end = s.end if end < 0 else min(end, s.end)
+    return Candidate(kind="requirement_overload", rule="R17", start=s.start, end=end, text=vac.text[s.start:end],
+                     requirement=None, fires=True, strong=False, values={"count": len(words)},
+                     features={"soft_skills": len(words)})
+
+
+def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[Candidate]:
+    """All candidates of one vacancy, in requirement order."""
+    level_of_span: dict = {}
+    for r in requirements:
+        if r.kind == "education" and r.vks is not None:
+            key = (r.start, r.end)
+            level_of_span[key] = min(level_of_span.get(key, 99), r.vks)
+    out = []
+    for i, r in enumerate(requirements):
+        for rule in (language, experience, certificate, criterion):
+            c = rule(i, r, norm, vac)
+            if c is not None:
+                out.append(c)
+        c = education(i, r, norm, level_of_span)
+        if c is not None:
+            out.append(c)
+    c = soft_skills(vac, norm)
+    if c is not None:
+        out.append(c)
+    return out
