@@ -75,21 +75,31 @@ def screen(
 @app.command()
 def evaluate(
     split: str = typer.Option("test", help="gold split: train, dev or test"),
-    errors: bool = typer.Option(False, help="list unmatched predictions and gold mentions"),
-    rules_only: bool = typer.Option(False, help="skip the trained component: the rule layer alone"),
+    task: str = typer.Option("all", help="extract, flags or all"),
+    errors: bool = typer.Option(False, help="list unmatched predictions and gold mentions (extraction)"),
+    rules_only: bool = typer.Option(False, help="skip the trained component: the rule layer alone (extraction)"),
+    gold_norm: bool = typer.Option(False, help="flags against the annotator's occupation norm instead of the linker's"),
 ):
-    """Mention-level precision/recall/F1 per kind, loose (kind + overlapping span) and strict
-    (also the normalised value and `required`)."""
-    from vacscreen.evaluate import format_report, run
+    """Extraction: mention-level P/R/F1 per kind, loose (kind + overlapping span) and strict (also the value and
+    `required`). Flags: P/R/F1 per (vacancy, kind), model and rule layer alone side by side."""
+    if task not in ("extract", "flags", "all"):
+        raise typer.BadParameter("task is extract, flags or all")
+    if task in ("extract", "all"):
+        from vacscreen.evaluate import format_report, run
 
-    res = run(split, show_errors=errors, use_model=not rules_only)
-    for rid, fps, fns in res["errors"]:
-        for x in fps:
-            typer.echo(f"FP {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
-        for x in fns:
-            typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
-    mode = "rule layer only" if rules_only else "rules + trained component"
-    typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies, {mode}"))
+        res = run(split, show_errors=errors, use_model=not rules_only)
+        for rid, fps, fns in res["errors"]:
+            for x in fps:
+                typer.echo(f"FP {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
+            for x in fns:
+                typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
+        mode = "rule layer only" if rules_only else "rules + trained component"
+        typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies, {mode}"))
+    if task in ("flags", "all"):
+        from vacscreen.flags import evaluate as flag_eval
+
+        typer.echo("\nFlags (per vacancy and kind)")
+        typer.echo(flag_eval.format_report(flag_eval.run(split, gold_norm=gold_norm)))
 
 
 def _values(d: dict) -> dict:
@@ -133,15 +143,54 @@ def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev 
 @app.command()
 def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
-    C: float = typer.Option(0.2, help="inverse regularisation strength"),
+    component: str = typer.Option("all", help="extract, flags or all (flags are trained on the new extraction)"),
+    C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
+    flags_C: float = typer.Option(1.0, "--flags-C", help="inverse regularisation strength of the flag classifier"),
+    threshold: float = typer.Option(0.4, help="lowest flag score that becomes a flag"),
 ):
-    """Train the required/optional component from gold and save it under models/extract/."""
-    from vacscreen.extract.train import train as fit
-
+    """Train the required/optional component and the flag classifier from gold; save under models/."""
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
     if "test" in names:
         raise typer.BadParameter("the test split is held out: train on train and dev only")
-    typer.echo(json.dumps(fit(names, C=C), indent=1))
+    if component not in ("extract", "flags", "all"):
+        raise typer.BadParameter("component is extract, flags or all")
+    if component in ("extract", "all"):
+        from vacscreen.extract.train import train as fit
+
+        typer.echo(json.dumps(fit(names, C=C), indent=1))
+    if component in ("flags", "all"):
+        from vacscreen.api import _nlp
+        from vacscreen.flags.train import train as fit_flags
+
+        _nlp.cache_clear()  # flags learn from what the (new) extraction finds
+        typer.echo(json.dumps(fit_flags(names, C=flags_C, threshold=threshold), indent=1, ensure_ascii=False))
+
+
+@app.command("tune-flags")
+def tune_flags(
+    splits: str = typer.Option("train,dev", help="gold splits to cross-validate on (never test)"),
+    C: str = typer.Option("0.3,1,3", help="values of C to try"),
+    thresholds: str = typer.Option("0.3,0.4,0.5,0.6", help="thresholds to try"),
+    folds: int = typer.Option(5),
+):
+    """Out-of-fold flag P/R/F1 for each C and threshold (folds by vacancy), to choose them without the test split."""
+    from vacscreen.flags.data import analyse, load_split
+    from vacscreen.flags.evaluate import predict, score
+    from vacscreen.flags.flagger import Flagger
+    from vacscreen.flags.train import cross_validate
+
+    names = [s.strip() for s in splits.split(",") if s.strip()]
+    if "test" in names:
+        raise typer.BadParameter("the test split is held out")
+    analysed = analyse([r for s in names for r in load_split(s)])
+    rules = score(predict(analysed, Flagger(None)))["micro"]
+    typer.echo(f"{len(analysed)} vacancies; rule layer alone: P {rules['p']:.3f} R {rules['r']:.3f} F1 {rules['f1']:.3f}")
+    typer.echo(f"{'C':>6} {'thr':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for c in (float(x) for x in C.split(",")):
+        for t, res in cross_validate(analysed, C=c, thresholds=tuple(float(x) for x in thresholds.split(",")),
+                                     folds=folds).items():
+            m = res["micro"]
+            typer.echo(f"{c:6.2f} {t:5.2f} {m['p']:6.3f} {m['r']:6.3f} {m['f1']:6.3f}")
 
 
 if __name__ == "__main__":

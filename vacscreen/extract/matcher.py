@@ -34,20 +34,22 @@ class Matches:
         """Whether some match starts inside [s0, e0)."""
         return bisect_left(self.starts, s0) < bisect_left(self.starts, e0)
 
-    def in_clause(self, s0, e0):
+    def in_clause(self, s0, e0, per_value: bool = False):
+        """Matches inside [s0, e0), leftmost-longest, without overlaps (per_value: overlaps only between
+        matches of the same value are dropped, so one phrase can carry two criteria)."""
         i, j = bisect_left(self.starts, s0), bisect_left(self.starts, e0)
         if i == j:
             return
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple] = []
         for a, _, b, value, m, rx, hay in sorted(self.found[i:j], key=lambda f: (f[1], f[0])):
             if b > e0:  # the match runs past the clause: match again within it
                 m = rx.match(hay, a, e0)
                 if m is None or m.end() == a:
                     continue
                 b = m.end()
-            if any(a < y and x < b for x, y in taken):
+            if any(a < y and x < b and (not per_value or v == value) for x, y, v in taken):
                 continue
-            taken.append((a, b))
+            taken.append((a, b, value))
             yield value, m, a, b
 
 

@@ -220,7 +220,7 @@ def _licences(text, cs, ce, section, vdab_line: bool, mx):
 
 
 def _criteria(text, cs, ce, section, vdab_line: bool, mx):
-    found = list(mx["criteria"].in_clause(cs, ce))
+    found = list(mx["criteria"].in_clause(cs, ce, per_value=True))
     if not found or load_patterns().equal_opportunity.search(text, cs, ce):
         return []
     return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), (a, b))

@@ -22,8 +22,21 @@ class Analysed:
     vacancy: Vacancy
 
 
-def analyse(records: Iterable[dict], batch_size: int = 32) -> list[Analysed]:
-    """Extraction and occupation linking of gold records, as screen() does them."""
+def gold_occupation(record: dict) -> Optional[Occupation]:
+    """The annotator's occupation norm as an Occupation (the 'oracle' link, to measure flags apart from linking)."""
+    n = record.get("occupation_norm") or {}
+    if n.get("typical_vks") is None:
+        return None
+    profile = {"typical_vks": n["typical_vks"], "bottleneck": bool(n.get("bottleneck")),
+               "regulated": bool(n.get("regulated")), "confidence": "gold"}
+    return Occupation(name=n.get("occupation") or record.get("occupation") or "", vks=n["typical_vks"],
+                      bottleneck=bool(n.get("bottleneck")), regulated=bool(n.get("regulated")), source="user",
+                      profile=profile)
+
+
+def analyse(records: Iterable[dict], batch_size: int = 32, gold_norm: bool = False) -> list[Analysed]:
+    """Extraction and occupation linking of gold records, as screen() does them (gold_norm: the annotator's
+    occupation norm instead of the linker's)."""
     from vacscreen.api import _nlp, _requirements
     from vacscreen.extract.pipeline import make_doc
     from vacscreen.occupations.link import link
@@ -35,7 +48,8 @@ def analyse(records: Iterable[dict], batch_size: int = 32) -> list[Analysed]:
     out = []
     for rec, doc in zip(records, docs):
         p = doc._.prepared
-        out.append(Analysed(rec, _requirements(doc), link(p.text, rec.get("title")),
+        occ = gold_occupation(rec) if gold_norm else link(p.text, rec.get("title"))
+        out.append(Analysed(rec, _requirements(doc), occ,
                             Vacancy.from_prepared(p, rec.get("title"))))
     return out
 

@@ -49,17 +49,19 @@ def predict(analysed: list[Analysed], flagger: Flagger) -> list[tuple[dict, list
     return [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in analysed]
 
 
-def run(split: str = "test", flagger: Optional[Flagger] = None, analysed: Optional[list[Analysed]] = None) -> dict:
-    """Model and rule layer alone on one gold split."""
-    analysed = analysed if analysed is not None else analyse(load_split(split))
+def run(split: str = "test", flagger: Optional[Flagger] = None, analysed: Optional[list[Analysed]] = None,
+        gold_norm: bool = False) -> dict:
+    """Model and rule layer alone on one gold split (gold_norm: against the annotator's occupation norm)."""
+    analysed = analysed if analysed is not None else analyse(load_split(split), gold_norm=gold_norm)
     model = flagger or load_flagger()
     rules = Flagger(None)
     return {"split": split, "model": score(predict(analysed, model)), "rules": score(predict(analysed, rules)),
-            "threshold": model.threshold, "version": model.version}
+            "threshold": model.threshold, "version": model.version, "gold_norm": gold_norm}
 
 
 def format_report(res: dict) -> str:
-    lines = [f"split={res['split']}, {res['model']['vacancies']} vacancies; model {res['version']}, "
+    norm = "annotator's occupation norm" if res.get("gold_norm") else "linked occupation"
+    lines = [f"split={res['split']}, {res['model']['vacancies']} vacancies, {norm}; model {res['version']}, "
              f"threshold {res['threshold']:.2f}",
              f"{'kind':<22} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}   {'rules P':>7} {'R':>6} {'F1':>6}"]
     m, r = res["model"], res["rules"]

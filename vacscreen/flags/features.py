@@ -3,7 +3,7 @@ demand is worded and where it stands, and how much the vacancy stacks."""
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from vacscreen.flags.rules import Candidate, Norm
 from vacscreen.schema import Requirement
@@ -13,8 +13,7 @@ _KNOCKOUT = re.compile(r"vereist|verplicht|must|noodzakelijk|absoluut|knock|ande
 _SOFTEN = re.compile(r"bij\s+voorkeur|pluspunt|troef|meerwaarde|of\s+gelijkwaardig|of\s+bereid|welkom|opleiding", re.I)
 
 
-def features(c: Candidate, norm: Norm, requirements: list[Requirement], candidates: list[Candidate],
-             embedding: Optional[list[float]] = None) -> dict[str, Any]:
+def features(c: Candidate, norm: Norm, requirements: list[Requirement], candidates: list[Candidate]) -> dict[str, Any]:
     r = requirements[c.requirement] if c.requirement is not None else None
     f: dict[str, Any] = {
         "kind=" + c.kind: 1.0, "rule=" + c.rule: 1.0,
@@ -41,7 +40,4 @@ def features(c: Candidate, norm: Norm, requirements: list[Requirement], candidat
             f[c.kind + ":" + k] = float(v) / (8.0 if k in ("years", "max_years", "soft_skills") else 1.0)
     for w in set(_WORD.findall(c.text.lower())[:40]):
         f["w=" + w] = 1.0
-    if embedding is not None:
-        for j, x in enumerate(embedding):
-            f[f"e{j}"] = float(x)
     return f

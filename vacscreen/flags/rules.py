@@ -146,11 +146,13 @@ def education(i: int, r: Requirement, norm: Norm, level_of_span: dict) -> Option
                      {"norm_known": False, "demanded": vks}) if vks >= 5 else None
     cfg = config()["education"]
     gap = vks - norm.vks
-    if gap < 1:
+    if gap < 0 or (gap == 0 and vks < 6):  # proposed from the norm up for higher diplomas: the classifier decides
         return None
     # A norm from the ISCO fallback is a coarse estimate: one more level before the rule fires.
     strong_gap = cfg["strong_gap"] + (1 if norm.fallback else 0)
-    if norm.regulated:
+    if gap == 0:
+        rule, fires, strong = "R2", False, False
+    elif norm.regulated:
         # R4: the profile's typical level is the lowest the law accepts (HBO5 nurses); an estimated level is not.
         rule, fires, strong = "R4", not norm.fallback, False
     elif gap >= strong_gap:
@@ -199,9 +201,7 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
     else:
         needed = None
     gap = STEP[r.cefr] - STEP[needed] if needed else 0
-    if needed is not None and gap < 1:
-        return None
-    if needed is None and STEP[r.cefr] < STEP["C1"]:
+    if STEP[r.cefr] < STEP["B2"] or (needed is not None and gap < 1) or (needed is None and STEP[r.cefr] < STEP["C1"]):
         return None
     contact = bool(config()["_re"]["contact"].search(vac.whole))
     # R10: C1/C2 Dutch for a job at VKS <= 3 (C2 up to VKS 4); R11: C1/C2 in a foreign language up to VKS 4,
@@ -237,7 +237,8 @@ def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Ca
         return _cand("certificate_unneeded", "R5b", i, r, fires, False, {"name": r.name},
                      {"driving": True, "driving_task": task, "driving_occupation": occupation_drives,
                       "licence=" + r.name: True})
-    return None
+    # Any other licence or certificate: proposed, never fired by a rule (the classifier may learn one).
+    return _cand("certificate_unneeded", "R5", i, r, False, False, {"name": r.name}, {"other_certificate": True})
 
 
 def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
@@ -250,7 +251,9 @@ def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Cand
     strong = bool(rx["strong"][kind].search(r.text))
     rule = {"age": "R8" if strong else "R7", "gender": "R13", "origin_language": "R9", "nationality": "R14",
             "health": "R15", "other_discrimination": "R16"}[kind]
-    welcome = bool(rx["welcome"].search(r.text))
+    # "Pas afgestudeerd? Welkom!": the welcome may stand just after the clause.
+    welcome = bool(rx["welcome"].search(r.text) or rx["welcome"].match(vac.original, r.end, r.end + 20)
+                   or re.match(r"\W{0,3}\s*welkom", vac.original[r.end:r.end + 20], re.I))
     return _cand(kind, rule, i, r, not welcome, strong, {"norm_cefr": "B1"},
                  {"welcome": welcome, "category=" + r.category: True})
 

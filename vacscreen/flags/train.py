@@ -49,3 +49,24 @@ def train(splits=("train", "dev"), C: float = 1.0, threshold: float = 0.5, out_d
             "top_features": model.top_features(12)}
     (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
     return meta
+
+
+def cross_validate(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5) -> dict:
+    """Out-of-fold flag metrics over the given vacancies (folds by vacancy, fixed order by id hash): the
+    model is fitted on the other folds and flags the held-out one. Used to choose C and the threshold
+    without touching the test split."""
+    import hashlib
+
+    from vacscreen.flags.evaluate import score
+
+    order = sorted(analysed, key=lambda a: hashlib.sha1(a.record["id"].encode()).hexdigest())
+    parts = [order[i::folds] for i in range(folds)]
+    pairs: dict[float, list] = {t: [] for t in thresholds}
+    for k, held in enumerate(parts):
+        rest = [a for j, p in enumerate(parts) if j != k for a in p]
+        X, y = examples(rest)
+        model = FlagClassifier(C=C).fit(X, y)
+        for t in thresholds:
+            flagger = Flagger(model, threshold=t)
+            pairs[t] += [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in held]
+    return {t: score(p) for t, p in pairs.items()}

@@ -43,8 +43,15 @@ def _profile(linker: Linker, rec: OccupationRecord):
     cache = linker.__dict__.setdefault("_profiles", {})
     if rec.name not in cache:
         prof = profile_for(rec, linker.ref)
-        if prof.typical_vks is None and not rec.isco and (near := linker.nearest_esco(rec.name)) is not None:
-            prof = profile_for(rec, linker.ref, estimated_isco=(near[0].isco, near[0].name, near[1]))
+        if prof.typical_vks is None and not rec.isco:
+            # No level and no ISCO code: the nearest BK's level, else the ISCO code of the nearest ESCO
+            # occupation. (A record with an ISCO code keeps the ISCO fallback: on train/dev the nearest BK
+            # misleads there, e.g. 'Polyvalent administratief medewerker' ~ BK '... ondersteuner', VKS 2.)
+            bk = linker.nearest_bk(rec.name)
+            near = linker.nearest_esco(rec.name) if bk is None else None
+            if bk is not None or near is not None:
+                prof = profile_for(rec, linker.ref, estimated_isco=(near[0].isco, near[0].name, near[1]) if near else None,
+                                   nearest_bk=(bk[0].code, bk[1]) if bk else None)
         cache[rec.name] = prof
     return cache[rec.name]
 
@@ -106,3 +113,4 @@ if __name__ == "__main__":  # python -m vacscreen.occupations.link build: label 
     linker = default_linker()
     if linker.encoder is not None:
         print(f"{len(linker.labels)} label embeddings ready ({linker.label_vectors().shape})")
+        linker.nearest_bk("magazijnmedewerker")  # and the beroepskwalificatie titles

@@ -88,6 +88,7 @@ class Linker:
         self.bonus = np.array([vdab_bonus if o.kind == "vdab" else 0.0 for o in self.occupations])
         self._esco_with_isco = np.array([o.kind == "esco" and bool(o.isco) for o in self.occupations])
         self._label_vecs = None
+        self._bk_vecs = None
         self._cache_dir = cache_dir
         self._query_cache: dict[str, np.ndarray] = {}
 
@@ -113,18 +114,36 @@ class Linker:
     def label_vectors(self) -> np.ndarray:
         """Label embeddings, computed once per encoder and label set and cached on disk."""
         if self._label_vecs is None:
-            key = hashlib.sha1(("\n".join(self.labels) + "|" + self.encoder.name).encode()).hexdigest()[:16]
-            cache = (self._cache_dir or _cache_dir()) / f"labels-{key}.npy"
-            if cache.exists():
-                self._label_vecs = np.load(cache)
-            else:
-                vecs = self.encoder.encode(self.labels, prefix="query: ").astype(np.float32)
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache.with_suffix(".tmp.npy")
-                np.save(tmp, vecs)
-                os.replace(tmp, cache)
-                self._label_vecs = vecs
+            self._label_vecs = self._cached_vectors("labels", self.labels)
         return self._label_vecs
+
+    def _cached_vectors(self, name: str, texts: list[str]) -> np.ndarray:
+        key = hashlib.sha1(("\n".join(texts) + "|" + self.encoder.name).encode()).hexdigest()[:16]
+        cache = (self._cache_dir or _cache_dir()) / f"{name}-{key}.npy"
+        if cache.exists():
+            return np.load(cache)
+        vecs = self.encoder.encode(texts, prefix="query: ").astype(np.float32)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp.npy")
+        np.save(tmp, vecs)
+        os.replace(tmp, cache)
+        return vecs
+
+    def nearest_bk(self, name: str, min_cosine: float = 0.95):
+        """The beroepskwalificatie whose title is closest to a name by the encoder, when its cosine reaches
+        min_cosine (0.95: below it, neighbours such as 'Medewerker communicatie' ~ 'Medewerker kamerdienst'
+        at 0.94 are other jobs); None otherwise or without an encoder."""
+        if self.encoder is None or not self.ref.bk:
+            return None
+        if self._bk_vecs is None:
+            self._bk = list(self.ref.bk.values())
+            self._bk_vecs = self._cached_vectors("bk", [b.title for b in self._bk])
+        qv = self._query_cache.get(name)
+        if qv is None:
+            qv = self._query_cache[name] = self.encoder.encode([name], prefix="query: ")[0]
+        s = self._bk_vecs @ qv
+        i = int(np.argmax(s))
+        return (self._bk[i], float(s[i])) if s[i] >= min_cosine else None
 
     def is_listed(self, query: str, min_lexical: float, min_semantic: float) -> bool:
         """Whether some listed occupation is close to the query, lexically or (with an encoder) semantically."""

@@ -9,6 +9,10 @@ every value in `Profile.sources` ({"field", "value", "source"}):
    `typical_vks` 3, the lowest level at which the occupation is practised (e.g. HBO5 nurses, VKS 5).
 2. `beroepskwalificaties.csv`: the BK level of the record's `bk_code` (from the profiles CSV or a title equal
    to a BK title), source "beroepskwalificaties.csv BK-xxxx"; with several BKs, the range spans them.
+2b. ESTIMATE (`fallback=True`, confidence "low"): the level of the beroepskwalificatie whose title is nearest
+   to the occupation's name by the sentence encoder (cosine >= 0.95, see Linker.nearest_bk), source
+   "estimated: nearest beroepskwalificatie BK-xxxx 'title' (encoder cosine c)". Passed in by the linker for
+   occupations without an ISCO code (before the ISCO code of the nearest ESCO occupation, below).
 3. FALLBACK on the ISCO-08 code (`fallback=True`, confidence "low"): ISCO-08 major group (first digit) ->
    ILO skill level -> VKS range. ILO, ISCO-08 Volume I (2012), "Skill levels", Table 1 (major groups to
    skill levels) and Table 2 (skill levels to ISCED-97):
@@ -182,7 +186,8 @@ def _foreign_language(row: ProfileRow) -> Optional[str]:
 
 
 def profile_for(record: OccupationRecord, ref: ReferenceData,
-                estimated_isco: Optional[tuple[str, str, float]] = None) -> Profile:
+                estimated_isco: Optional[tuple[str, str, float]] = None,
+                nearest_bk: Optional[tuple[str, float]] = None) -> Profile:
     """The profile of one occupation; every value carries its source in `Profile.sources`."""
     p = Profile(occupation=record.name, isco=record.isco, bk_code=record.bk_code, bottleneck=record.bottleneck)
     add = lambda fld, value, source: p.sources.append({"field": fld, "value": value, "source": source})  # noqa: E731
@@ -237,6 +242,19 @@ def profile_for(record: OccupationRecord, ref: ReferenceData,
             add("vks_range", p.vks_range, src)
             level_from = "bk"
 
+    # 2b. the nearest beroepskwalificatie by the sentence encoder (an estimate, but a Flemish level for this
+    # kind of work, closer than the ISCO major group: 'Productieoperator voedingsindustrie' ~ BK Productieoperator)
+    if p.typical_vks is None and nearest_bk is not None and nearest_bk[0] in ref.bk:
+        code, cos = nearest_bk
+        entry = ref.bk[code]
+        p.fallback = True
+        p.typical_vks, p.vks_range = entry.vks, (entry.vks, entry.vks)
+        src = (f"estimated: nearest beroepskwalificatie {code} '{entry.title}' (encoder cosine {cos:.2f}), "
+               "beroepskwalificaties.csv")
+        add("typical_vks", p.typical_vks, src)
+        add("vks_range", p.vks_range, src)
+        level_from = "bk_estimate"
+
     # 3. fallback on ISCO-08
     if p.typical_vks is None:
         p.fallback = True
@@ -287,7 +305,9 @@ def profile_for(record: OccupationRecord, ref: ReferenceData,
                                                          if level_from == "csv" else "the BK level only"))
     else:
         p.confidence = "low"
-        add("confidence", p.confidence, "fallback on ISCO-08 major group" if level_from else
+        add("confidence", p.confidence, {"fallback": "fallback on ISCO-08 major group",
+                                         "bk_estimate": "level of the nearest beroepskwalificatie (estimate)"
+                                         }.get(level_from or "") or
             "no level: no profile row, no BK and no ISCO code")
     return p
 
