@@ -5,7 +5,8 @@
     python bench/bench_screen.py --profile      # also print the top cProfile hotspots of one pass
 
 Measures, after a warm-up pass: vacancies/s and per-vacancy latency (p50/p95/max) through screen(),
-vacancies/s through screen_many(), and the peak resident memory of the process.
+vacancies/s through screen_many(), the peak resident memory of the process, the cost of occupation linking
+(cold and with cached titles) and the cost of the flag layer alone (rules + classifier, and rules alone).
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "vdab_vacancies.jsonl"
 OUT = ROOT / "bench" / "results" / "screen.json"
 # Peak memory: 1 GB for extraction alone (issue 2), 1.5 GB per process end to end with the encoder (issue 7).
-TARGETS = {"throughput_per_s": 100.0, "p95_ms": 50.0, "peak_mb": 1024.0, "peak_mb_with_linking": 1536.0}
+TARGETS = {"throughput_per_s": 100.0, "p95_ms": 50.0, "peak_mb": 1024.0, "peak_mb_with_linking": 1536.0,
+           "flagging_ms": 5.0}  # flags add at most 5 ms per vacancy (issue 4)
 
 
 def hardware(cores_before_pin: int) -> dict:
@@ -77,6 +79,7 @@ def linking_cost(texts, titles) -> dict:
     linker = default_linker()
     prepared = [(without_field(prepare(t).text), titles[t]) for t in texts]
     linker.rank.cache_clear()
+    linker.is_listed.cache_clear()
     linker._query_cache.clear()
     t0 = time.perf_counter()
     for text, title in prepared:
@@ -89,6 +92,36 @@ def linking_cost(texts, titles) -> dict:
     warm = (time.perf_counter() - t0) / (3 * len(prepared))
     return {"cold_ms_per_vacancy": round(cold * 1000, 2), "cached_ms_per_vacancy": round(warm * 1000, 3),
             "distinct_titles": len({t for _, t in prepared})}
+
+
+def flagging_cost(texts, titles, link: bool, passes: int = 5) -> dict:
+    """Time the flag layer alone (rules + classifier, and rules alone) on requirements and occupations
+    computed beforehand, as screen() calls it: the cost flagging adds per vacancy."""
+    from vacscreen.api import _flagger, _nlp, _requirements
+    from vacscreen.extract.pipeline import make_doc
+    from vacscreen.flags import Flagger, Vacancy
+    from vacscreen.occupations.link import link as link_occupation
+    from vacscreen.text import prepare
+
+    nlp = _nlp()
+    inputs = []
+    for t in texts:
+        doc = nlp(make_doc(nlp, prepare(t)))
+        p = doc._.prepared
+        inputs.append((_requirements(doc), link_occupation(p.text, titles[t]) if link else None,
+                       Vacancy.from_prepared(p, titles[t])))
+    out = {}
+    for name, flagger in (("model", _flagger()), ("rules_only", Flagger(None))):
+        for reqs, occ, vac in inputs:  # warm-up
+            flagger.flag(reqs, occ, vac)
+        t0 = time.perf_counter()
+        n_flags = 0
+        for _ in range(passes):
+            for reqs, occ, vac in inputs:
+                n_flags += len(flagger.flag(reqs, occ, vac))
+        out[name + "_ms_per_vacancy"] = round((time.perf_counter() - t0) / (passes * len(inputs)) * 1000, 3)
+        out[name + "_flags_per_vacancy"] = round(n_flags / (passes * len(inputs)), 2)
+    return out
 
 
 def main(argv=None) -> dict:
@@ -153,6 +186,7 @@ def main(argv=None) -> dict:
     thr_many = n * args.passes / sum(many_s)
 
     linking = linking_cost(texts, titles) if link else None
+    flagging = flagging_cost(texts, titles, link, passes=args.passes)
 
     lat_ms = [x * 1000 for x in lat]
     res = {
@@ -167,6 +201,7 @@ def main(argv=None) -> dict:
         "screen_many": {"vacancies_per_s": round(thr_many, 1), "batch_size": args.batch_size,
                         "pass_s": [round(x, 3) for x in many_s]},
         "occupation_linking": linking,
+        "flagging": flagging,
         "peak_rss_mb": round(peak_mb(), 1),
         "targets": TARGETS,
         "hardware": hardware(cores_before),
@@ -174,7 +209,8 @@ def main(argv=None) -> dict:
     }
     res["meets"] = {"throughput": thr_screen >= TARGETS["throughput_per_s"],
                     "p95": res["screen"]["latency_ms"]["p95"] <= TARGETS["p95_ms"],
-                    "peak_memory": res["peak_rss_mb"] <= TARGETS["peak_mb" if args.no_link else "peak_mb_with_linking"]}
+                    "peak_memory": res["peak_rss_mb"] <= TARGETS["peak_mb" if args.no_link else "peak_mb_with_linking"],
+                    "flagging": flagging["model_ms_per_vacancy"] <= TARGETS["flagging_ms"]}
 
     if args.profile:
         prof = cProfile.Profile()
@@ -227,6 +263,14 @@ def report(res: dict) -> str:
             f"{ok[lk['cached_ms_per_vacancy'] <= 5]:>6}",
             f"{'  link(), cold (new titles)':<32}{lk['cold_ms_per_vacancy']:>9.2f} ms   "
             f"({lk['distinct_titles']} distinct titles)",
+        ]
+    fl = res.get("flagging")
+    if fl:
+        lines += [
+            f"{'flagging (rules + classifier)':<32}{fl['model_ms_per_vacancy']:>9.3f} ms   {'≤ 5 ms':<12}"
+            f"{ok[res['meets']['flagging']]:>6}",
+            f"{'  rules alone':<32}{fl['rules_only_ms_per_vacancy']:>9.3f} ms",
+            f"{'  flags per vacancy':<32}{fl['model_flags_per_vacancy']:>10.2f}",
         ]
     return "\n".join(lines)
 

@@ -145,6 +145,7 @@ class Linker:
         i = int(np.argmax(s))
         return (self._bk[i], float(s[i])) if s[i] >= min_cosine else None
 
+    @lru_cache(maxsize=4096)
     def is_listed(self, query: str, min_lexical: float, min_semantic: float) -> bool:
         """Whether some listed occupation is close to the query, lexically or (with an encoder) semantically."""
         if self.lexical(query).max() >= min_lexical:
