@@ -109,6 +109,30 @@ def beroep_info(occ: dict | None) -> None:
                      "en screen opnieuw.")
 
 
+SOORT_SIGNAAL = {"education_too_high": "diploma te hoog", "experience_too_high": "te veel ervaring gevraagd",
+                 "language_too_high": "taalniveau te hoog", "certificate_unneeded": "attest of rijbewijs onnodig",
+                 "requirement_overload": "te veel eisen gestapeld", "age": "leeftijd", "gender": "geslacht",
+                 "origin_language": "moedertaal/afkomst", "nationality": "nationaliteit", "health": "gezondheid",
+                 "other_discrimination": "andere discriminatie"}
+
+
+def signalen(flags: list[dict]) -> None:
+    """The flags, strongest first (screen() sorts them), each with reason, norm, source and a better wording."""
+    if not flags:
+        st.success("Geen te hoge of discriminerende eisen gevonden.")
+        return
+    st.subheader(f"{len(flags)} signalen")
+    for f in flags:
+        ernst = "sterk" if f["severity"] == "strong" else "licht"
+        kop = f"{'🔴' if f['severity'] == 'strong' else '🟠'} {SOORT_SIGNAAL.get(f['kind'], f['kind'])} — {ernst} " \
+              f"(score {f['score']:.2f})"
+        with st.expander(kop, expanded=f["severity"] == "strong"):
+            st.markdown(f"> {' '.join(f['text'].split())}")
+            st.markdown(f"**Waarom:** {f['reason']}")
+            st.markdown(f"**Beter:** {f['suggestion']}")
+            st.caption(f"Norm: {f['norm']} · Bron: {f['source']}")
+
+
 def bestandsnaam(naam: str | None) -> str:
     stam = re.sub(r"\.[^.]*$", "", naam or "") or "vacature"
     return re.sub(r"[^\w.-]+", "-", stam).strip("-") + ".vacscreen.json"
@@ -116,8 +140,9 @@ def bestandsnaam(naam: str | None) -> str:
 
 st.title(TITEL)
 st.write("Plak een vacaturetekst (gewone tekst of HTML) of upload een bestand en klik op **Screenen**. "
-         "vacscreen haalt de eisen eruit: opleiding, talen, ervaring, rijbewijzen en attesten, "
-         "en zegt of ze vereist zijn of een pluspunt.")
+         "vacscreen haalt de eisen eruit (opleiding, talen, ervaring, rijbewijzen en attesten), zegt of ze "
+         "vereist zijn of een pluspunt, en signaleert eisen die te hoog zijn voor het beroep of discrimineren, "
+         "met de reden, de norm, de bron en een betere formulering.")
 
 tekst = st.text_area("Vacaturetekst", key="tekst", height=300,
                      placeholder="Profiel\n- Je hebt minstens 2 jaar ervaring als magazijnier.\n"
@@ -154,6 +179,7 @@ if resultaat is not None:
     for w in resultaat["warnings"]:
         st.warning(f"Let op: {w}")
     beroep_info(resultaat.get("occupation"))
+    signalen(resultaat.get("flags", []))
     if len(df):
         st.dataframe(df, hide_index=True, width="stretch")
     else:

@@ -113,3 +113,29 @@ def test_occupation_is_shown_and_can_be_overridden(at):
     at.button(key="screenen").click().run()
     shown = " ".join(m.value for m in at.markdown)
     assert "Beroep: Heftruckchauffeur" in shown and "door jou gekozen" in shown
+
+
+def test_flags_panel_shows_reason_norm_and_suggestion(at):
+    """A discriminatory and over-demanding vacancy: the flags appear, strong ones first, each with its texts."""
+    text = ("Poetsvrouw gezocht\nProfiel\n- Je bent tussen 25 en 35 jaar.\n- Nederlands als moedertaal is vereist.\n"
+            "- Je hebt een bachelordiploma.\nAanbod\nEen vast contract.\n")
+    at.text_area(key="tekst").input(text)
+    at.button(key="screenen").click().run()
+    assert not at.exception and not at.error
+    stored = at.session_state["resultaat"]["flags"]
+    assert {"age", "origin_language", "gender"} <= {f["kind"] for f in stored}
+    assert len(at.expander) == len(stored)
+    severities = [f["severity"] for f in stored]
+    assert severities == sorted(severities, key=lambda s: s != "strong")
+    shown = " ".join(m.value for m in at.markdown)
+    for f in stored:
+        assert f["reason"] in shown and f["suggestion"] in shown
+    assert any(f["norm"] in c.value for c in at.caption for f in stored)
+
+
+def test_clean_vacancy_says_no_flags(at):
+    at.text_area(key="tekst").input("Profiel\n- Je spreekt Nederlands op B1-niveau.\n- Ervaring is een pluspunt.\n")
+    at.button(key="screenen").click().run()
+    assert not at.exception
+    assert at.session_state["resultaat"]["flags"] == []
+    assert any("Geen te hoge" in s.value for s in at.success)

@@ -16,9 +16,9 @@ def _nlp(use_model: bool = True):
     return build_nlp(use_model=use_model)
 
 
-@lru_cache(maxsize=1)
-def _flagger():
-    return load_flagger()
+@lru_cache(maxsize=4)
+def _flagger(threshold: Optional[float] = None):
+    return load_flagger(threshold=threshold)
 
 
 def _requirements(doc) -> list:
@@ -33,11 +33,12 @@ def _requirements(doc) -> list:
     return reqs
 
 
-def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True) -> Screening:
+def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True,
+               flag_threshold: Optional[float] = None) -> Screening:
     p = doc._.prepared
     reqs = _requirements(doc)
     occ = link(p.text, title, occupation) if link_occupation else None
-    flagger = _flagger()
+    flagger = _flagger(flag_threshold)
     flags = flagger.flag(reqs, occ, Vacancy.from_prepared(p, title))
     return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings), occupation=occ,
                      requirements=reqs, flags=flags, model_version=f"{_version()}+{flagger.version}")
@@ -49,15 +50,18 @@ def _version() -> str:
 
 
 def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None, *,
-           link_occupation: bool = True, use_model: bool = True) -> Screening:
+           link_occupation: bool = True, use_model: bool = True, flag_threshold: Optional[float] = None) -> Screening:
     """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
     `occupation` overrides the linked occupation (a name from the reference lists, or any name).
     Raises InputError on unusable input (empty, binary, nothing left after HTML).
     link_occupation=False skips occupation linking (extraction only: no encoder in memory).
-    use_model=False skips the trained component (rule layer only, for comparison)."""
+    use_model=False skips the trained component (rule layer only, for comparison).
+    flag_threshold: lowest flag score that becomes a flag (default: the model's, see models/flags/meta.json);
+    lower finds more, higher is surer. Flags are measured against the linked (or overridden) occupation;
+    without linking only the general rules (discrimination, licences) can fire."""
     nlp = _nlp(use_model)
     doc = nlp(make_doc(nlp, prepare(text)))
-    return _screening(doc, title, id, occupation, link_occupation)
+    return _screening(doc, title, id, occupation, link_occupation, flag_threshold)
 
 
 def _row(item) -> dict:
@@ -66,7 +70,8 @@ def _row(item) -> dict:
     return {"text": item}
 
 
-def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = True) -> Iterator[dict]:
+def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = True,
+                flag_threshold: Optional[float] = None) -> Iterator[dict]:
     """Screen a stream of texts or dicts with `text` (and optional `id`, `title`, `occupation`). Yields one JSON-ready
     dict per input, in order; unusable rows give {"id", "title", "error"} instead of raising."""
     nlp = _nlp()
@@ -75,7 +80,8 @@ def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = Tr
     def flush():
         ok = [(i, d) for i, d in enumerate(batch) if not isinstance(d[2], str)]
         docs = nlp.pipe((d[2] for _, d in ok), batch_size=batch_size)
-        done = {i: _screening(doc, d[1].get("title"), d[1].get("id"), d[1].get("occupation"), link_occupation).to_dict()
+        done = {i: _screening(doc, d[1].get("title"), d[1].get("id"), d[1].get("occupation"), link_occupation,
+                           flag_threshold).to_dict()
                 for (i, d), doc in zip(ok, docs)}
         for i, (_, row, doc_or_err) in enumerate(batch):
             yield done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": doc_or_err}

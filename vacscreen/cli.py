@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 import sys
 from pathlib import Path
 from typing import Iterator, Optional
@@ -51,8 +52,10 @@ def screen(
                                                 help="a newer VDAB bottleneck list (same columns)"),
     profiles_csv: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
                                                 help="your own occupation profiles (same columns)"),
+    flag_threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
+                                                   help="lowest flag score that becomes a flag (default: the model's)"),
 ):
-    """Screen every vacancy of INPUT and write one JSON object per row to OUTPUT."""
+    """Screen every vacancy of INPUT and write one JSON object per row to OUTPUT (requirements, occupation, flags)."""
     _reference_files(knelpunt_csv, profiles_csv)
     from vacscreen.api import screen_many
 
@@ -61,15 +64,19 @@ def screen(
     if occupation:
         for r in good:
             r["occupation"] = occupation
-    results = iter(screen_many(good, batch_size=batch_size))
+    results = iter(screen_many(good, batch_size=batch_size, flag_threshold=flag_threshold))
     errors = 0
+    flags: Counter = Counter()
     with output.open("w", encoding="utf-8") as out, tqdm(total=len(rows), unit="vac", desc="screening") as bar:
         for r in rows:
             res = {"id": r.get("id"), "title": r.get("title"), "error": r["_error"]} if "_error" in r else next(results)
             errors += "error" in res
+            flags.update(f["kind"] for f in res.get("flags", []))
             out.write(json.dumps(res, ensure_ascii=False) + "\n")
             bar.update()
     typer.echo(f"{len(rows)} rows, {errors} errors -> {output}", err=True)
+    if flags:
+        typer.echo("flags: " + ", ".join(f"{k} {n}" for k, n in flags.most_common()), err=True)
 
 
 @app.command()

@@ -26,6 +26,8 @@ class Flagger:
     (gap, explicit wording) and its score reaches this."""
 
     def __init__(self, model=None, threshold: float = 0.5, strong_score: float = 0.7, version: str = "rules"):
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"flag threshold must be between 0 and 1, got {threshold}")
         self.model = model
         self.threshold = threshold
         self.strong_score = strong_score

@@ -55,7 +55,8 @@ def query_from_text(text: str) -> str:
     m = _TEXT_QUERY.search(text)
     if m:
         return m.group("q")
-    first = text.strip().split("\n", 1)[0]
+    first = re.split(r"\n|(?<=[.!?])\s", text.strip(), maxsplit=1)[0]  # the first line or sentence
+    first = re.sub(r"\s+(?:gezocht|gevraagd|m/v/x|\(m/v/x\))[.!]?$", "", first.rstrip(".!? "), flags=re.I)
     return first[:80]
 
 
