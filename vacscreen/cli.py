@@ -153,7 +153,7 @@ def train(
     component: str = typer.Option("all", help="extract, flags or all (flags are trained on the new extraction)"),
     C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
     flags_C: float = typer.Option(1.0, "--flags-C", help="inverse regularisation strength of the flag classifier"),
-    threshold: float = typer.Option(0.4, help="lowest flag score that becomes a flag"),
+    threshold: float = typer.Option(0.5, help="lowest flag score that becomes a flag"),
 ):
     """Train the required/optional component and the flag classifier from gold; save under models/."""
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
@@ -192,12 +192,13 @@ def tune_flags(
     analysed = analyse([r for s in names for r in load_split(s)])
     rules = score(predict(analysed, Flagger(None)))["micro"]
     typer.echo(f"{len(analysed)} vacancies; rule layer alone: P {rules['p']:.3f} R {rules['r']:.3f} F1 {rules['f1']:.3f}")
-    typer.echo(f"{'C':>6} {'thr':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    typer.echo(f"{'C':>6} {'thr':>5} {'P':>6} {'R':>6} {'F1':>6}   real vacancies only: {'P':>6} {'R':>6} {'F1':>6}")
     for c in (float(x) for x in C.split(",")):
         for t, res in cross_validate(analysed, C=c, thresholds=tuple(float(x) for x in thresholds.split(",")),
                                      folds=folds).items():
-            m = res["micro"]
-            typer.echo(f"{c:6.2f} {t:5.2f} {m['p']:6.3f} {m['r']:6.3f} {m['f1']:6.3f}")
+            m, r = res["micro"], res["real"]
+            typer.echo(f"{c:6.2f} {t:5.2f} {m['p']:6.3f} {m['r']:6.3f} {m['f1']:6.3f}   "
+                       f"{'':>20} {r['p']:6.3f} {r['r']:6.3f} {r['f1']:6.3f}")
 
 
 if __name__ == "__main__":

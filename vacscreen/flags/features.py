@@ -8,6 +8,7 @@ from typing import Any
 from vacscreen.flags.rules import Candidate, Norm
 from vacscreen.schema import Requirement
 
+DISCRIMINATION = frozenset({"age", "gender", "origin_language", "nationality", "health", "other_discrimination"})
 _WORD = re.compile(r"[a-zà-ÿ]{3,}")
 _KNOCKOUT = re.compile(r"vereist|verplicht|must|noodzakelijk|absoluut|knock|anders\s+kom|onmisbaar|essentieel|minstens|minimaal", re.I)
 _SOFTEN = re.compile(r"bij\s+voorkeur|pluspunt|troef|meerwaarde|of\s+gelijkwaardig|of\s+bereid|welkom|opleiding", re.I)
@@ -38,6 +39,10 @@ def features(c: Candidate, norm: Norm, requirements: list[Requirement], candidat
             v = float(v)
         if isinstance(v, (int, float)):
             f[c.kind + ":" + k] = float(v) / (8.0 if k in ("years", "max_years", "soft_skills") else 1.0)
-    for w in set(_WORD.findall(c.text.lower())[:40]):
-        f["w=" + w] = 1.0
+    # The clause's words only for discrimination (the wording is the offence: "jong team" vs "ook starters
+    # welkom"). For excessive demands the gap and the profile decide; words there made the model learn the
+    # phrasing of the synthetic vacancies (out-of-fold F1 on the real train+dev vacancies 0.769 -> 0.800).
+    if c.kind in DISCRIMINATION:
+        for w in set(_WORD.findall(c.text.lower())[:40]):
+            f["w=" + w] = 1.0
     return f
