@@ -390,7 +390,7 @@ def test_r8_explicit_age_is_strong(text):
     assert_fires(one(crit("age", text), norm=WAREHOUSE, kind="age"), "R8", strong=True)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG rules.yaml:64 strong_re.age needs 'jaar'/'leeftijd': domain.md R8's own "
+@pytest.mark.xfail(strict=True, reason="BUG rules.yaml:58 strong_re.age needs 'jaar'/'leeftijd': domain.md R8's own "
                                        "example 'max. 45' becomes R7 (mild, 'indirect')")
 @pytest.mark.parametrize("text", ["Je bent max. 45.", "Je bent tussen 25 en 45."])
 def test_r8_explicit_age_without_the_word_jaar_is_strong(text):
