@@ -1,6 +1,8 @@
 """Dutch texts of a flag: reason, suggestion, the norm compared against, and the source (rules.yaml)."""
 from __future__ import annotations
 
+import re
+
 from vacscreen.flags.rules import Candidate, Norm, config
 
 # Diploma wording per VKS level for suggestions (Flemish; Netherlands wording when the vacancy speaks mbo/hbo).
@@ -9,6 +11,8 @@ EDUCATION_BE = {1: "geen diplomavereiste", 2: "geen diplomavereiste", 3: "studie
                 8: "doctoraat"}
 EDUCATION_NL = {1: "mbo 1", 2: "mbo 2", 3: "mbo 3", 4: "mbo 4", 5: "associate degree (hbo)", 6: "hbo-bachelor",
                 7: "wo-master", 8: "doctoraat"}
+# Netherlands wording in the demand (mbo/hbo/wo, not the Flemish HBO5).
+_NL_WORDING = re.compile(r"\b(?:mbo|hbo|wo)\b(?![-\s]?5)", re.IGNORECASE)
 NL_LEVELS = {"vmbo", "mbo1", "mbo2", "mbo3", "mbo4", "havo", "vwo"}
 LEVEL_NAMES = {"bso": "een BSO-getuigschrift", "secundair": "een diploma secundair onderwijs", "tso": "een TSO-diploma",
                "aso": "een ASO-diploma", "kso": "een KSO-diploma", "graduaat": "een graduaat (HBO5)",
@@ -46,7 +50,7 @@ def describe_norm(c: Candidate, norm: Norm) -> str:
 def render(c: Candidate, norm: Norm, extra: dict | None = None) -> dict:
     """{reason, suggestion, norm, source} for a candidate."""
     cfg = config()
-    nl = c.values.get("demand_level") in NL_LEVELS or "mbo" in c.text.lower() or "hbo" in c.text.lower()
+    nl = c.values.get("demand_level") in NL_LEVELS or bool(_NL_WORDING.search(c.text))
     values = _Blank(occupation=norm.occupation or "deze functie", norm_vks=norm.vks,
                     norm_education=norm_education(norm.vks, nl),
                     **c.values, **(extra or {}))
@@ -54,8 +58,14 @@ def render(c: Candidate, norm: Norm, extra: dict | None = None) -> dict:
     if c.kind == "origin_language":
         values["norm_cefr"] = _dutch_needed(norm)
     texts = cfg["texts"][c.rule]
-    return {"reason": texts["reason"].format_map(values), "suggestion": texts["suggestion"].format_map(values),
+    return {"reason": _sentence(texts["reason"].format_map(values)),
+            "suggestion": _sentence(texts["suggestion"].format_map(values)),
             "norm": describe_norm(c, norm), "source": cfg["sources"][_source_key(c.rule)]}
+
+
+def _sentence(text: str) -> str:
+    """A sentence starts with a capital ("{name} staat ..." -> "Heftruckattest staat ...")."""
+    return text[:1].upper() + text[1:]
 
 
 def _dutch_needed(norm: Norm) -> str:

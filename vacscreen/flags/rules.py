@@ -141,9 +141,8 @@ def education(i: int, r: Requirement, norm: Norm, level_of_span: dict) -> Option
     vks = level_of_span.get((r.start, r.end), r.vks)  # alternatives in one clause: the lowest level counts
     if vks != r.vks:  # a lower alternative in the same clause is the real demand
         return None
-    if not norm.known:
-        return _cand("education_too_high", "R1", i, r, False, False, {"vks": vks, "demand_level": r.level},
-                     {"norm_known": False, "demanded": vks}) if vks >= 5 else None
+    if not norm.known:  # no profile: only the general rules apply (domain.md, design note 1)
+        return None
     cfg = config()["education"]
     gap = vks - norm.vks
     if gap < 0 or (gap == 0 and vks < 6):  # proposed from the norm up for higher diplomas: the classifier decides
@@ -151,14 +150,14 @@ def education(i: int, r: Requirement, norm: Norm, level_of_span: dict) -> Option
     # A norm from the ISCO fallback is a coarse estimate: one more level before the rule fires.
     strong_gap = cfg["strong_gap"] + (1 if norm.fallback else 0)
     if gap == 0:
-        rule, fires, strong = "R2", False, False
+        rule, fires, strong = "R1", False, False
     elif norm.regulated:
         # R4: the profile's typical level is the lowest the law accepts (HBO5 nurses); an estimated level is not.
         rule, fires, strong = "R4", not norm.fallback, False
     elif gap >= strong_gap:
         rule, fires, strong = "R1", True, True
-    else:
-        rule, strong = "R2", False
+    else:  # one level above (or two above a fallback norm): R2, mild; the text names the real gap
+        rule, strong = ("R2" if gap == 1 else "R1"), False
         fires = norm.bottleneck and norm.vks <= cfg["mild_max_vks"] and not r.or_equivalent
     return _cand("education_too_high", rule, i, r, fires, strong, {"vks": vks, "gap": gap, "demand_level": r.level},
                  {"gap": gap, "gap2": gap >= 2, "or_equivalent": bool(r.or_equivalent), "demanded": vks / 8})
@@ -177,16 +176,13 @@ def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Can
     if cfg["_re"]["student"].search(vac.title or ""):
         return _cand("experience_too_high", "R6s", i, r, True, False, {"years": r.min_years}, {"student_job": True})
     years = r.min_years
-    if years is None or years < e["propose_years"]:
+    if years is None or years < e["propose_years"] or not norm.known:
         return None
-    if not norm.known:
-        return _cand("experience_too_high", "R6", i, r, False, False, {"years": years},
-                     {"years": years, "norm_known": False})
     fires = (norm.vks <= e["max_vks"] and years >= e["mild_years"]) \
         or (norm.vks <= e["far_max_vks"] and years >= e["far_years"]) \
         or (norm.experience_years is not None and years >= norm.experience_years + 2)
     strong = fires and years >= e["strong_years"] and norm.vks <= e["max_vks"]
-    return _cand("experience_too_high", "R6", i, r, fires, strong, {"years": years},
+    return _cand("experience_too_high", "R6", i, r, fires, strong, {"years": f"{years:g}".replace(".", ",")},
                  {"years": years, "years_ge3": years >= 3, "years_ge5": years >= 5})
 
 
@@ -195,21 +191,18 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
         return None
     cfg = config()["language"]
     dutch = r.language == "nl"
-    if norm.known:
-        by_vks = cfg["dutch_by_vks"] if dutch else cfg["foreign_by_vks"]
-        needed = (norm.dutch if dutch else norm.foreign) or by_vks.get(norm.vks, "B2")
-    else:
-        needed = None
-    gap = STEP[r.cefr] - STEP[needed] if needed else 0
-    if STEP[r.cefr] < STEP["B2"] or (needed is not None and gap < 1) or (needed is None and STEP[r.cefr] < STEP["C1"]):
+    if not norm.known:
+        return None
+    by_vks = cfg["dutch_by_vks"] if dutch else cfg["foreign_by_vks"]
+    needed = (norm.dutch if dutch else norm.foreign) or by_vks.get(norm.vks, "B2")
+    gap = STEP[r.cefr] - STEP[needed]
+    if STEP[r.cefr] < STEP["B2"] or gap < 1:
         return None
     contact = bool(config()["_re"]["contact"].search(vac.whole))
     # R10: C1/C2 Dutch for a job at VKS <= 3 (C2 up to VKS 4); R11: C1/C2 in a foreign language up to VKS 4,
     # B2 for the lowest levels; never Dutch for a regulated occupation (teachers' C1 is the law).
     high = STEP[r.cefr] >= STEP[cfg["strong_min"]]
-    if needed is None:
-        fires = False
-    elif dutch:
+    if dutch:
         fires = not norm.regulated and gap >= cfg["fires_gap"] and (
             (high and norm.vks <= cfg["dutch_max_vks"]) or (r.cefr == "C2" and norm.vks <= cfg["dutch_max_vks"] + 1))
     else:
@@ -217,8 +210,8 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
                                              or (STEP[r.cefr] >= STEP[cfg["fires_min"]] and norm.vks <= 2))
     strong = fires and high and norm.vks <= cfg["strong_max_vks"]
     return _cand("language_too_high", "R10" if dutch else "R11", i, r, fires, strong,
-                 {"cefr": r.cefr, "norm_cefr": needed or "B1", "language_name": LANGUAGE_NAMES.get(r.language, r.language)},
-                 {"gap": gap, "dutch": dutch, "contact": contact, "demanded": STEP[r.cefr], "norm_known": needed is not None})
+                 {"cefr": r.cefr, "norm_cefr": needed, "language_name": LANGUAGE_NAMES.get(r.language, r.language)},
+                 {"gap": gap, "dutch": dutch, "contact": contact, "demanded": STEP[r.cefr]})
 
 
 def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
