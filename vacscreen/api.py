@@ -44,6 +44,11 @@ def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation
                      requirements=reqs, flags=flags, model_version=f"{_version()}+{flagger.version}")
 
 
+def reload_models() -> None:
+    """Forget the loaded flag model (after `vacscreen models activate|rollback` or a retraining in this process)."""
+    _flagger.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _version() -> str:
     return model_version()

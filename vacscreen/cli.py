@@ -153,9 +153,13 @@ def train(
     component: str = typer.Option("all", help="extract, flags or all (flags are trained on the new extraction)"),
     C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
     flags_C: float = typer.Option(1.0, "--flags-C", help="inverse regularisation strength of the flag classifier"),
-    threshold: float = typer.Option(0.5, help="lowest flag score that becomes a flag"),
+    threshold: float = typer.Option(0.5, min=0.0, max=1.0, help="lowest flag score that becomes a flag"),
+    db: Optional[str] = typer.Option(None, envvar="VACSCREEN_DB",
+                                     help="label store (SQLite path or SQLAlchemy URL): reviewer labels join the gold"),
+    force: bool = typer.Option(False, help="activate the new flag model even if it scores lower on the held-out split"),
 ):
-    """Train the required/optional component and the flag classifier from gold; save under models/."""
+    """Train the required/optional component and the flag classifier from gold (+ reviewer labels); the flag model
+    becomes a new version under models/flags/versions/, active only if not worse on the held-out split."""
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
     if "test" in names:
         raise typer.BadParameter("the test split is held out: train on train and dev only")
@@ -170,7 +174,68 @@ def train(
         from vacscreen.flags.train import train as fit_flags
 
         _nlp.cache_clear()  # flags learn from what the (new) extraction finds
-        typer.echo(json.dumps(fit_flags(names, C=flags_C, threshold=threshold), indent=1, ensure_ascii=False))
+        store = _open_store(db) if db else None
+        try:
+            res = fit_flags(names, C=flags_C, threshold=threshold, store=store, force=force)
+        finally:
+            if store is not None:
+                store.close()
+        typer.echo(json.dumps(res, indent=1, ensure_ascii=False))
+        state = "activated" if res["activated"] else "NOT activated (held-out F1 below the active model's; --force)"
+        typer.echo(f"flag model {res['version']}: {state}", err=True)
+
+
+def _open_store(url: str):
+    from vacscreen.review import Store
+
+    try:
+        return Store(url)
+    except Exception as e:  # noqa: BLE001 - a wrong URL or an unreachable server: one clear line
+        typer.echo(f"error: cannot open the label store {url!r}: {e}", err=True)
+        raise typer.Exit(2)
+
+
+models_app = typer.Typer(help="Flag model versions: list, activate, roll back.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list():
+    """Every flag model version with its held-out scores; * marks the active one."""
+    from vacscreen.review.registry import Registry
+
+    reg = Registry()
+    typer.echo(f"{'':1} {'version':<26} {'trained':<20} {'reviews':>7} {'test P':>7} {'test R':>7} {'test F1':>7}")
+    for v in reg.versions():
+        f = lambda x: f"{x:7.3f}" if x is not None else f"{'-':>7}"  # noqa: E731
+        typer.echo(f"{'*' if v['active'] else ' ':1} {v['version']:<26} {str(v['created_at'])[:19]:<20} "
+                   f"{v['review_labels']:>7} {f(v['test_p'])} {f(v['test_r'])} {f(v['test_f1'])}")
+
+
+@models_app.command("activate")
+def models_activate(version: str = typer.Argument(..., help="a version from `vacscreen models list`")):
+    """Make VERSION the active flag model."""
+    from vacscreen.review.registry import Registry, RegistryError
+
+    try:
+        Registry().activate(version, reason="vacscreen models activate")
+    except RegistryError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"active: {version}")
+
+
+@models_app.command("rollback")
+def models_rollback():
+    """Re-activate the model that was active before the current one."""
+    from vacscreen.review.registry import Registry, RegistryError
+
+    try:
+        version = Registry().rollback()
+    except RegistryError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"active: {version}")
 
 
 @app.command("tune-flags")

@@ -86,11 +86,17 @@ _KIND_NL = {"education_too_high": "diploma", "experience_too_high": "ervaring", 
             "certificate_unneeded": "attest of rijbewijs"}
 
 
-def load_flagger(path: Path = MODEL_DIR, threshold: Optional[float] = None) -> Flagger:
-    """The trained flagger from `path` (flags.joblib + meta.json); the rule layer alone when no model is there."""
-    model_file = path / "flags.joblib"
+def load_flagger(path: Path = MODEL_DIR, threshold: Optional[float] = None, version: Optional[str] = None) -> Flagger:
+    """The active flag model of the registry in `path` (models/flags: ACTIVE names a folder under versions/),
+    or `version`; the rule layer alone when there is no model."""
+    from vacscreen.review.registry import Registry
+
+    reg = Registry(path)
+    name = version or reg.active()
+    folder = reg.path(name) if name else path  # a bare folder with flags.joblib also loads
+    model_file = folder / "flags.joblib"
     if not model_file.exists():
         return Flagger(None, threshold=0.5 if threshold is None else threshold)
-    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     return Flagger(joblib.load(model_file), threshold=meta["threshold"] if threshold is None else threshold,
-                   strong_score=meta.get("strong_score", 0.7), version=meta.get("version", "flags"))
+                   strong_score=meta.get("strong_score", 0.7), version=meta.get("version", folder.name))

@@ -1,9 +1,11 @@
-"""Fit the flag classifier from gold: candidates of the analysed gold vacancies, labelled by the gold flags."""
+"""Fit the flag classifier from gold and reviewer labels: candidates of the analysed vacancies, labelled by the
+gold flags and the reviewers' decisions; each trained model becomes a version in the registry."""
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from datetime import date
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -12,16 +14,31 @@ import joblib
 from vacscreen.flags.classifier import FlagClassifier
 from vacscreen.flags.data import analyse, labels, load_split
 from vacscreen.flags.features import features
-from vacscreen.flags.flagger import MODEL_DIR, Flagger
+from vacscreen.flags.flagger import Flagger
+from vacscreen.review.registry import Registry
 
 
 def examples(analysed) -> tuple[list[dict], list[int]]:
+    """Candidate features and labels. Gold vacancies: every candidate, labelled from the gold flags; a reviewer's
+    decision on a flag overrides the gold label of the candidates it covers. Vacancies known only from the review
+    store: only the candidates a reviewer decided on."""
     rules = Flagger(None)
     X, y = [], []
     for a in analysed:
+        rec = a.record
         norm, cands = rules.candidates(a.requirements, a.occupation, a.vacancy)
-        X += [features(c, norm, a.requirements, cands) for c in cands]
-        y += labels(cands, a.record["text"], a.record.get("flags", []))
+        ys = labels(cands, rec["text"], rec.get("flags") or []) if rec.get("gold", True) else [None] * len(cands)
+        for i, c in enumerate(cands):
+            for rv in rec.get("reviewed") or []:
+                if c.start < rv["end"] and rv["start"] < c.end:
+                    if c.kind == rv["kind"]:  # a corrected kind means: not this kind
+                        ys[i] = 0 if rv.get("corrected_kind") else int(rv["label"])
+                    elif c.kind == rv.get("corrected_kind"):
+                        ys[i] = 1
+        for c, label in zip(cands, ys):
+            if label is not None:
+                X.append(features(c, norm, a.requirements, cands))
+                y.append(label)
     return X, y
 
 
@@ -30,41 +47,107 @@ def fit(splits=("train", "dev"), C: float = 1.0, analysed=None) -> tuple[FlagCla
     X, y = examples(analysed)
     model = FlagClassifier(C=C).fit(X, y)
     counts = {"vacancies": len(analysed), "synthetic": sum(a.record["id"].startswith("syn-") for a in analysed),
-              "gold_flags": sum(len(a.record.get("flags", [])) for a in analysed),
+              "gold_flags": sum(len(a.record.get("flags") or []) for a in analysed),
+              "review_labels": sum(len(a.record.get("reviewed") or []) for a in analysed),
               "candidates": len(X), "positive_candidates": int(sum(y))}
     return model, counts
 
 
-def train(splits=("train", "dev"), C: float = 1.0, threshold: float = 0.5, out_dir: Optional[Path] = None,
-          held_out: str = "test") -> dict:
-    """Fit on `splits`, measure (out-of-fold on the training splits; the held-out split for the record, never
-    for choosing anything), and write flags.joblib, meta.json and MODEL_CARD.md."""
+def training_records(splits=("train", "dev"), store=None, held_out: str = "test"):
+    """The training data as a datasets.Dataset: the gold vacancies of `splits`, plus the reviewers' final
+    decisions from the store (adjudicated, else majority; Store.training_labels). Labels on vacancies of the
+    held-out split are left out, so that the held-out score stays clean. Returns (dataset, counts)."""
+    import datasets
+
+    records = [r for s in splits for r in load_split(s)]
+    held = {_sha1(r["text"]) for r in load_split(held_out)} if held_out else set()
+    by_sha = {_sha1(r["text"]): {"id": r["id"], "title": r.get("title") or "", "text": r["text"], "gold": True,
+                                 "flags": [{"kind": f["kind"], "severity": f["severity"], "text": f["text"]}
+                                           for f in r.get("flags", [])], "reviewed": []} for r in records}
+    skipped = 0
+    for row in (store.training_labels() if store is not None else []):
+        sha = row["vacancy_sha1"]
+        if sha in held:
+            skipped += 1
+            continue
+        rec = by_sha.setdefault(sha, {"id": f"review-{sha[:12]}", "title": row.get("title") or "",
+                                      "text": row["vacancy_text"], "gold": False, "flags": [], "reviewed": []})
+        rec["reviewed"].append({"kind": row["kind"], "start": row["start"], "end": row["end"],
+                                "label": int(row["label"]), "corrected_kind": row.get("corrected_kind")})
+    ds = datasets.Dataset.from_list(list(by_sha.values()), features=_FEATURES())
+    counts = {"review_labels_used": sum(len(r["reviewed"]) for r in ds),
+              "review_labels_on_held_out_skipped": skipped,
+              "review_only_vacancies": sum(not r["gold"] for r in ds)}
+    return ds, counts
+
+
+def _FEATURES():
+    import datasets
+
+    return datasets.Features({
+        "id": datasets.Value("string"), "title": datasets.Value("string"), "text": datasets.Value("string"),
+        "gold": datasets.Value("bool"),
+        "flags": datasets.List({"kind": datasets.Value("string"), "severity": datasets.Value("string"),
+                                "text": datasets.Value("string")}),
+        "reviewed": datasets.List({"kind": datasets.Value("string"), "start": datasets.Value("int64"),
+                                   "end": datasets.Value("int64"), "label": datasets.Value("int64"),
+                                   "corrected_kind": datasets.Value("string")}),
+    })
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def train(splits=("train", "dev"), C: float = 1.0, threshold: float = 0.5, store=None, force: bool = False,
+          registry: Optional[Registry] = None, held_out: str = "test", version: Optional[str] = None) -> dict:
+    """Fit on the gold `splits` plus the store's reviewer labels, measure (out-of-fold on the training data; on
+    the held-out split), write a new version folder in the registry, and activate it only when its held-out F1
+    is not below the active model's on the same data (or with force)."""
     from vacscreen.flags.evaluate import predict, score
 
     t0 = time.time()
-    analysed = analyse([r for s in splits for r in load_split(s)])
+    reg = registry or Registry()
+    data, review_counts = training_records(splits, store, held_out)
+    analysed = analyse(list(data))
     model, counts = fit(splits, C, analysed=analysed)
     cv = cross_validate(analysed, C=C, thresholds=(threshold,))[threshold]
     test_an = analyse(load_split(held_out)) if held_out else []
-    flagger = Flagger(model, threshold=threshold)
     metrics = {"cv_train": cv, "rules_train": score(predict(analysed, Flagger(None)))}
     if test_an:
-        metrics[held_out] = score(predict(test_an, flagger))
+        metrics[held_out] = score(predict(test_an, Flagger(model, threshold=threshold)))
         metrics[held_out + "_rules"] = score(predict(test_an, Flagger(None)))
-    out = out_dir or MODEL_DIR
-    out.mkdir(parents=True, exist_ok=True)
-    version = f"flags-{date.today().isoformat()}"
-    tmp = out / "flags.joblib.tmp"
-    joblib.dump(model, tmp)
-    tmp.replace(out / "flags.joblib")  # atomic: a crash leaves the previous model in place
-    meta = {"version": version, "date": date.today().isoformat(), "trained_on": list(splits), **counts, "C": C,
-            "threshold": threshold, "strong_score": 0.7, "seconds": round(time.time() - t0, 1),
+    now = datetime.now(timezone.utc)
+    version = version or f"flags-{now:%Y%m%d-%H%M%S}"
+    meta = {"version": version, "date": now.date().isoformat(), "created_at": now.isoformat(timespec="seconds"),
+            "trained_on": list(splits), **counts, **review_counts, "C": C, "threshold": threshold,
+            "strong_score": 0.7, "seconds": round(time.time() - t0, 1),
             "metrics": {k: {"micro": v["micro"], "per_kind": v["per_kind"]} for k, v in metrics.items()},
             "top_features": model.top_features(12)}
-    (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
-    (out / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
-    return {k: v for k, v in meta.items() if k != "metrics"} | {
-        "micro": {k: {m: round(x, 3) for m, x in v["micro"].items()} for k, v in meta["metrics"].items()}}
+
+    def build(folder: Path) -> None:
+        joblib.dump(model, folder / "flags.joblib")
+        (folder / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+        (folder / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
+
+    reg.add(version, build)
+    active = reg.active()
+    new_f1 = metrics[held_out]["micro"]["f1"] if test_an else 0.0
+    old_f1 = None
+    if active and test_an:
+        from vacscreen.flags.flagger import load_flagger
+
+        old_f1 = score(predict(test_an, load_flagger(reg.root, version=active)))["micro"]["f1"]
+    activated = force or active is None or (old_f1 is not None and new_f1 >= old_f1)
+    if activated:
+        reg.activate(version, reason="forced" if force else f"trained; {held_out} F1 {new_f1:.3f} >= active "
+                     f"{old_f1 if old_f1 is not None else 'none'}")
+    if store is not None:
+        store.record_model(version, str(reg.path(version)), list(splits), meta["metrics"], activated)
+    return {"version": version, "activated": activated, "held_out_f1": round(new_f1, 3),
+            "active_held_out_f1": None if old_f1 is None else round(old_f1, 3),
+            **{k: v for k, v in meta.items() if k not in ("metrics", "top_features", "version")},
+            "micro": {k: {m: round(x, 3) for m, x in v["micro"].items()} for k, v in meta["metrics"].items()}}
 
 
 def model_card(meta: dict) -> str:
@@ -81,7 +164,7 @@ def model_card(meta: dict) -> str:
         for k, v in sorted(m["test"]["per_kind"].items()):
             kinds.append(f"| {k} | {v['p']:.3f} | {v['r']:.3f} | {v['tp']} | {v['fp']} | {v['fn']} |")
     feats = "\n".join(f"- `{n}`: {w:+.2f}" for n, w in meta["top_features"])
-    return f"""# Model card: flag classifier (`models/flags/flags.joblib`)
+    return f"""# Model card: flag classifier {meta['version']} (`models/flags/versions/{meta['version']}/`)
 
 **What it does.** Scores every flag candidate that the rule layer (`vacscreen/flags/rules.py`, rules R1-R20
 of domain.md, thresholds and texts in `rules.yaml`) proposes for a vacancy: P(a reviewer agrees this demand is
@@ -95,7 +178,8 @@ are flagged (its score is the third-best of theirs).
 
 **Version** {meta['version']}, trained {meta['date']} on gold splits {', '.join(meta['trained_on'])}:
 {meta['vacancies']} vacancies ({meta['vacancies'] - meta['synthetic']} real VDAB, {meta['synthetic']} synthetic),
-{meta['gold_flags']} gold flags, {meta['candidates']} candidates of which {meta['positive_candidates']} positive.
+{meta['gold_flags']} gold flags, {meta.get('review_labels', 0)} reviewer decisions from the label store,
+{meta['candidates']} candidates of which {meta['positive_candidates']} positive.
 C = {meta['C']}, threshold = {meta['threshold']} (both chosen by `vacscreen tune-flags` out-of-fold on train+dev),
 severity strong when the rule says strong and the score >= {meta['strong_score']}.
 
@@ -129,8 +213,6 @@ def cross_validate(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5) 
     """Out-of-fold flag metrics over the given vacancies (folds by vacancy, fixed order by id hash): the
     model is fitted on the other folds and flags the held-out one. Used to choose C and the threshold
     without touching the test split."""
-    import hashlib
-
     from vacscreen.flags.evaluate import score
 
     order = sorted(analysed, key=lambda a: hashlib.sha1(a.record["id"].encode()).hexdigest())

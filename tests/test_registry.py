@@ -1,0 +1,140 @@
+"""Flag model versions on disk: build atomically, activate, roll back; a killed training leaves the active model."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from vacscreen.flags import load_flagger
+from vacscreen.review.registry import Registry, RegistryError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fake_version(folder: Path, name: str, f1: float) -> None:
+    src = Registry(ROOT / "models" / "flags")
+    active = src.path(src.active())
+    shutil.copy(active / "flags.joblib", folder / "flags.joblib")
+    meta = json.loads((active / "meta.json").read_text())
+    meta.update(version=name, created_at=f"2026-11-28T00:00:{len(name):02d}")
+    meta["metrics"]["test"]["micro"]["f1"] = f1
+    (folder / "meta.json").write_text(json.dumps(meta))
+
+
+@pytest.fixture
+def reg(tmp_path):
+    return Registry(tmp_path / "flags")
+
+
+def test_shipped_registry_has_an_active_model_that_loads():
+    reg = Registry(ROOT / "models" / "flags")
+    assert reg.active() in reg.names()
+    flagger = load_flagger(ROOT / "models" / "flags")
+    assert flagger.model is not None and flagger.version == reg.active()
+
+
+def test_add_activate_and_rollback(reg):
+    assert reg.active() is None and reg.versions() == []
+    reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
+    reg.activate("v1")
+    reg.add("v2", lambda d: _fake_version(d, "v2", 0.6))
+    reg.activate("v2")
+    assert reg.active() == "v2"
+    assert [v["version"] for v in reg.versions() if v["active"]] == ["v2"]
+    assert reg.rollback() == "v1" and reg.active() == "v1"
+    assert load_flagger(reg.root).version == "v1"
+    assert [h["version"] for h in reg.history()] == ["v1", "v2", "v1"]
+
+
+def test_unknown_version_and_nothing_to_roll_back(reg):
+    with pytest.raises(RegistryError, match="unknown model version"):
+        reg.activate("nope")
+    reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
+    reg.activate("v1")
+    with pytest.raises(RegistryError, match="nothing to roll back"):
+        reg.rollback()
+
+
+def test_a_failing_build_leaves_no_version(reg):
+    def build(d):
+        (d / "flags.joblib").write_bytes(b"half")
+        raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        reg.add("v1", build)
+    assert reg.names() == [] and not list((reg.root / "versions").iterdir())
+    reg.add("v2", lambda d: _fake_version(d, "v2", 0.5))
+    with pytest.raises(RegistryError, match="exists"):
+        reg.add("v2", lambda d: None)
+
+
+def test_killed_while_writing_a_version(reg):
+    """SIGKILL in the middle of writing a version folder: the version does not exist, the active one stays."""
+    reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
+    reg.activate("v1")
+    code = (f"import time; from pathlib import Path; from vacscreen.review.registry import Registry\n"
+            f"def build(d):\n    (d / 'flags.joblib').write_bytes(b'half'); print('writing', flush=True); time.sleep(60)\n"
+            f"r = Registry(Path({str(reg.root)!r})); r.add('v2', build); r.activate('v2')")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert reg.names() == ["v1"] and reg.active() == "v1"
+    assert load_flagger(reg.root).version == "v1"
+    assert reg.clean_partial() == 1 and reg.names() == ["v1"]
+
+
+def test_without_a_model_the_rule_layer_is_used(tmp_path):
+    assert load_flagger(tmp_path / "empty").model is None
+
+
+def test_cli_models_list_activate_rollback(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models)
+    reg = Registry(models / "flags")
+    reg.add("flags-test", lambda d: _fake_version(d, "flags-test", 0.1))
+    env = {**os.environ, "VACSCREEN_MODELS": str(models)}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "vacscreen.cli", *a], env=env, capture_output=True,  # noqa: E731
+                                    text=True, timeout=120)
+    out = run("models", "list")
+    assert out.returncode == 0 and "flags-test" in out.stdout
+    first = reg.active()
+    assert run("models", "activate", "flags-test").returncode == 0 and reg.active() == "flags-test"
+    assert run("models", "rollback").returncode == 0 and reg.active() == first
+    bad = run("models", "activate", "nope")
+    assert bad.returncode == 2 and "unknown model version" in bad.stderr
+    assert CliRunner  # typer's runner is not used: the env var must be read at import
+
+
+def test_killed_training_leaves_the_active_model_working(tmp_path):
+    """SIGKILL `vacscreen train --component flags` while it builds the new version: ACTIVE is unchanged, no
+    partial version is listed, and screening still uses the active model."""
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models)
+    reg = Registry(models / "flags")
+    before = reg.active()
+    env = {**os.environ, "VACSCREEN_MODELS": str(models)}
+    proc = subprocess.Popen([sys.executable, "-m", "vacscreen.cli", "train", "--component", "flags"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(6)  # loading and analysing the gold: mid-training
+    assert proc.poll() is None, "training finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert reg.active() == before
+    assert reg.names() == Registry(ROOT / "models" / "flags").names()
+    code = ("import vacscreen; from vacscreen.flags import load_flagger; f = load_flagger(); "
+            "s = vacscreen.screen('Profiel\\n- Je bent tussen 25 en 35 jaar.', title='Magazijnmedewerker'); "
+            "print(f.version, [x.kind for x in s.flags])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    version, kinds = out.stdout.strip().split(" ", 1)
+    assert version == before and "age" in kinds
