@@ -19,7 +19,8 @@ import os
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from vacscreen.review.tables import FlagRow, Label, ScreeningRow, Vacancy
 
@@ -53,16 +54,26 @@ def _open(path_or_file: "PathOrFile", mode: str) -> Iterator[IO[str]]:
 
 
 def export_lines(store: "Store") -> list[str]:
+    """The sorted JSON lines. A label's flag is written as the canonical flag of its natural key (vacancy,
+    model_version, kind, start, end): the one with the lowest id. Import merges flags by that key, so this is what an
+    import can rebuild, and the round trip is exact even when a vacancy was screened twice with one model version."""
     from vacscreen.review.store import iso
 
+    F, S = FlagRow, ScreeningRow
+    key = (S.vacancy_id, S.model_version, F.kind, F.start, F.end)
+    canon = (select(func.min(F.id).label("cid"), *key).join(S, S.id == F.screening_id).group_by(*key).subquery())
+    CF = aliased(FlagRow)
     stmt = (select(Label.uid, Label.reviewer, Label.decision, Label.corrected_kind, Label.corrected_severity,
                    Label.comment, Label.adjudication, Label.created_at,
-                   *(getattr(FlagRow, k) for k in FLAG_FIELDS), FlagRow.created_at.label("flag_created_at"),
-                   ScreeningRow.model_version, Vacancy.text_sha1, Vacancy.text.label("vacancy_text"),
+                   *(getattr(CF, k) for k in FLAG_FIELDS), CF.created_at.label("flag_created_at"),
+                   S.model_version, Vacancy.text_sha1, Vacancy.text.label("vacancy_text"),
                    Vacancy.title.label("vacancy_title"), Vacancy.external_id)
-            .join(FlagRow, FlagRow.id == Label.flag_id)
-            .join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
-            .join(Vacancy, Vacancy.id == ScreeningRow.vacancy_id))
+            .join(F, F.id == Label.flag_id)
+            .join(S, S.id == F.screening_id)
+            .join(canon, (canon.c.vacancy_id == S.vacancy_id) & (canon.c.model_version == S.model_version)
+                  & (canon.c.kind == F.kind) & (canon.c.start == F.start) & (canon.c.end == F.end))
+            .join(CF, CF.id == canon.c.cid)
+            .join(Vacancy, Vacancy.id == S.vacancy_id))
     records = []
     with store._read() as s:
         for r in s.execute(stmt):
