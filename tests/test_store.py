@@ -87,6 +87,19 @@ def test_migrations_create_schema(store):
     assert review_db.current_revision(store.engine) == "0001"
 
 
+def test_migration_downgrade_and_upgrade_again(store_url):
+    from alembic import command
+
+    with Store(store_url) as s:
+        with s.engine.begin() as conn:
+            command.downgrade(review_db.alembic_config(conn), "base")
+        assert set(inspect(s.engine).get_table_names()) <= {"alembic_version"}
+        assert review_db.current_revision(s.engine) is None
+    with Store(store_url) as s:  # opening upgrades again
+        assert review_db.current_revision(s.engine) == "0001"
+        assert add_flags(s, [0.5])
+
+
 def test_default_url(monkeypatch, tmp_path):
     monkeypatch.setenv("VACSCREEN_DB", str(tmp_path / "sub" / "labels.db"))
     assert default_url() == f"sqlite:///{tmp_path / 'sub' / 'labels.db'}"
@@ -330,7 +343,8 @@ def test_training_labels(store):
 def _fill_for_export(store):
     f = add_flags(store, [0.9, 0.4], text_id="e1")
     g = add_flags(store, [0.7], kind="gender", text_id="e2", model_version="test-2")
-    store.add_label(f[0], "anna", "agree", comment="Zeer duidelijk — één \"citaat\"\nnieuwe regel", created_at=at(1))
+    store.add_label(f[0], "anna", "agree", comment="Zeer duidelijk — één \"citaat\"\nnieuwe regel",
+                    created_at=at(1))
     store.add_label(f[0], "bert", "disagree", corrected_kind="nationality", corrected_severity="mild",
                     created_at=at(2))
     store.add_label(f[1], "anna", "skip", created_at=at(2), uid="0" * 32)  # same created_at: the uid decides
