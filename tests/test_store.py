@@ -106,6 +106,8 @@ def test_default_url(monkeypatch, tmp_path):
     assert (tmp_path / "sub").is_dir()
     monkeypatch.setenv("VACSCREEN_DB", "postgresql+psycopg://u@localhost:5432/x")
     assert default_url() == "postgresql+psycopg://u@localhost:5432/x"
+    monkeypatch.setenv("VACSCREEN_DB", "postgres://u:pw@localhost/x")
+    assert default_url() == "postgresql+psycopg://u:pw@localhost/x"
     monkeypatch.delenv("VACSCREEN_DB")
     import platformdirs
 
@@ -160,6 +162,17 @@ def test_save_real_screening(store, real_screening):
         assert s.get(ScreeningRow, sid).result == sc.to_dict()
     with pytest.raises(ValueError):
         store.flag_ids(10 ** 6)
+
+
+def test_flag_ids_follow_the_screening(store):
+    sc = make_screening([("gender", "strong", 0.9, 0, 5), ("age", "mild", 0.6, 10, 20), ("gender", "strong", 0.8, 0, 5)])
+    ids = store.flag_ids(store.save_screening(sc, "Kerel gezocht, max 30 jaar."))
+    assert len(ids) == 3 and ids[0] == ids[2] != ids[1]  # one row per (kind, span): the first flag's
+    assert [d["flag_id"] for d in store.queue("x")] == [ids[1], ids[0]]
+    sc2 = make_screening([], id=None, title=None)
+    assert store.flag_ids(store.save_screening(sc2, "Kerel gezocht, max 30 jaar.")) == []
+    with store.engine.connect() as conn:  # the upsert keeps the known title and id when the new ones are empty
+        assert tuple(conn.execute(text("SELECT external_id, title FROM vacancies")).one()) == ("vac-1", "Schoonmaker")
 
 
 # -- labels ---------------------------------------------------------------------------------------------------------

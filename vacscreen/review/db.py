@@ -25,12 +25,16 @@ def _path_url(path: str | os.PathLike) -> str:
 
 
 def normalise_url(url_or_path: str | os.PathLike) -> str:
-    """A SQLAlchemy URL as is (the folder of a SQLite file is created); anything without '://' is a SQLite file
-    path."""
+    """A SQLAlchemy URL as is (the folder of a SQLite file is created; postgres:// and postgresql:// get the psycopg
+    driver); anything without '://' is a SQLite file path."""
     s = os.fspath(url_or_path)
     if "://" not in s:
         return _path_url(s)
+    if s.startswith("postgres://"):  # the short scheme of many hosting services
+        s = "postgresql://" + s[len("postgres://"):]
     u = make_url(s)
+    if u.drivername == "postgresql":  # no driver named: psycopg 3 (the `pg` extra), not SQLAlchemy's psycopg2
+        return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" \
             and not u.database.startswith("file:"):
         Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
