@@ -165,7 +165,8 @@ def test_save_real_screening(store, real_screening):
 
 
 def test_flag_ids_follow_the_screening(store):
-    sc = make_screening([("gender", "strong", 0.9, 0, 5), ("age", "mild", 0.6, 10, 20), ("gender", "strong", 0.8, 0, 5)])
+    sc = make_screening([("gender", "strong", 0.9, 0, 5), ("age", "mild", 0.6, 10, 20),
+                         ("gender", "strong", 0.8, 0, 5)])
     ids = store.flag_ids(store.save_screening(sc, "Kerel gezocht, max 30 jaar."))
     assert len(ids) == 3 and ids[0] == ids[2] != ids[1]  # one row per (kind, span): the first flag's
     assert [d["flag_id"] for d in store.queue("x")] == [ids[1], ids[0]]
@@ -452,7 +453,10 @@ def test_model_history(store):
     assert store.active_model()["version"] == "flags-2"
     store.record_model("flags-1", "models/flags/1", {"labels": 120}, {"f1": 0.71}, active=True)  # roll back
     assert [m["active"] for m in store.models()] == [True, False]
-    store.record_model("flags-3", "p", None, None, active=False)
+    import numpy as np
+
+    store.record_model("flags-3", "p", ("train", "dev"), {"f1": np.float64(0.5), "n": np.int64(3)}, active=False)
+    assert store.models()[-1]["trained_on"] == ["train", "dev"] and store.models()[-1]["metrics"] == {"f1": 0.5, "n": 3}
     assert store.active_model()["version"] == "flags-1" and len(store.models()) == 3
 
 

@@ -13,6 +13,7 @@ Every write is its own transaction (one label = one transaction); a label whose 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 from contextlib import contextmanager
@@ -107,6 +108,23 @@ def _vote(row) -> decide.Vote:
     return decide.Vote(id=m["id"], uid=m["uid"], flag_id=m["flag_id"], reviewer=m["reviewer"], decision=m["decision"],
                        corrected_kind=m["corrected_kind"], corrected_severity=m["corrected_severity"],
                        comment=m["comment"], adjudication=bool(m["adjudication"]), created_at=m["created_at"])
+
+
+def _jsonable(x: Any) -> Any:
+    """A JSON value (numpy scalars and arrays, tuples and paths included), or ValueError."""
+    def default(o):
+        if hasattr(o, "tolist"):
+            return o.tolist()
+        if isinstance(o, os.PathLike):
+            return os.fspath(o)
+        if isinstance(o, (set, frozenset)):
+            return sorted(o)
+        raise TypeError(f"{type(o).__name__} is not JSON serialisable")
+
+    try:
+        return json.loads(json.dumps(x, default=default))
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"not a JSON value: {e}") from None
 
 
 _VOTE_COLS = (Label.id, Label.uid, Label.flag_id, Label.reviewer, Label.decision, Label.corrected_kind,
@@ -412,8 +430,8 @@ class Store:
                 row = ModelVersion(version=version)
                 s.add(row)
             row.path = None if path is None else os.fspath(path)
-            row.trained_on = trained_on
-            row.metrics = metrics
+            row.trained_on = _jsonable(trained_on)
+            row.metrics = _jsonable(metrics)
             row.active = bool(active)
             s.flush()
             return self._model_dict(row)
