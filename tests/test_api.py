@@ -100,7 +100,8 @@ def test_real_vacancy_invariants(screened, number):
 @pytest.mark.parametrize("number", sorted(BY_NUMBER))
 def test_real_vacancy_to_dict_is_json(screened, number):
     d = screened[number].to_dict()
-    assert set(d) == {"id", "title", "language", "warnings", "occupation", "requirements", "flags", "model_version"}
+    assert set(d) == {"id", "title", "language", "warnings", "occupation", "requirements", "flags", "model_version",
+                      "review_candidates"}
     back = json.loads(json.dumps(d, ensure_ascii=False))
     assert back == d
     for r in d["requirements"]:

@@ -34,14 +34,17 @@ def _requirements(doc) -> list:
 
 
 def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True,
-               flag_threshold: Optional[float] = None) -> Screening:
+               flag_threshold: Optional[float] = None, review_floor: Optional[float] = None) -> Screening:
     p = doc._.prepared
     reqs = _requirements(doc)
     occ = link(p.text, title, occupation) if link_occupation else None
     flagger = _flagger(flag_threshold)
-    flags = flagger.flag(reqs, occ, Vacancy.from_prepared(p, title))
+    found = flagger.flag(reqs, occ, Vacancy.from_prepared(p, title), floor=review_floor)
+    flags = [f for f in found if f.score >= flagger.threshold]
+    below = [f for f in found if f.score < flagger.threshold]
     return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings), occupation=occ,
-                     requirements=reqs, flags=flags, model_version=f"{_version()}+{flagger.version}")
+                     requirements=reqs, flags=flags, model_version=f"{_version()}+{flagger.version}",
+                     review_candidates=below)
 
 
 def reload_models() -> None:
@@ -55,7 +58,8 @@ def _version() -> str:
 
 
 def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None, *,
-           link_occupation: bool = True, use_model: bool = True, flag_threshold: Optional[float] = None) -> Screening:
+           link_occupation: bool = True, use_model: bool = True, flag_threshold: Optional[float] = None,
+           review_floor: Optional[float] = None) -> Screening:
     """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
     `occupation` overrides the linked occupation (a name from the reference lists, or any name).
     Raises InputError on unusable input (empty, binary, nothing left after HTML).
@@ -63,10 +67,12 @@ def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupati
     use_model=False skips the trained component (rule layer only, for comparison).
     flag_threshold: lowest flag score that becomes a flag (default: the model's, see models/flags/meta.json);
     lower finds more, higher is surer. Flags are measured against the linked (or overridden) occupation;
-    without linking only the general rules (discrimination, licences) can fire."""
+    without linking only the general rules (discrimination, licences) can fire.
+    review_floor: also return, per kind without a flag, the best candidate scoring at least this (below the
+    threshold) in `review_candidates`: the likely misses reviewers should label (notebooks/retraining_experiment.py)."""
     nlp = _nlp(use_model)
     doc = nlp(make_doc(nlp, prepare(text)))
-    return _screening(doc, title, id, occupation, link_occupation, flag_threshold)
+    return _screening(doc, title, id, occupation, link_occupation, flag_threshold, review_floor)
 
 
 def _row(item) -> dict:

@@ -185,7 +185,7 @@ def train(
         typer.echo(f"flag model {res['version']}: {state}", err=True)
 
 
-def _open_store(url: str):
+def _open_store(url: Optional[str]):
     from vacscreen.review import Store
 
     try:
@@ -193,6 +193,44 @@ def _open_store(url: str):
     except Exception as e:  # noqa: BLE001 - a wrong URL or an unreachable server: one clear line
         typer.echo(f"error: cannot open the label store {url!r}: {e}", err=True)
         raise typer.Exit(2)
+
+
+labels_app = typer.Typer(help="Reviewer labels in the label store: export, import, agreement.", no_args_is_help=True)
+app.add_typer(labels_app, name="labels")
+_DB = typer.Option(None, envvar="VACSCREEN_DB", help="label store: SQLite path or SQLAlchemy URL (default: user data folder)")
+
+
+@labels_app.command("export")
+def labels_export(path: Path = typer.Argument(..., dir_okay=False, help="JSONL file to write"), db: Optional[str] = _DB):
+    """Write every label (with its flag and vacancy) to a JSONL file: a backup, or to share with another team."""
+    with _open_store(db) as store:
+        n = store.export_labels(path)
+    typer.echo(f"{n} labels -> {path}")
+
+
+@labels_app.command("import")
+def labels_import(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL file from `labels export`"),
+                  db: Optional[str] = _DB):
+    """Add the labels of a JSONL export; labels already in the store are skipped (safe to run twice)."""
+    with _open_store(db) as store:
+        try:
+            n = store.import_labels(path)
+        except ValueError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2)
+    typer.echo(f"{n} labels added from {path}")
+
+
+@labels_app.command("agreement")
+def labels_agreement(db: Optional[str] = _DB):
+    """Cohen's kappa between reviewers per flag kind, and the flags waiting for adjudication."""
+    with _open_store(db) as store:
+        agree, open_ = store.agreement(), store.disagreements()
+    typer.echo(f"{'kind':<22} {'kappa':>6} {'flags':>6} {'pairs':>6}")
+    for kind, a in sorted(agree.items()):
+        k = f"{a['kappa']:6.3f}" if a["kappa"] is not None else f"{'-':>6}"
+        typer.echo(f"{kind:<22} {k} {a['items']:6d} {a['pairs']:6d}")
+    typer.echo(f"{len(open_)} flags with conflicting labels wait for adjudication")
 
 
 models_app = typer.Typer(help="Flag model versions: list, activate, roll back.", no_args_is_help=True)

@@ -110,6 +110,14 @@ class Screening:
     requirements: list[Requirement] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     model_version: str = ""
+    # Candidates below the flag threshold (screen(review_floor=...)): not flags, but what reviewers should see.
+    review_candidates: list[Flag] = field(default_factory=list)
+
+    def for_review(self) -> "Screening":
+        """A copy whose flags are the flags plus the review candidates (what the label store keeps)."""
+        from dataclasses import replace
+
+        return replace(self, flags=self.flags + self.review_candidates, review_candidates=[])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,4 +129,5 @@ class Screening:
             "requirements": [r.to_dict() for r in self.requirements],
             "flags": [f.to_dict() for f in self.flags],
             "model_version": self.model_version,
+            "review_candidates": [f.to_dict() for f in self.review_candidates],
         }

@@ -49,13 +49,17 @@ class Flagger:
                 c.score = float(p)
         return norm, cands
 
-    def flag(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy) -> list[Flag]:
+    def flag(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy,
+             floor: Optional[float] = None) -> list[Flag]:
+        """One flag per kind (the highest score >= threshold). floor: also the best candidate of other kinds
+        scoring at least `floor`, below the threshold: what reviewers should look at (active learning)."""
         norm, cands = self.candidates(requirements, occupation, vacancy)
+        lowest = self.threshold if floor is None else min(floor, self.threshold)
         best: dict[str, Candidate] = {}
         for c in cands:  # at most one flag per kind: the highest score, the first mention on a tie
-            if c.score >= self.threshold and (c.kind not in best or c.score > best[c.kind].score):
+            if c.score >= lowest and (c.kind not in best or c.score > best[c.kind].score):
                 best[c.kind] = c
-        overload = self._overload(best, norm, vacancy)
+        overload = self._overload({k: c for k, c in best.items() if c.score >= self.threshold}, norm, vacancy)
         if overload is not None:
             best["requirement_overload"] = overload
         flags = [self._to_flag(c, norm) for c in best.values()]

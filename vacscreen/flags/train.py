@@ -53,13 +53,14 @@ def fit(splits=("train", "dev"), C: float = 1.0, analysed=None) -> tuple[FlagCla
     return model, counts
 
 
-def training_records(splits=("train", "dev"), store=None, held_out: str = "test"):
+def training_records(splits=("train", "dev"), store=None, held_out: str = "test", records: Optional[list] = None):
     """The training data as a datasets.Dataset: the gold vacancies of `splits`, plus the reviewers' final
     decisions from the store (adjudicated, else majority; Store.training_labels). Labels on vacancies of the
-    held-out split are left out, so that the held-out score stays clean. Returns (dataset, counts)."""
+    held-out split are left out, so that the held-out score stays clean. `records` replaces the gold splits
+    (experiments). Returns (dataset, counts)."""
     import datasets
 
-    records = [r for s in splits for r in load_split(s)]
+    records = records if records is not None else [r for s in splits for r in load_split(s)]
     held = {_sha1(r["text"]) for r in load_split(held_out)} if held_out else set()
     by_sha = {_sha1(r["text"]): {"id": r["id"], "title": r.get("title") or "", "text": r["text"], "gold": True,
                                  "flags": [{"kind": f["kind"], "severity": f["severity"], "text": f["text"]}
