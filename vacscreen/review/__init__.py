@@ -7,8 +7,21 @@
 SQLite or PostgreSQL (extra `pg`); the schema is created and upgraded by the Alembic migrations in
 vacscreen/review/migrations when a Store is opened.
 """
-from vacscreen.review.db import default_url
-from vacscreen.review.store import Store
-from vacscreen.review.tables import DECISIONS, FLAG_KINDS, SEVERITIES
-
 __all__ = ["Store", "default_url", "DECISIONS", "FLAG_KINDS", "SEVERITIES"]
+
+
+def __getattr__(name: str):
+    # Lazy: screen() loads the model registry (vacscreen.review.registry) without SQLAlchemy and Alembic.
+    if name == "Store":
+        from vacscreen.review.store import Store
+
+        return Store
+    if name == "default_url":
+        from vacscreen.review.db import default_url
+
+        return default_url
+    if name in ("DECISIONS", "FLAG_KINDS", "SEVERITIES"):
+        from vacscreen.review import tables
+
+        return getattr(tables, name)
+    raise AttributeError(f"module 'vacscreen.review' has no attribute {name!r}")
