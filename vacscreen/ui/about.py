@@ -1,0 +1,110 @@
+"""Page "Over": data year and sources, the legal basis of each rule, how the scores work, the models in use."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from vacscreen.ui.common import fout_tekst, soort_signaal
+
+# Which flag kinds each rule of rules.yaml produces (vacscreen/flags/rules.py; domain.md section 6).
+REGEL_SOORT = {"R1": "education_too_high", "R2": "education_too_high", "R4": "education_too_high",
+               "R5": "certificate_unneeded", "R5b": "certificate_unneeded", "R6": "experience_too_high",
+               "R7": "age", "R8": "age", "R9": "origin_language", "R10": "language_too_high",
+               "R11": "language_too_high", "R13": "gender", "R14": "nationality", "R15": "health",
+               "R16": "other_discrimination", "R17": "requirement_overload", "R20": "requirement_overload"}
+
+
+def regels() -> pd.DataFrame:
+    """Rule, flag kind and legal basis or data source, from rules.yaml `sources`."""
+    from vacscreen.flags.rules import config
+
+    rows = []
+    for regel, bron in config()["sources"].items():
+        naam, _, grondslag = str(bron).partition("): ")
+        rows.append({"regel": regel, "signaal": soort_signaal(REGEL_SOORT.get(regel, "")),
+                     "wat": naam.split("(", 1)[1] if "(" in naam else naam,
+                     "grondslag of bron": grondslag or bron})
+    return pd.DataFrame(rows, columns=["regel", "signaal", "wat", "grondslag of bron"])
+
+
+def bronnen() -> tuple[int, pd.DataFrame]:
+    from vacscreen.occupations.reference import load_reference
+
+    ref = load_reference()
+    df = pd.DataFrame([{"bestand": s.file, "rijen": s.rows, "bron": s.source, "licentie": s.licence, "jaar": s.year}
+                       for s in ref.sources], columns=["bestand", "rijen", "bron", "licentie", "jaar"])
+    return ref.year, df
+
+
+def modellen() -> dict:
+    from vacscreen.extract.pipeline import model_version
+    from vacscreen.ui.models import registry
+
+    reg = registry()
+    actief = reg.active()
+    meta = reg.meta(actief) if actief else {}
+    return {"extract": model_version(), "flags": actief, "threshold": meta.get("threshold", 0.5),
+            "strong_score": meta.get("strong_score", 0.7), "date": meta.get("date"),
+            "f1": ((meta.get("metrics") or {}).get("test") or {}).get("micro", {}).get("f1")}
+
+
+def page() -> None:
+    st.title("Over vacscreen")
+    st.write("vacscreen leest Nederlandstalige vacatures (Vlaams en Nederlands), haalt de eisen eruit en "
+             "signaleert eisen die hoger zijn dan het beroep vraagt of die discrimineren. Het is een hulpmiddel "
+             "voor wie vacatures schrijft of nakijkt: een signaal is een vraag om na te denken, geen juridisch "
+             "oordeel.")
+
+    st.header("Gegevens en bronnen")
+    try:
+        jaar, df = bronnen()
+    except Exception as e:  # noqa: BLE001
+        st.error(f"De referentiegegevens kunnen niet gelezen worden ({fout_tekst(e)}).")
+    else:
+        st.markdown(f"De beroepen worden vergeleken met de **lijst knelpuntberoepen {jaar}** van VDAB, de "
+                    "beroepskwalificaties van Onderwijs Vlaanderen (VKS-niveau, taalniveau) en ESCO. Zonder "
+                    "beroepsprofiel wordt het niveau geschat uit de ISCO-08-beroepsgroep (ILO, skill levels): die "
+                    "norm heeft een lage zekerheid en geeft minder signalen. Details: `vacscreen/data/README.md`.")
+        st.dataframe(df, hide_index=True, width="stretch")
+        st.caption("This product uses the ESCO classification of the European Commission (CC BY 4.0, © European "
+                   "Union).")
+
+    st.header("Rechtsgrond van de regels")
+    st.write("De regels R1–R20 (uit de domeinnota `../shared/docs/domain.md`, hoofdstuk 6) stellen signalen voor; "
+             "elk signaal vermeldt zijn grondslag. Discriminatie: de Antidiscriminatiewet, de Antiracismewet en de "
+             "Genderwet van 10 mei 2007 (Vlaanderen/België) en de Nederlandse gelijkebehandelingswetgeving; "
+             "te hoge eisen: de beroepskwalificaties en de analyse van de knelpuntberoepen van VDAB.")
+    try:
+        st.dataframe(regels(), hide_index=True, width="stretch")
+    except Exception as e:  # noqa: BLE001
+        st.error(f"De regels kunnen niet gelezen worden ({fout_tekst(e)}).")
+
+    st.header("Hoe de scores werken")
+    try:
+        m = modellen()
+    except Exception as e:  # noqa: BLE001
+        m = {"extract": "?", "flags": None, "threshold": 0.5, "strong_score": 0.7, "date": None, "f1": None}
+        st.warning(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
+    st.markdown(
+        f"""
+1. **Eisen vinden.** Patronen en een getraind component halen de eisen uit de tekst (opleiding, talen met
+   ERK-niveau, jaren ervaring, rijbewijzen en attesten, discriminerende criteria) en bepalen of elke eis
+   *vereist* is of een *pluspunt*.
+2. **Beroep koppelen.** De functietitel (of het VDAB-veld, of de tekst) wordt gekoppeld aan een beroep met zijn
+   profiel: typisch VKS-niveau, gereglementeerd of niet, taalnoden, knelpuntberoep ja/nee.
+3. **Regels stellen voor.** De regels vergelijken elke eis met die norm en stellen kandidaat-signalen voor.
+4. **Het model beslist.** Een logistische regressie geeft elke kandidaat een **gekalibreerde kans** dat een
+   reviewer het signaal terecht vindt (Platt-schaling). Vanaf de **drempel {m['threshold']}** wordt een
+   kandidaat een signaal (één per soort, de hoogste score). De **ernst** is *sterk* als de regel het zegt
+   (een groot niveauverschil, een expliciete formulering) én de score minstens {m['strong_score']} is; anders
+   *licht*.
+5. **Reviewers leren het model bij.** Kandidaten net onder de drempel (score vanaf 0,1) gaan mee naar de
+   reviewwachtrij: daar zitten de waarschijnlijke missers. Met de labels wordt een nieuwe versie getraind.
+""")
+
+    st.header("Modellen in gebruik")
+    f1 = f", F1 op de testset {m['f1']:.3f}" if isinstance(m.get("f1"), (int, float)) else ""
+    st.markdown(f"- Eisen (vereist/pluspunt): **{m['extract']}**\n"
+                f"- Signalen: **{m['flags'] or 'geen model: alleen de regels'}**"
+                + (f" (getraind {m['date']}{f1})" if m.get("date") else "")
+                + "\n\nVersies beheren en opnieuw trainen: pagina **Modellen**.")

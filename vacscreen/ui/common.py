@@ -1,0 +1,95 @@
+"""Shared pieces of the Streamlit pages: the models and the label store (once per server), Dutch labels and the
+Dutch wording of the library's (English) input errors and warnings."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import streamlit as st
+
+# -- Dutch labels ---------------------------------------------------------------------------------------------------
+SOORT = {"education": "opleiding", "language": "taal", "experience": "ervaring", "licence": "rijbewijs",
+         "certificate": "attest", "criterion": "criterium"}
+SECTIE = {"profile": "profiel", "offer": "aanbod", "vdab_fields": "VDAB-velden", "description": "functieomschrijving",
+          "company": "bedrijf", "other": "overig"}
+TAAL = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duits", "es": "Spaans", "it": "Italiaans",
+        "pt": "Portugees", "pl": "Pools", "ro": "Roemeens", "tr": "Turks", "ar": "Arabisch", "ru": "Russisch",
+        "zh": "Chinees"}
+CRITERIUM = {"age": "leeftijd", "gender": "geslacht", "origin_language": "herkomst/moedertaal",
+             "nationality": "nationaliteit", "health": "gezondheid", "appearance": "uiterlijk", "family": "gezin",
+             "other": "ander"}
+SOORT_SIGNAAL = {"education_too_high": "diploma te hoog", "experience_too_high": "te veel ervaring gevraagd",
+                 "language_too_high": "taalniveau te hoog", "certificate_unneeded": "attest of rijbewijs onnodig",
+                 "requirement_overload": "te veel eisen gestapeld", "age": "leeftijd", "gender": "geslacht",
+                 "origin_language": "moedertaal/afkomst", "nationality": "nationaliteit", "health": "gezondheid",
+                 "other_discrimination": "andere discriminatie"}
+ERNST = {"strong": "sterk", "mild": "licht"}
+BESLISSING = {"agree": "akkoord", "disagree": "niet akkoord", "unsure": "twijfel", "skip": "overgeslagen"}
+
+
+def soort_signaal(kind: Optional[str]) -> str:
+    return SOORT_SIGNAAL.get(kind, kind or "")
+
+
+# -- resources, once per server process -----------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Model laden …")
+def pipeline():
+    """vacscreen.screen with its spaCy pipeline, the occupation linker and the flag model loaded once per server
+    process (a model switch on the Modellen page calls vacscreen.api.reload_models())."""
+    from vacscreen.api import screen
+
+    screen("Profiel\nJe spreekt Nederlands.")  # loads the pipeline and the trained components
+    return screen
+
+
+@st.cache_resource(show_spinner=False)
+def label_store():
+    """The review label store: Store() = VACSCREEN_DB, else the default SQLite file. Opened once per server process
+    (Store is safe to share between threads). Raises when the database cannot be opened (not cached then)."""
+    from vacscreen.review import Store
+
+    return Store()
+
+
+def open_store():
+    """(store, None) or (None, Dutch error message)."""
+    try:
+        return label_store(), None
+    except Exception as e:  # noqa: BLE001 - shown to the user, never a traceback
+        return None, f"De labeldatabank kan niet geopend worden ({type(e).__name__}: {e})."
+
+
+# -- Dutch wording of library messages ------------------------------------------------------------------------------
+_MELDINGEN = [
+    (r"input looks like binary data", "dit lijkt een binair bestand (bv. een afbeelding of PDF), geen tekst"),
+    (r"^input is empty", "de invoer is leeg"),
+    (r"^no input", "er is geen invoer"),
+    (r"only whitespace", "de invoer bevat alleen witruimte"),
+    (r"HTML input contains no text", "de HTML bevat geen tekst"),
+    (r"too long", "de tekst is te lang"),
+    (r"UTF-16", "het bestand begint als UTF-16 maar is geen UTF-16-tekst"),
+    (r"neither UTF-8 nor Windows-1252|do not decode to readable", "de tekens van het bestand zijn niet leesbaar "
+                                                                   "(geen UTF-8 of Windows-1252)"),
+    (r"input was HTML", "de invoer was HTML en is naar tekst omgezet; de markeringen staan in de HTML-bron"),
+    (r"not UTF-8; decoded as Windows-1252", "het bestand was geen UTF-8 en is als Windows-1252 gelezen"),
+    (r"very long text", "zeer lange tekst"),
+]
+_TAAL_RE = re.compile(r"language: text looks (\w+) \((\w+)\), not Dutch")
+
+
+def nl(message: str) -> str:
+    """A library message (InputError, Screening.warnings) in Dutch, with the original after it."""
+    m = _TAAL_RE.search(message)
+    if m:
+        taal = TAAL.get(m.group(2), m.group(1))
+        return (f"de tekst lijkt {taal}, niet Nederlands; de resultaten kunnen onvolledig zijn "
+                f"(technisch: {message})")
+    for pattern, dutch in _MELDINGEN:
+        if re.search(pattern, message):
+            return f"{dutch} (technisch: {message})"
+    return message
+
+
+def fout_tekst(e: BaseException) -> str:
+    """An unexpected error as one Dutch line (never a traceback)."""
+    return f"{type(e).__name__}: {e}"

@@ -1,0 +1,158 @@
+"""Page "Modellen": the flag model versions (registry on disk), activate one or roll back, retrain from the gold
+data plus the reviewers' labels.
+
+Widget keys: model_versie, activeren, terugdraaien, train_forceren, trainen."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+import streamlit as st
+
+from vacscreen.ui.common import fout_tekst, open_store
+
+MELDING = "_modellen_melding"
+
+
+def registry():
+    """The registry the API loads the flag model from (models/flags, or $VACSCREEN_MODELS/flags at import)."""
+    from vacscreen.flags import flagger
+    from vacscreen.review.registry import Registry
+
+    return Registry(flagger.MODEL_DIR)
+
+
+def _reload() -> None:
+    from vacscreen.api import reload_models
+
+    reload_models()
+
+
+def _pct(x: Optional[float]) -> Optional[float]:
+    return None if x is None else round(float(x), 3)
+
+
+def versies_tabel(versions: list[dict]) -> pd.DataFrame:
+    rows = [{"versie": v["version"], "actief": "✓" if v["active"] else "", "datum": v.get("date") or "",
+             "test P": _pct(v.get("test_p")), "test R": _pct(v.get("test_r")), "test F1": _pct(v.get("test_f1")),
+             "reviewerlabels": v.get("review_labels") or 0,
+             "getraind op": ", ".join(v["trained_on"]) if isinstance(v.get("trained_on"), list)
+             else str(v.get("trained_on") or "")} for v in versions]
+    return pd.DataFrame(rows, columns=["versie", "actief", "datum", "test P", "test R", "test F1", "reviewerlabels",
+                                       "getraind op"])
+
+
+def _activeren() -> None:
+    ss = st.session_state
+    versie = ss.get("model_versie")
+    if not versie:
+        return
+    try:
+        registry().activate(versie, reason="activated in the app")
+        _reload()
+    except Exception as e:  # noqa: BLE001 - RegistryError, OSError
+        ss[MELDING] = ("error", f"Activeren van {versie} is mislukt ({fout_tekst(e)}).")
+        return
+    ss[MELDING] = ("success", f"Versie {versie} is nu actief; nieuwe screenings gebruiken ze meteen.")
+
+
+def _terugdraaien() -> None:
+    ss = st.session_state
+    try:
+        versie = registry().rollback()
+        _reload()
+    except Exception as e:  # noqa: BLE001
+        ss[MELDING] = ("error", f"Terugdraaien is niet gelukt: {fout_tekst(e)}")
+        return
+    ss["model_versie"] = versie
+    ss[MELDING] = ("success", f"Teruggedraaid: versie {versie} is weer actief.")
+
+
+def trainen(forceren: bool) -> None:
+    """Retrain (vacscreen.flags.train.train) with the label store; the outcome goes to the session's message."""
+    from vacscreen.flags.train import train
+
+    ss = st.session_state
+    store, fout = open_store()
+    if store is None:
+        st.warning(f"{fout} Er wordt getraind op de gold-data alleen.")
+    try:
+        with st.spinner("Opnieuw trainen op de gold-data en de reviewerlabels … dit duurt ongeveer een halve minuut."):
+            res = train(store=store, force=forceren, registry=registry())
+        _reload()
+    except Exception as e:  # noqa: BLE001
+        ss[MELDING] = ("error", f"Trainen is mislukt ({fout_tekst(e)}).")
+        return
+    nieuw, oud = res.get("held_out_f1"), res.get("active_held_out_f1")
+    vergelijk = f"F1 op de testset {nieuw}" + (f" (actieve versie: {oud})" if oud is not None else "")
+    labels = res.get("review_labels_used", 0)
+    if res.get("activated"):
+        ss[MELDING] = ("success", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) en "
+                                  f"geactiveerd: {vergelijk}.")
+    else:
+        ss[MELDING] = ("warning", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) maar niet "
+                                  f"geactiveerd: ze scoort lager dan de actieve versie ({vergelijk}). Activeer ze "
+                                  "hierboven als je ze toch wilt gebruiken.")
+    ss["model_versie"] = res["version"] if res.get("activated") else ss.get("model_versie")
+    ss["_train_resultaat"] = res
+
+
+def page() -> None:
+    ss = st.session_state
+    st.title("Modellen")
+    st.write("Het signaalmodel (een gekalibreerde classifier bovenop de regels R1–R20) heeft versies. Hier zie je "
+             "ze met hun scores op de vaste testset, activeer je een andere versie, draai je terug naar de vorige, "
+             "of train je een nieuwe versie met de labels van de reviewers erbij.")
+    melding = ss.pop(MELDING, None)
+    if melding:
+        {"success": st.success, "warning": st.warning, "error": st.error}[melding[0]](melding[1])
+    try:
+        reg = registry()
+        versions = reg.versions()
+        actief = reg.active()
+        history = reg.history()
+    except Exception as e:  # noqa: BLE001
+        st.error(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
+        return
+    if not versions:
+        st.info("Er zijn nog geen getrainde versies: vacscreen gebruikt de regels alleen. Train hieronder een versie.")
+    else:
+        st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}** · map: {reg.root}")
+        st.dataframe(versies_tabel(versions), hide_index=True, width="stretch")
+        namen = [v["version"] for v in versions]
+        if ss.get("model_versie") not in namen:
+            ss["model_versie"] = actief if actief in namen else namen[-1]
+        k1, k2, k3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+        k1.selectbox("Versie", namen, key="model_versie",
+                     format_func=lambda v: f"{v} (actief)" if v == actief else v)
+        k2.button("Activeren", key="activeren", on_click=_activeren, disabled=ss.get("model_versie") == actief,
+                  width="stretch")
+        k3.button("Terugdraaien", key="terugdraaien", on_click=_terugdraaien, width="stretch",
+                  help="Activeer de versie die actief was vóór de huidige (HISTORY.jsonl).")
+        if history:
+            st.markdown("**Geschiedenis van de activeringen**")
+            st.dataframe(pd.DataFrame([{"wanneer": h.get("at"), "versie": h.get("version"),
+                                        "vorige": h.get("previous"), "reden": h.get("reason")}
+                                       for h in reversed(history)]), hide_index=True, width="stretch")
+    st.subheader("Opnieuw trainen")
+    store, _ = open_store()
+    n_labels = None
+    if store is not None:
+        try:
+            n_labels = len(store.training_labels())
+        except Exception:  # noqa: BLE001
+            n_labels = None
+    st.write("Traint op de gold-data (train + dev) plus de eindbeslissingen van de reviewers "
+             + (f"(nu {n_labels} signalen met een beslissing)" if n_labels is not None else "")
+             + ". De nieuwe versie wordt alleen actief als ze op de testset niet slechter scoort dan de actieve.")
+    forceren = st.checkbox("Ook activeren als ze slechter scoort", key="train_forceren")
+    if st.button("Opnieuw trainen", key="trainen", type="primary"):
+        trainen(forceren)
+        st.rerun()
+    res = ss.get("_train_resultaat")
+    if res:
+        micro = res.get("micro") or {}
+        rows = [{"meting": k, **{m: micro[k].get(m) for m in ("p", "r", "f1")}} for k in micro]
+        if rows:
+            st.caption(f"Laatste training: {res['version']} ({res.get('seconds', '?')} s)")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -1,0 +1,4 @@
+"""Page script (st.Page in app.py): the logic is in vacscreen.ui.about."""
+from vacscreen.ui.about import page
+
+page()

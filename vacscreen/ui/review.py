@@ -1,0 +1,171 @@
+"""Page "Review": reviewers label the flags (and likely misses) of screened vacancies, one at a time.
+
+Widget keys: reviewer (name, asked once per session), agree (a), disagree (d), unsure (u), skip (s), undo (z),
+corr_kind, corr_sev, commentaar. Keyboard shortcuts are Streamlit's native ones (ignored while typing in a field).
+"""
+from __future__ import annotations
+
+import html
+from typing import Optional
+
+import pandas as pd
+import streamlit as st
+
+from vacscreen.review.tables import FLAG_KINDS, SEVERITIES
+from vacscreen.ui.common import BESLISSING, ERNST, fout_tekst, open_store, soort_signaal
+from vacscreen.ui.highlight import css, zin_rond, zonder_tags
+
+KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
+           ("unsure", "Twijfel", "u", "secondary"), ("skip", "Overslaan", "s", "secondary")]
+NAAM = "_reviewer_naam"  # the reviewer's name outside the widget state (which is dropped on other pages)
+MELDING = "_review_melding"
+
+
+def context_html(item: dict) -> str:
+    """The sentence around the flagged span, span marked (tags dropped when the vacancy is HTML)."""
+    tekst = item.get("vacancy_text") or ""
+    voor, span, na = zin_rond(tekst, int(item["start"]), int(item["end"]))
+    if "<" in tekst and ">" in tekst:
+        voor, span, na = zonder_tags(voor), zonder_tags(span), zonder_tags(na)
+    esc = lambda s: html.escape(s, quote=False)  # noqa: E731
+    return (css() + f'<div class="vs-tekst vs-context">{esc(voor)}<mark class="vs vs-criterion vs-flagged" '
+            f'data-flag="{html.escape(item["kind"])}">{esc(span)}</mark>{esc(na)}</div>')
+
+
+def _reset_correcties() -> None:
+    ss = st.session_state
+    ss["corr_kind"] = None
+    ss["corr_sev"] = None
+    ss["commentaar"] = ""
+
+
+def _label(flag_id: int, decision: str) -> None:
+    """on_click of agree/disagree/unsure/skip: one label in its own transaction."""
+    ss = st.session_state
+    store, fout = open_store()
+    reviewer = ss.get(NAAM)
+    if store is None or not reviewer:
+        ss[MELDING] = ("error", fout or "Vul eerst je naam in.")
+        return
+    try:
+        store.add_label(flag_id, reviewer, decision, corrected_kind=ss.get("corr_kind") or None,
+                        corrected_severity=ss.get("corr_sev") or None,
+                        comment=(ss.get("commentaar") or "").strip() or None)
+    except Exception as e:  # noqa: BLE001
+        ss[MELDING] = ("error", f"Het label is niet opgeslagen ({fout_tekst(e)}).")
+        return
+    ss[MELDING] = ("success", f"Opgeslagen: {BESLISSING[decision]}.")
+    _reset_correcties()
+
+
+def _ongedaan() -> None:
+    ss = st.session_state
+    store, fout = open_store()
+    reviewer = ss.get(NAAM)
+    if store is None or not reviewer:
+        ss[MELDING] = ("error", fout or "Vul eerst je naam in.")
+        return
+    try:
+        uid = store.undo_last(reviewer)
+    except Exception as e:  # noqa: BLE001
+        ss[MELDING] = ("error", f"Ongedaan maken is mislukt ({fout_tekst(e)}).")
+        return
+    ss[MELDING] = ("info", "Je laatste label is ongedaan gemaakt." if uid else "Er is geen label om ongedaan te maken.")
+
+
+def _naam_gewijzigd() -> None:
+    st.session_state[NAAM] = (st.session_state.get("reviewer") or "").strip()
+
+
+def voortgang(store, reviewer: str) -> None:
+    """Progress of this reviewer, Cohen's kappa per kind, the number of open disagreements."""
+    try:
+        p = store.progress(reviewer)
+        kappa = store.agreement()
+        n_onenig = len(store.disagreements())
+    except Exception as e:  # noqa: BLE001
+        st.error(f"De voortgang kan niet gelezen worden ({fout_tekst(e)}).")
+        return
+    totaal = p["total"] or 0
+    st.progress(p["labelled"] / totaal if totaal else 0.0,
+                text=f"{p['labelled']} van {totaal} signalen beoordeeld ({p['remaining']} te gaan)")
+    k1, k2 = st.columns(2)
+    k1.metric("Jouw labels", p["labels"])
+    k2.metric("Onenigheden tussen reviewers", n_onenig, help="Signalen met zowel 'akkoord' als 'niet akkoord' en "
+              "nog geen eindbeslissing (vacscreen labels agreement / Store.adjudicate).")
+    st.markdown("**Overeenstemming tussen reviewers (Cohen's kappa per soort)**")
+    if kappa:
+        rows = [{"soort": soort_signaal(k), "kappa": None if v.get("kappa") is None else round(v["kappa"], 3),
+                 "signalen": v.get("items"), "paren": v.get("pairs")} for k, v in sorted(kappa.items())]
+        st.dataframe(pd.DataFrame(rows, columns=["soort", "kappa", "signalen", "paren"]), hide_index=True,
+                     width="stretch")
+    else:
+        st.caption("Nog geen signalen die door twee reviewers beoordeeld zijn.")
+
+
+def beoordelen(store, reviewer: str) -> None:
+    try:
+        queue = store.queue(reviewer, limit=1)
+    except Exception as e:  # noqa: BLE001
+        st.error(f"De wachtrij kan niet gelezen worden ({fout_tekst(e)}).")
+        return
+    if not queue:
+        st.info("Er zijn geen signalen meer om te beoordelen. Screen nieuwe vacatures op de pagina Screenen; "
+                "elke screening komt hier in de wachtrij.")
+        st.button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:")
+        return
+    item = queue[0]
+    ernst = ERNST.get(item["severity"], item["severity"])
+    titel = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
+    st.subheader(f"{soort_signaal(item['kind'])} — {ernst} (score {item['score']:.2f})")
+    st.caption(f"{titel} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
+    st.html(context_html(item))
+    if item.get("reason"):
+        st.markdown(f"**Waarom:** {item['reason']}")
+    if item.get("suggestion"):
+        st.markdown(f"**Beter:** {item['suggestion']}")
+    if item.get("norm") or item.get("source"):
+        st.caption(f"Norm: {item.get('norm') or '–'} · Bron: {item.get('source') or '–'}")
+    k1, k2, k3 = st.columns([2, 1, 2])
+    k1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind",
+                 format_func=lambda k: "— geen correctie —" if k is None else soort_signaal(k))
+    k2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev",
+                 format_func=lambda s: "—" if s is None else ERNST[s])
+    k3.text_input("Opmerking (optioneel)", key="commentaar")
+    cols = st.columns(len(KNOPPEN) + 1)
+    for col, (key, label, shortcut, soort) in zip(cols, KNOPPEN):
+        col.button(label, key=key, shortcut=shortcut, type=soort, on_click=_label, args=(item["flag_id"], key),
+                   width="stretch")
+    cols[-1].button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:",
+                    width="stretch")
+    st.caption("Sneltoetsen: A akkoord · D niet akkoord · U twijfel · S overslaan · Z ongedaan maken "
+               "(niet terwijl je in een veld typt).")
+
+
+def page() -> None:
+    ss = st.session_state
+    st.title("Review")
+    st.write("Beoordeel de signalen van gescreende vacatures, één per keer: klopt het signaal? De labels maken het "
+             "model beter bij de volgende training (pagina Modellen). Het onzekerste signaal komt eerst; wat je "
+             "beoordeeld of overgeslagen hebt, krijg je niet opnieuw.")
+    if "reviewer" not in ss and ss.get(NAAM):
+        ss["reviewer"] = ss[NAAM]
+    st.text_input("Je naam (reviewer)", key="reviewer", on_change=_naam_gewijzigd,
+                  placeholder="bv. anna", help="Eén keer per sessie; je labels worden onder deze naam bewaard.")
+    reviewer = (ss.get("reviewer") or "").strip()
+    ss[NAAM] = reviewer
+    if not reviewer:
+        st.info("Vul je naam in om te beginnen.")
+        return
+    store, fout = open_store()
+    if store is None:
+        st.error(fout)
+        return
+    melding: Optional[tuple] = ss.pop(MELDING, None)
+    if melding:
+        {"success": st.success, "info": st.info, "error": st.error}[melding[0]](melding[1])
+    links, rechts = st.columns([3, 2], gap="large")
+    with links:
+        beoordelen(store, reviewer)
+    with rechts:
+        voortgang(store, reviewer)
