@@ -1,4 +1,5 @@
-"""The Streamlit page (app.py) through streamlit.testing.v1.AppTest: paste, click, read the table."""
+"""The Screenen page of the app (app.py, vacscreen/ui/screen.py) through streamlit.testing.v1.AppTest: paste or
+upload, click, read the table, the marked text, the flags, the occupation and the rewrite."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,18 @@ TIMEOUT = 60  # the first run loads spaCy and the trained component
 VACATURE = ("Magazijnier\nFunctieomschrijving\nVoor ons distributiecentrum in Mechelen zoeken we een magazijnier.\n"
             "Profiel\n- Je hebt minstens 2 jaar ervaring als magazijnier.\n- Je spreekt vloeiend Nederlands.\n"
             "- Rijbewijs B is een must.\n- VCA is een troef.\nAanbod\nEen vast contract met maaltijdcheques.\n")
+
+
+@pytest.fixture(autouse=True)
+def label_db(tmp_path, monkeypatch):
+    """Every screening goes to the label store: a fresh SQLite file per test, never the user's own database."""
+    from vacscreen.ui.common import label_store
+
+    db = tmp_path / "labels.db"
+    monkeypatch.setenv("VACSCREEN_DB", str(db))
+    label_store.clear()
+    yield db
+    label_store.clear()
 
 
 @pytest.fixture
@@ -139,3 +152,176 @@ def test_clean_vacancy_says_no_flags(at):
     assert not at.exception
     assert at.session_state["resultaat"]["flags"] == []
     assert any("Geen te hoge" in s.value for s in at.success)
+
+
+# -- the app's pages, the marked text, the rewrite, the occupation control, uploads, the label store --------------
+
+DISCRIMINEREND = ("Poetsvrouw gezocht\nProfiel\n- Je bent tussen 25 en 35 jaar.\n- Nederlands als moedertaal is vereist.\n"
+                  "- Je hebt een bachelordiploma.\n- Rijbewijs B is een troef.\nAanbod\nEen vast contract.\n")
+PAGES = ["vacscreen/ui/pages/review.py", "vacscreen/ui/pages/bulk.py", "vacscreen/ui/pages/modellen.py",
+         "vacscreen/ui/pages/over.py", "vacscreen/ui/pages/screenen.py"]
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with the lines in Helvetica, written by hand (no PDF-writing library needed)."""
+    def esc(s):
+        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    content = "BT /F1 11 Tf 72 760 Td 16 TL " + " ".join(f"({esc(x)}) Tj T*" for x in lines) + " ET"
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            "/Resources << /Font << /F1 5 0 R >> >> >>",
+            f"<< /Length {len(content.encode('cp1252'))} >>\nstream\n{content}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{o}\nendobj\n".encode("cp1252")
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def docx_bytes(paragraphs: list[str]) -> bytes:
+    import io
+
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def html_of(at) -> str:
+    return "\n".join(h.value for h in at.html)
+
+
+def test_every_page_renders(at):
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not at.error, page
+        assert len(at.title) == 1
+    assert at.title[0].value == "vacscreen — vacature screenen"
+
+
+def test_text_is_marked_by_kind_with_optional_and_flagged_spans(at):
+    at.text_area(key="tekst").input(VACATURE)
+    at.button(key="screenen").click().run()
+    result = at.session_state["resultaat"]
+    marked = html_of(at)
+    for r in result["requirements"]:
+        assert f'class="vs vs-{r["kind"]}' in marked
+    assert 'vs-certificate vs-optional' in marked  # "VCA is een troef."
+    assert 'vs-flagged' in marked and "vs-legenda" in marked
+    for f in result["flags"]:
+        assert f'data-flag="{f["kind"]}' in marked or f'{f["kind"]}"' in marked
+
+
+def test_flags_and_rewritten_vacancy(at):
+    at.text_area(key="tekst").input(DISCRIMINEREND)
+    at.button(key="screenen").click().run()
+    assert not at.exception and not at.error
+    flags = at.session_state["resultaat"]["flags"]
+    assert {"age", "origin_language"} <= {f["kind"] for f in flags}
+    n_eisen = len(at.session_state["resultaat"]["requirements"])
+    assert [t.label for t in at.tabs] == [f"Tekst en signalen ({len(flags)})", f"Eisen ({n_eisen})",
+                                        "Herschreven vacature"]
+    assert "vs-nieuw" in html_of(at)
+    rewritten = at.code[0].value
+    assert "Je bent tussen 25 en 35 jaar." not in rewritten and "Schrap de leeftijd" in rewritten
+    assert "Rijbewijs B is een troef." in rewritten  # not flagged: unchanged
+
+
+def test_html_input_is_marked_in_its_source(at):
+    html = "<html><body><h2>Profiel</h2><ul><li>Je spreekt <b>vloeiend</b> Nederlands.</li></ul></body></html>"
+    at.text_area(key="tekst").input(html)
+    at.button(key="screenen").click().run()
+    marked = html_of(at)
+    assert "&lt;li&gt;" in marked and "vs-bron" in marked
+    assert '<mark class="vs vs-language' in marked
+
+
+def test_occupation_choice_rescreens_at_once(at):
+    at.text_area(key="tekst").input(VACATURE)
+    at.text_input(key="titel").input("Magazijnier")
+    at.button(key="screenen").click().run()
+    keuze = at.selectbox(key="beroep_keuze")
+    assert keuze.value == "Magazijnmedewerker" and len(keuze.options) > 1
+    other = next(o for o in keuze.options if o.lower() != "magazijnmedewerker")
+    keuze.select(other).run()  # no click on Screenen
+    assert not at.exception and not at.error
+    occ = at.session_state["resultaat"]["occupation"]
+    assert occ["name"] == other and occ["source"] == "user"
+    assert at.text_input(key="beroep").value == other
+    assert f"Beroep: {other}" in " ".join(m.value for m in at.markdown)
+
+
+def test_occupation_free_text_rescreens_on_change(at):
+    at.text_area(key="tekst").input(VACATURE)
+    at.button(key="screenen").click().run()
+    at.text_input(key="beroep").input("Heftruckchauffeur").run()  # on_change, no click
+    assert at.session_state["resultaat"]["occupation"]["name"] == "Heftruckchauffeur"
+    assert "door jou gekozen" in " ".join(m.value for m in at.markdown)
+
+
+def test_upload_docx(at):
+    data = docx_bytes(["Magazijnier", "Profiel", "Je spreekt vloeiend Nederlands.", "Rijbewijs B is een must."])
+    at.file_uploader(key="bestand").set_value(("vacature.docx", data, "application/octet-stream"))
+    at.button(key="screenen").click().run()
+    assert not at.exception and not at.error
+    assert set(at.dataframe[0].value["soort"]) >= {"taal", "rijbewijs"}
+    assert at.session_state["origineel"].startswith("Magazijnier\nProfiel")
+    assert 'class="vs vs-language' in html_of(at)
+
+
+def test_upload_pdf(at):
+    data = minimal_pdf(["Magazijnier", "Profiel", "- Je spreekt vloeiend Nederlands.", "- Rijbewijs B is een must."])
+    at.file_uploader(key="bestand").set_value(("vacature.pdf", data, "application/pdf"))
+    at.button(key="screenen").click().run()
+    assert not at.exception and not at.error
+    assert set(at.dataframe[0].value["soort"]) >= {"taal", "rijbewijs"}
+
+
+@pytest.mark.parametrize("name,data,words", [
+    ("kapot.docx", b"PK\x03\x04 dit is geen docx", "Word-document"),
+    ("kapot.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog", "PDF"),
+    ("foto.pdf", b"\x89PNG\r\n\x1a\n", "geen PDF"),
+])
+def test_broken_files_show_an_error(at, name, data, words):
+    at.file_uploader(key="bestand").set_value((name, data, "application/octet-stream"))
+    at.button(key="screenen").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value and name in at.error[0].value
+    assert "resultaat" not in at.session_state
+
+
+def test_screening_is_saved_for_review(at, label_db):
+    from vacscreen.review import Store
+
+    at.text_area(key="tekst").input(VACATURE)
+    at.button(key="screenen").click().run()
+    result = at.session_state["resultaat"]
+    with Store(str(label_db)) as store:
+        ids = store.flag_ids(at.session_state["screening_id"])
+        queued = store.queue("test", limit=50)
+    assert len(ids) == len(result["flags"]) + len(result["review_candidates"]) and ids
+    assert {q["vacancy_text"] for q in queued} == {VACATURE}
+
+
+def test_store_failure_is_a_warning(at, tmp_path, monkeypatch):
+    from vacscreen.ui.common import label_store
+
+    blocker = tmp_path / "bestand"
+    blocker.write_text("x")
+    monkeypatch.setenv("VACSCREEN_DB", str(blocker / "labels.db"))  # a folder that cannot exist
+    label_store.clear()
+    at.text_area(key="tekst").input(VACATURE)
+    at.button(key="screenen").click().run()
+    assert not at.exception and not at.error
+    assert any("labeldatabank" in w.value for w in at.warning)
+    assert len(at.dataframe) == 1  # the screening still shows
