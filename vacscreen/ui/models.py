@@ -93,7 +93,8 @@ def trainen(forceren: bool) -> None:
         ss[MELDING] = ("warning", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) maar niet "
                                   f"geactiveerd: ze scoort lager dan de actieve versie ({vergelijk}). Activeer ze "
                                   "hierboven als je ze toch wilt gebruiken.")
-    ss["model_versie"] = res["version"] if res.get("activated") else ss.get("model_versie")
+    if res.get("activated"):
+        ss["_volgende_versie"] = res["version"]  # selected on the next run (the selectbox exists already)
     ss["_train_resultaat"] = res
 
 
@@ -120,6 +121,8 @@ def page() -> None:
         st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}** · map: {reg.root}")
         st.dataframe(versies_tabel(versions), hide_index=True, width="stretch")
         namen = [v["version"] for v in versions]
+        if ss.get("_volgende_versie") in namen:
+            ss["model_versie"] = ss.pop("_volgende_versie")
         if ss.get("model_versie") not in namen:
             ss["model_versie"] = actief if actief in namen else namen[-1]
         k1, k2, k3 = st.columns([3, 1, 1], vertical_alignment="bottom")

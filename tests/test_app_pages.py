@@ -1,0 +1,303 @@
+"""The app's other pages through streamlit.testing.v1.AppTest: Review (labels in the store, keyboard shortcuts,
+undo, skip), Bulk (CSV with an empty row, filters, downloads), Modellen (activate, rollback, retrain on a temporary
+copy of models/flags) and Over (data year, rule sources)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+TIMEOUT = 60
+REVIEW, BULK, MODELLEN, OVER = (f"vacscreen/ui/pages/{p}.py" for p in ("review", "bulk", "modellen", "over"))
+
+MAGAZIJN = ("Magazijnier\nProfiel\n- Je hebt minstens 2 jaar ervaring als magazijnier.\n"
+            "- Je spreekt vloeiend Nederlands.\n- Rijbewijs B is een must.\n- VCA is een troef.\n")
+POETS = ("Poetsvrouw gezocht\nProfiel\n- Je bent tussen 25 en 35 jaar.\n- Nederlands als moedertaal is vereist.\n"
+         "- Je hebt een bachelordiploma.\nAanbod\nEen vast contract.\n")
+
+
+@pytest.fixture(autouse=True)
+def label_db(tmp_path, monkeypatch):
+    from vacscreen.ui.common import label_store
+
+    db = tmp_path / "labels.db"
+    monkeypatch.setenv("VACSCREEN_DB", str(db))
+    label_store.clear()
+    yield db
+    label_store.clear()
+
+
+def app(page: str):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def store(db):
+    from vacscreen.review import Store
+
+    return Store(str(db))
+
+
+def fill(db, *texts) -> None:
+    """Screen the texts and save them for review, as the Screenen page does."""
+    import vacscreen
+
+    with store(db) as s:
+        for t in texts:
+            s.save_screening(vacscreen.screen(t, review_floor=0.1).for_review(), t)
+
+
+def shown_flag(at) -> int:
+    """The flag id the Review page shows (its caption: '... · signaal <id> · ...')."""
+    ids = [int(m.group(1)) for c in at.caption if (m := re.search(r"signaal (\d+)", c.value))]
+    assert len(ids) == 1, [c.value for c in at.caption]
+    return ids[0]
+
+
+# -- Review ---------------------------------------------------------------------------------------------------------
+def test_review_asks_for_a_name_then_says_the_queue_is_empty():
+    at = app(REVIEW)
+    assert at.text_input(key="reviewer").value == ""
+    assert any("naam" in i.value for i in at.info)
+    at.text_input(key="reviewer").input("anna").run()
+    assert not at.exception and not at.error
+    assert any("geen signalen meer" in i.value for i in at.info)
+
+
+def test_review_buttons_have_their_shortcuts(label_db):
+    fill(label_db, MAGAZIJN)
+    at = app(REVIEW)
+    at.text_input(key="reviewer").input("anna").run()
+    shortcuts = {k: at.button(key=k).proto.shortcut for k in ("agree", "disagree", "unsure", "skip", "undo")}
+    assert shortcuts == {"agree": "a", "disagree": "d", "unsure": "u", "skip": "s", "undo": "z"}
+    assert [at.button(key=k).label for k in ("agree", "disagree", "unsure", "skip", "undo")] == \
+        ["Akkoord", "Niet akkoord", "Twijfel", "Overslaan", "Ongedaan maken"]
+
+
+def test_review_agree_undo_skip(label_db):
+    fill(label_db, MAGAZIJN, POETS)
+    with store(label_db) as s:
+        total = s.progress("anna")["total"]
+        first = s.queue("anna", limit=1)[0]
+    assert total >= 4
+    at = app(REVIEW)
+    at.text_input(key="reviewer").input("anna").run()
+    assert shown_flag(at) == first["flag_id"]
+    assert "<mark" in "".join(h.value for h in at.html) and first["text"].split()[0] in at.html[0].value
+    assert at.get("progress")
+
+    # agree: one label in the store, the next flag is shown
+    at.button(key="agree").click().run()
+    with store(label_db) as s:
+        labels = s.labels()
+    assert [(x["flag_id"], x["reviewer"], x["decision"]) for x in labels] == [(first["flag_id"], "anna", "agree")]
+    second = shown_flag(at)
+    assert second != first["flag_id"]
+    assert any("akkoord" in m.value for m in at.success)
+
+    # a correction and a comment go with the label, then the fields are empty again
+    at.selectbox(key="corr_kind").select("age")
+    at.selectbox(key="corr_sev").select("strong")
+    at.text_input(key="commentaar").input("eigenlijk leeftijd")
+    at.button(key="disagree").click().run()
+    with store(label_db) as s:
+        last = s.labels()[-1]
+    assert (last["flag_id"], last["decision"], last["corrected_kind"], last["corrected_severity"], last["comment"]) \
+        == (second, "disagree", "age", "strong", "eigenlijk leeftijd")
+    assert at.selectbox(key="corr_kind").value is None and at.text_input(key="commentaar").value == ""
+
+    # undo: the last label is gone and its flag comes back
+    at.button(key="undo").click().run()
+    with store(label_db) as s:
+        assert [x["flag_id"] for x in s.labels()] == [first["flag_id"]]
+    assert shown_flag(at) == second
+
+    # skip: that flag never comes back; everything else can be labelled until the queue is empty
+    at.button(key="skip").click().run()
+    seen = []
+    for _ in range(total):
+        if not [c for c in at.caption if re.search(r"signaal \d+", c.value)]:
+            break
+        seen.append(shown_flag(at))
+        at.button(key="unsure").click().run()
+        assert not at.exception
+    assert second not in seen and first["flag_id"] not in seen
+    assert len(seen) == total - 2
+    assert any("geen signalen meer" in i.value for i in at.info)
+    with store(label_db) as s:
+        p = s.progress("anna")
+    assert p["labelled"] == p["total"] == total
+
+
+def test_review_shows_kappa_and_disagreements(label_db):
+    fill(label_db, POETS)
+    with store(label_db) as s:
+        ids = [q["flag_id"] for q in s.queue("x", limit=10)]
+        s.add_label(ids[0], "bert", "agree")
+        s.add_label(ids[0], "carla", "disagree")
+        s.add_label(ids[1], "bert", "agree")
+        s.add_label(ids[1], "carla", "agree")
+    at = app(REVIEW)
+    at.text_input(key="reviewer").input("anna").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Onenigheden tussen reviewers"] == "1"
+    kappa = at.dataframe[0].value
+    assert list(kappa.columns) == ["soort", "kappa", "signalen", "paren"] and len(kappa) >= 1
+
+
+def test_reviewer_name_survives_a_page_switch(label_db):
+    at = app(REVIEW)
+    at.text_input(key="reviewer").input("anna").run()
+    at.switch_page(BULK).run()
+    at.switch_page(REVIEW).run()
+    assert at.text_input(key="reviewer").value == "anna"
+
+
+# -- Bulk -----------------------------------------------------------------------------------------------------------
+CSV = ('id,title,text\nv1,Magazijnier,"' + MAGAZIJN + '"\nv2,Poetsvrouw,"' + POETS + '"\nv3,Leeg,\n').encode()
+
+
+def test_bulk_csv_with_an_empty_row():
+    at = app(BULK)
+    assert any("Nog geen bestand" in i.value for i in at.info)
+    at.file_uploader(key="bulk_bestand").set_value(("vacatures.csv", CSV, "text/csv")).run()
+    at.button(key="bulk_screenen").click().run()
+    assert not at.exception and not at.error
+    assert any("1 van 3 rijen" in w.value for w in at.warning)
+    fouten, overzicht, signalen = (d.value for d in at.dataframe)
+    assert list(fouten["id"]) == ["v3"] and "leeg" in fouten["fout"].iloc[0]
+    assert list(overzicht["id"]) == ["v1", "v2"]
+    assert {"beroep", "signalen", "soorten"} <= set(overzicht.columns)
+    assert len(signalen) == overzicht["signalen"].sum()
+    assert len(at.get("vega_lite_chart")) == 2
+    assert {b.key for b in at.download_button} == {"bulk_csv", "bulk_xlsx", "bulk_jsonl"}
+
+    # filters: kind, severity, occupation
+    at.multiselect(key="bulk_filter_soort").set_value(["age"]).run()
+    assert list(at.dataframe[1].value["id"]) == ["v2"]
+    assert set(at.dataframe[2].value["soort"]) == {"leeftijd"}
+    at.multiselect(key="bulk_filter_soort").set_value([]).run()
+    at.multiselect(key="bulk_filter_ernst").set_value(["geen"]).run()
+    assert len(at.dataframe[1].value) == 0
+    at.multiselect(key="bulk_filter_ernst").set_value([]).run()
+    beroep = at.dataframe[1].value["beroep"].iloc[0]
+    at.multiselect(key="bulk_filter_beroep").set_value([beroep]).run()
+    assert set(at.dataframe[1].value["beroep"]) == {beroep}
+
+
+def test_bulk_file_without_text_column_is_an_error():
+    at = app(BULK)
+    at.file_uploader(key="bulk_bestand").set_value(("x.csv", b"id;omschrijving\n1;iets\n", "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "'text'" in at.error[0].value and "omschrijving" in at.error[0].value
+    assert "bulk_screenen" not in {b.key for b in at.button}
+
+
+def test_bulk_can_queue_for_review(label_db):
+    at = app(BULK)
+    at.file_uploader(key="bulk_bestand").set_value(("vacatures.csv", CSV, "text/csv")).run()
+    at.checkbox(key="bulk_opslaan").check()
+    at.button(key="bulk_screenen").click().run()
+    assert not at.exception and not at.warning[1:]
+    with store(label_db) as s:
+        assert {q["vacancy_text"] for q in s.queue("anna", limit=50)} == {MAGAZIJN, POETS}
+
+
+# -- Modellen -------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def models(tmp_path, monkeypatch):
+    """A temporary copy of models/flags with a second version; the app's registry points at it and reloading the
+    flag model is counted. (VACSCREEN_MODELS is read when vacscreen is imported, which has happened by now, so the
+    registry folder is redirected through vacscreen.flags.flagger.MODEL_DIR, which the page reads at each call.)"""
+    import vacscreen.api
+    import vacscreen.flags.flagger as flagger
+
+    real = Path(flagger.MODEL_DIR)
+    root = tmp_path / "flags"
+    shutil.copytree(real, root)
+    old = (root / "ACTIVE").read_text().strip()
+    new = "flags-2026-12-01"
+    shutil.copytree(root / "versions" / old, root / "versions" / new)
+    meta = json.loads((root / "versions" / new / "meta.json").read_text())
+    meta.update(version=new, date="2026-12-01", created_at="2026-12-01T10:00:00+00:00", review_labels=12)
+    (root / "versions" / new / "meta.json").write_text(json.dumps(meta))
+    monkeypatch.setattr(flagger, "MODEL_DIR", root)
+    reloads = []
+    monkeypatch.setattr(vacscreen.api, "reload_models", lambda: reloads.append(1))
+    real_active = (real / "ACTIVE").read_text()
+    yield {"root": root, "old": old, "new": new, "reloads": reloads}
+    assert (real / "ACTIVE").read_text() == real_active  # the real registry is untouched
+
+
+def test_models_activate_and_rollback(models):
+    root, old, new = models["root"], models["old"], models["new"]
+    at = app(MODELLEN)
+    versions = at.dataframe[0].value
+    assert list(versions["versie"]) == [old, new]
+    assert list(versions["actief"]) == ["✓", ""] and versions["reviewerlabels"].iloc[1] == 12
+    assert versions["test F1"].iloc[0] > 0
+    assert at.selectbox(key="model_versie").value == old and at.button(key="activeren").disabled
+    at.button(key="terugdraaien").click().run()  # nothing was active before the first version: a message
+    assert not at.exception and len(at.error) == 1 and "Terugdraaien" in at.error[0].value
+    assert (root / "ACTIVE").read_text().strip() == old and not models["reloads"]
+
+    at.selectbox(key="model_versie").select(new).run()
+    at.button(key="activeren").click().run()
+    assert not at.exception and not at.error
+    assert (root / "ACTIVE").read_text().strip() == new and models["reloads"] == [1]
+    assert any(new in s.value for s in at.success)
+    assert list(at.dataframe[0].value["actief"]) == ["", "✓"]
+
+    at.button(key="terugdraaien").click().run()
+    assert (root / "ACTIVE").read_text().strip() == old and len(models["reloads"]) == 2
+    assert any("Teruggedraaid" in s.value for s in at.success)
+    assert at.selectbox(key="model_versie").value == old
+
+
+@pytest.mark.parametrize("activated", [True, False])
+def test_models_retrain(models, monkeypatch, activated):
+    import vacscreen.flags.train as train_mod
+
+    calls = []
+
+    def fake_train(store=None, force=False, registry=None, **kw):
+        calls.append((store, force, registry.root))
+        return {"version": "flags-20261201-120000", "activated": activated, "held_out_f1": 0.7,
+                "active_held_out_f1": 0.667, "review_labels_used": 3, "seconds": 0.1,
+                "micro": {"test": {"p": 0.8, "r": 0.6, "f1": 0.7}}}
+
+    monkeypatch.setattr(train_mod, "train", fake_train)
+    at = app(MODELLEN)
+    at.checkbox(key="train_forceren").check()
+    at.button(key="trainen").click().run()
+    assert not at.exception and not at.error
+    (store_, force, root), = calls
+    assert store_ is not None and force is True and root == models["root"]
+    if activated:
+        assert any("geactiveerd" in s.value and "flags-20261201-120000" in s.value for s in at.success)
+    else:
+        assert any("niet geactiveerd" in w.value for w in at.warning)
+
+
+# -- Over -----------------------------------------------------------------------------------------------------------
+def test_about_lists_rule_sources_and_data_year():
+    at = app(OVER)
+    assert not at.error
+    sources, rules = (d.value for d in at.dataframe)
+    assert "knelpuntberoepen.csv" in set(sources["bestand"])
+    assert {"R1", "R8", "R9", "R13", "R14", "R20"} <= set(rules["regel"])
+    assert rules.set_index("regel").loc["R8", "grondslag of bron"].startswith("Antidiscriminatiewet 10 mei 2007")
+    text = " ".join(m.value for m in at.markdown)
+    assert "lijst knelpuntberoepen 2026" in text and "drempel" in text
+    from vacscreen.ui.models import registry
+
+    assert registry().active() in text
