@@ -10,6 +10,7 @@ Offsets are into the text as given to screen() (for HTML input: the HTML source,
 from __future__ import annotations
 
 import html
+import re
 from typing import Any, Iterable, Optional
 
 from vacscreen.ui.common import SOORT, soort_signaal
@@ -102,27 +103,27 @@ def markeer(text: str, requirements: Iterable[Any], flags: Iterable[Any] = (), s
     return css() + (legenda() if legend else "") + div
 
 
+_ZINSEINDE = re.compile(r"\n|[.!?](?=\s+[A-ZÀ-Ý\"'(•*-])")  # "max. 30 jaar" does not end a sentence
+
+
 def zin_rond(text: str, start: int, end: int, marge: int = 300) -> tuple[str, str, str]:
-    """(before, span, after): the sentence(s) around text[start:end], cut at a line break or sentence end and at
-    most `marge` characters on each side."""
+    """(before, span, after): the sentence around text[start:end], cut at a line break or a sentence end (a
+    full stop followed by a capital) and at most `marge` characters on each side."""
     n = len(text)
     start = max(0, min(start, n))
     end = max(start, min(end, n))
     lo = max(0, start - marge)
     left = text[lo:start]
-    cut = max(left.rfind("\n"), *(left.rfind(p) for p in (". ", "! ", "? ")))
-    if cut >= 0:
-        left = left[cut + 1:]
+    cuts = [m.end() for m in _ZINSEINDE.finditer(text[lo:end + 2]) if m.end() <= len(left)]
+    if cuts:
+        left = left[cuts[-1]:]
     right = text[end:end + marge]
-    stops = [i for i in (right.find("\n"), *(right.find(p) for p in (". ", "! ", "? "))) if i >= 0]
-    if stops:
-        i = min(stops)
-        right = right[: i + (1 if right[i] in ".!?" else 0)]
+    m = _ZINSEINDE.search(right)
+    if m:
+        right = right[:m.end() if right[m.start()] != "\n" else m.start()]
     return left.lstrip(), text[start:end], right.rstrip()
 
 
 def zonder_tags(s: str) -> str:
     """Plain text of an HTML fragment (tags dropped, entities decoded, whitespace collapsed)."""
-    import re
-
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>?", " ", s)))

@@ -1,0 +1,1 @@
+"""Page scripts that app.py hands to st.Page (run as scripts, not imported)."""
