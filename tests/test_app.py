@@ -311,6 +311,11 @@ def test_screening_is_saved_for_review(at, label_db):
         queued = store.queue("test", limit=50)
     assert len(ids) == len(result["flags"]) + len(result["review_candidates"]) and ids
     assert {q["vacancy_text"] for q in queued} == {VACATURE}
+    first = at.session_state["screening_id"]
+    at.button(key="screenen").click().run()  # the same screening again: not stored twice
+    assert at.session_state["screening_id"] == first
+    at.text_input(key="beroep").input("Heftruckchauffeur").run()  # another norm: another screening
+    assert at.session_state["screening_id"] != first
 
 
 def test_store_failure_is_a_warning(at, tmp_path, monkeypatch):

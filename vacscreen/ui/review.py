@@ -132,12 +132,11 @@ def beoordelen(store, reviewer: str) -> None:
     k2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev",
                  format_func=lambda s: "—" if s is None else ERNST[s])
     k3.text_input("Opmerking (optioneel)", key="commentaar")
-    cols = st.columns(len(KNOPPEN) + 1)
-    for col, (key, label, shortcut, soort) in zip(cols, KNOPPEN):
-        col.button(label, key=key, shortcut=shortcut, type=soort, on_click=_label, args=(item["flag_id"], key),
-                   width="stretch")
-    cols[-1].button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:",
-                    width="stretch")
+    rij = st.container(horizontal=True, wrap=True)
+    for key, label, shortcut, soort in KNOPPEN:
+        rij.button(label, key=key, shortcut=shortcut, type=soort, on_click=_label, args=(item["flag_id"], key),
+                   wrap=False)
+    rij.button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:", wrap=False)
     st.caption("Sneltoetsen: A akkoord · D niet akkoord · U twijfel · S overslaan · Z ongedaan maken "
                "(niet terwijl je in een veld typt).")
 

@@ -3,9 +3,10 @@ linked occupation (change it: the vacancy is screened again at once), the rewrit
 
 Widget keys: tekst, bestand, titel, beroep, screenen, beroep_keuze, weergave (tabs), download.
 Session state: resultaat (Screening.to_dict()), fout, opslag_fout, origineel (the text the offsets refer to),
-is_html, naam, beroep_opties, screening_id (label store)."""
+is_html, naam, beroep_opties, screening_id (label store), _opgeslagen (what this session stored already)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Optional
@@ -129,12 +130,20 @@ def screen_form(nieuw: bool = True) -> None:
     if nieuw:
         ss["beroep_opties"] = _opties(screening.occupation)
         ss["beroep_keuze"] = screening.occupation.name if screening.occupation else None
+    # The same text screened again in this session with the same occupation and model (e.g. a second click) is
+    # not stored twice: reviewers would see its flags twice.
+    sleutel = (hashlib.sha1(origineel.encode("utf-8")).hexdigest(), screening.model_version,
+               screening.occupation.name if screening.occupation else None, titel)
+    opgeslagen = ss.setdefault("_opgeslagen", {})
+    if sleutel in opgeslagen:
+        ss["screening_id"] = opgeslagen[sleutel]
+        return
     store, fout = open_store()
     if store is None:
         ss["opslag_fout"] = fout
         return
     try:
-        ss["screening_id"] = store.save_screening(screening.for_review(), origineel)
+        ss["screening_id"] = opgeslagen[sleutel] = store.save_screening(screening.for_review(), origineel)
     except Exception as e:  # noqa: BLE001
         ss["opslag_fout"] = f"De screening is niet opgeslagen voor review ({fout_tekst(e)})."
 
