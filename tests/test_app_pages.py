@@ -292,12 +292,25 @@ def test_models_retrain(models, monkeypatch, activated):
 def test_about_lists_rule_sources_and_data_year():
     at = app(OVER)
     assert not at.error
-    sources, rules = (d.value for d in at.dataframe)
-    assert "knelpuntberoepen.csv" in set(sources["bestand"])
-    assert {"R1", "R8", "R9", "R13", "R14", "R20"} <= set(rules["regel"])
-    assert rules.set_index("regel").loc["R8", "grondslag of bron"].startswith("Antidiscriminatiewet 10 mei 2007")
+    sources, rules = (t.value for t in at.table)
+    assert "knelpuntberoepen.csv" in set(sources.index)
+    assert {"R1", "R8", "R9", "R13", "R14", "R20"} <= set(rules.index)
+    assert rules.loc["R8", "grondslag of bron"].startswith("Antidiscriminatiewet 10 mei 2007")
+    assert rules.loc["R9", "signaal"] == "moedertaal/afkomst"
     text = " ".join(m.value for m in at.markdown)
     assert "lijst knelpuntberoepen 2026" in text and "drempel" in text
     from vacscreen.ui.models import registry
 
     assert registry().active() in text
+
+
+def test_an_unexpected_page_error_is_a_message_not_a_traceback(monkeypatch):
+    import vacscreen.ui.about
+
+    def broken():
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(vacscreen.ui.about, "page", broken)
+    at = app(OVER)
+    assert not at.exception
+    assert len(at.error) == 1 and "RuntimeError: kapot" in at.error[0].value

@@ -65,7 +65,7 @@ def page() -> None:
                     "beroepskwalificaties van Onderwijs Vlaanderen (VKS-niveau, taalniveau) en ESCO. Zonder "
                     "beroepsprofiel wordt het niveau geschat uit de ISCO-08-beroepsgroep (ILO, skill levels): die "
                     "norm heeft een lage zekerheid en geeft minder signalen. Details: `vacscreen/data/README.md`.")
-        st.dataframe(df, hide_index=True, width="stretch")
+        st.table(df.set_index("bestand"))
         st.caption("This product uses the ESCO classification of the European Commission (CC BY 4.0, © European "
                    "Union).")
 
@@ -75,7 +75,7 @@ def page() -> None:
              "Genderwet van 10 mei 2007 (Vlaanderen/België) en de Nederlandse gelijkebehandelingswetgeving; "
              "te hoge eisen: de beroepskwalificaties en de analyse van de knelpuntberoepen van VDAB.")
     try:
-        st.dataframe(regels(), hide_index=True, width="stretch")
+        st.table(regels().set_index("regel"))
     except Exception as e:  # noqa: BLE001
         st.error(f"De regels kunnen niet gelezen worden ({fout_tekst(e)}).")
 

@@ -188,7 +188,7 @@ def grafieken(ok: pd.DataFrame) -> None:
         per_beroep = (ok.assign(gesignaleerd=ok["signalen"].fillna(0) > 0)
                       .groupby("beroep").agg(aandeel=("gesignaleerd", "mean"), vacatures=("rij", "count"))
                       .sort_values(["vacatures", "aandeel"], ascending=False).head(25).reset_index())
-        st.bar_chart(per_beroep, x="beroep", y="aandeel", horizontal=True, x_label="aandeel (0–1)", y_label="",
+        st.bar_chart(per_beroep, x="beroep", y="aandeel", horizontal=True, x_label="", y_label="aandeel (0–1)",
                      sort="-aandeel")
     with k2:
         st.markdown("**Aandeel vacatures met een signaal, per soort**")
@@ -198,7 +198,7 @@ def grafieken(ok: pd.DataFrame) -> None:
                 tel[soort_signaal(k)] = tel.get(soort_signaal(k), 0) + 1
         if tel:
             per_soort = pd.DataFrame({"soort": list(tel), "aandeel": [v / len(ok) for v in tel.values()]})
-            st.bar_chart(per_soort, x="soort", y="aandeel", horizontal=True, x_label="aandeel (0–1)", y_label="",
+            st.bar_chart(per_soort, x="soort", y="aandeel", horizontal=True, x_label="", y_label="aandeel (0–1)",
                          sort="-aandeel")
         else:
             st.caption("Geen signalen.")

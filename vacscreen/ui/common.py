@@ -93,3 +93,16 @@ def nl(message: str) -> str:
 def fout_tekst(e: BaseException) -> str:
     """An unexpected error as one Dutch line (never a traceback)."""
     return f"{type(e).__name__}: {e}"
+
+
+def veilig(page) -> None:
+    """Run a page; an unexpected error becomes an st.error message (and a log entry), never a traceback.
+    Streamlit's rerun/stop signals are BaseExceptions and pass through."""
+    try:
+        page()
+    except Exception as e:  # noqa: BLE001
+        import logging
+
+        logging.getLogger("vacscreen.ui").exception("page failed")
+        st.error(f"Er ging iets mis op deze pagina ({fout_tekst(e)}). Laad de pagina opnieuw; blijft het "
+                 "misgaan, meld het dan met deze melding.")

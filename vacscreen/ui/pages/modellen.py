@@ -1,4 +1,5 @@
 """Page script (st.Page in app.py): the logic is in vacscreen.ui.models."""
+from vacscreen.ui.common import veilig
 from vacscreen.ui.models import page
 
-page()
+veilig(page)

@@ -1,4 +1,5 @@
 """Page script (st.Page in app.py): the logic is in vacscreen.ui.about."""
+from vacscreen.ui.common import veilig
 from vacscreen.ui.about import page
 
-page()
+veilig(page)
