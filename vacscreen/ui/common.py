@@ -42,19 +42,29 @@ def pipeline():
     return screen
 
 
-@st.cache_resource(show_spinner=False)
-def label_store():
+def _close(store) -> None:
+    try:
+        store.close()
+    except Exception:  # noqa: BLE001
+        pass
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def label_store(url: Optional[str] = None):
     """The review label store: Store() = VACSCREEN_DB, else the default SQLite file. Opened once per server process
-    (Store is safe to share between threads). Raises when the database cannot be opened (not cached then)."""
+    and URL (Store is safe to share between threads). Raises when the database cannot be opened (not cached then).
+    label_store.clear() closes it."""
     from vacscreen.review import Store
 
-    return Store()
+    return Store(url)
 
 
 def open_store():
-    """(store, None) or (None, Dutch error message)."""
+    """(store, None) or (None, Dutch error message). The store of the current VACSCREEN_DB (or the default file)."""
     try:
-        return label_store(), None
+        from vacscreen.review import default_url
+
+        return label_store(default_url()), None
     except Exception as e:  # noqa: BLE001 - shown to the user, never a traceback
         return None, f"De labeldatabank kan niet geopend worden ({type(e).__name__}: {e})."
 
