@@ -26,15 +26,16 @@ same text, screened in this process beforehand: number of flag expanders and the
 Writes bench/results/browser.json (figures, per-vacancy latencies, machine) and prints a table.
 Target: p95 < 1 s after the first load.
 
-Results (2 cores, AMD EPYC, Chromium 156, Streamlit 1.67; bench/results/browser.json): first page load 2.8 s,
-first screening 13 s (models); then over the 100 vacancies browser median 476 ms, p95 719 ms, max 794 ms (target
-met; an earlier run: 482/633/731 ms), every result matching screen(). screen() itself takes ~10-20 ms and the
-page script ~40 ms (AppTest): most of the rest is Streamlit's post-run `gc.collect(2)` (config runner.postScriptGC, on by default), which walks the ~530k
-Python objects of the loaded spaCy/linker/flag models (~300 ms in a bare process, more in the server) after every
-script run, holding the GIL so that the server sends the rest of the page only afterwards (py-spy: the script thread
-sits in ScriptRunner._on_script_finished). With `--streamlit-option runner.postScriptGC=false`: median 138 ms,
-p95 254 ms, max 334 ms. Every rerun pays it, on every page (a Review keypress too); `gc.freeze()` once the models
-are loaded, or runner.postScriptGC = false in .streamlit/config.toml, removes it.
+Results (2 cores, AMD EPYC, Chromium 156, Streamlit 1.67; bench/results/browser.json): first page load 2.8 s, first
+screening 13 s (models); then over the 100 vacancies browser median 476 ms, p95 719 ms, max 794 ms (target met; an
+earlier run: 482/633/731 ms), every result matching screen(). screen() itself takes ~10-20 ms and the page script
+~40 ms (AppTest): most of the rest is Streamlit's post-run `gc.collect(2)` (config runner.postScriptGC, on by
+default), which walks the ~530k Python objects of the loaded spaCy/linker/flag models (~300 ms in a bare process,
+more in the server) after every script run, holding the GIL so that the server sends the rest of the page only
+afterwards (py-spy: the script thread sits in ScriptRunner._on_script_finished). With `--streamlit-option
+runner.postScriptGC=false`: median 138 ms, p95 254 ms, max 334 ms. Every rerun pays it, on every page (a Review
+keypress too); `gc.freeze()` once the models are loaded, or runner.postScriptGC = false in .streamlit/config.toml,
+removes it.
 """
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ RESULT_JS = """() => {
   const tabs = [...document.querySelectorAll('[data-testid="stTab"]')].map(t => t.textContent);
   const eisen = tabs.map(t => /^\\s*Eisen \\((\\d+)\\)/.exec(t)).find(Boolean);
   return {expanders: document.querySelectorAll('[data-testid="stExpander"]').length,
-          geen: [...document.querySelectorAll('[data-testid="stAlert"]')].some(a => a.textContent.includes('Geen te hoge')),
+          geen: [...document.querySelectorAll('[data-testid="stAlert"]')]
+                  .some(a => a.textContent.includes('Geen te hoge')),
           requirements: eisen ? Number(eisen[1]) : null,
           errors: [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
                     .map(e => e.textContent.slice(0, 300))};
@@ -334,7 +336,8 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
 
-    print(f"\nScreenen page in Chromium, {len(per)} real vacancies ({out['characters']:,} characters), after the first load")
+    print(f"\nScreenen page in Chromium, {len(per)} real vacancies ({out['characters']:,} characters), "
+          "after the first load")
     print(f"first page load {first_load_s:.2f} s; first screening (models load) {first['wall_s']:.2f} s\n")
     print(f"{'':24s} {'median':>8s} {'p95':>8s} {'max':>8s} {'mean':>8s}")
     for name, s in (("browser (performance.now)", b), ("wall (perf_counter)", w)):
