@@ -314,3 +314,23 @@ def test_an_unexpected_page_error_is_a_message_not_a_traceback(monkeypatch):
     at = app(OVER)
     assert not at.exception
     assert len(at.error) == 1 and "RuntimeError: kapot" in at.error[0].value
+
+
+def test_review_labels_only_the_flag_on_screen_and_only_once(label_db):
+    """A key press that arrives while the page reruns carries the button's flag id: when that is not the flag
+    shown, or the reviewer labelled it already, nothing is stored."""
+    from vacscreen.ui.review import GETOOND
+
+    fill(label_db, MAGAZIJN)
+    at = app(REVIEW)
+    at.text_input(key="reviewer").input("anna").run()
+    first = shown_flag(at)
+    at.session_state[GETOOND] = first + 1000  # as if another flag had been on screen
+    at.button(key="agree").click().run()
+    assert not at.exception
+    with store(label_db) as s:
+        assert s.labels() == []
+    assert any("niet meer op het scherm" in w.value for w in at.warning)
+    at.button(key="agree").click().run()  # the flag on screen: stored once
+    with store(label_db) as s:
+        assert [(x["flag_id"], x["decision"]) for x in s.labels()] == [(first, "agree")]

@@ -2,6 +2,8 @@
 Dutch wording of the library's (English) input errors and warnings."""
 from __future__ import annotations
 
+import gc
+
 import re
 from typing import Optional
 
@@ -39,6 +41,10 @@ def pipeline():
     from vacscreen.api import screen
 
     screen("Profiel\nJe spreekt Nederlands.")  # loads the pipeline and the trained components
+    # The loaded models are half a million long-lived objects: without freezing them, Streamlit's garbage
+    # collection after every run walks them all (0.3-0.5 s per click; bench/bench_browser.py).
+    gc.collect()
+    gc.freeze()
     return screen
 
 

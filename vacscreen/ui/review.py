@@ -19,6 +19,8 @@ KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d
            ("unsure", "Twijfel", "u", "secondary"), ("skip", "Overslaan", "s", "secondary")]
 NAAM = "_reviewer_naam"  # the reviewer's name outside the widget state (which is dropped on other pages)
 MELDING = "_review_melding"
+GETOOND = "_review_getoond"  # the flag id on screen in the last completed run
+DREMPEL = 0.5  # queue order and the "below the threshold" note: the model's threshold (models/flags meta.json)
 
 
 def context_html(item: dict) -> str:
@@ -47,7 +49,15 @@ def _label(flag_id: int, decision: str) -> None:
     if store is None or not reviewer:
         ss[MELDING] = ("error", fout or "Vul eerst je naam in.")
         return
+    # A second key press while the page reruns may carry another flag's id: label only the flag on screen,
+    # and only once per reviewer.
+    if flag_id != ss.get(GETOOND):
+        ss[MELDING] = ("warning", "Dat signaal stond niet meer op het scherm; er is niets opgeslagen.")
+        return
     try:
+        if any(x["reviewer"] == reviewer for x in store.labels(flag_id)):
+            ss[MELDING] = ("info", "Je hebt dit signaal al beoordeeld.")
+            return
         store.add_label(flag_id, reviewer, decision, corrected_kind=ss.get("corr_kind") or None,
                         corrected_severity=ss.get("corr_sev") or None,
                         comment=(ss.get("commentaar") or "").strip() or None)
@@ -95,7 +105,7 @@ def voortgang(store, reviewer: str) -> None:
               "nog geen eindbeslissing (vacscreen labels agreement / Store.adjudicate).")
     st.markdown("**Overeenstemming tussen reviewers (Cohen's kappa per soort)**")
     if kappa:
-        rows = [{"soort": soort_signaal(k), "kappa": None if v.get("kappa") is None else round(v["kappa"], 3),
+        rows = [{"soort": soort_signaal(k), "kappa": "–" if v.get("kappa") is None else f"{v['kappa']:.3f}",
                  "signalen": v.get("items"), "paren": v.get("pairs")} for k, v in sorted(kappa.items())]
         st.dataframe(pd.DataFrame(rows, columns=["soort", "kappa", "signalen", "paren"]), hide_index=True,
                      width="stretch")
@@ -117,7 +127,8 @@ def beoordelen(store, reviewer: str) -> None:
     item = queue[0]
     ernst = ERNST.get(item["severity"], item["severity"])
     titel = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
-    st.subheader(f"{soort_signaal(item['kind'])} — {ernst} (score {item['score']:.2f})")
+    onder = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < DREMPEL else ""
+    st.subheader(f"{soort_signaal(item['kind'])} — {ernst} (score {item['score']:.2f}){onder}")
     st.caption(f"{titel} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
     st.html(context_html(item))
     if item.get("reason"):
@@ -127,9 +138,9 @@ def beoordelen(store, reviewer: str) -> None:
     if item.get("norm") or item.get("source"):
         st.caption(f"Norm: {item.get('norm') or '–'} · Bron: {item.get('source') or '–'}")
     k1, k2, k3 = st.columns([2, 1, 2])
-    k1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind",
+    k1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind", placeholder="— geen correctie —",
                  format_func=lambda k: "— geen correctie —" if k is None else soort_signaal(k))
-    k2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev",
+    k2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev", placeholder="—",
                  format_func=lambda s: "—" if s is None else ERNST[s])
     k3.text_input("Opmerking (optioneel)", key="commentaar")
     rij = st.container(horizontal=True, wrap=True)
@@ -137,6 +148,7 @@ def beoordelen(store, reviewer: str) -> None:
         rij.button(label, key=key, shortcut=shortcut, type=soort, on_click=_label, args=(item["flag_id"], key),
                    wrap=False)
     rij.button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:", wrap=False)
+    st.session_state[GETOOND] = item["flag_id"]  # set last: a run cut short keeps the flag the reviewer saw
     st.caption("Sneltoetsen: A akkoord · D niet akkoord · U twijfel · S overslaan · Z ongedaan maken "
                "(niet terwijl je in een veld typt).")
 
@@ -162,7 +174,7 @@ def page() -> None:
         return
     melding: Optional[tuple] = ss.pop(MELDING, None)
     if melding:
-        {"success": st.success, "info": st.info, "error": st.error}[melding[0]](melding[1])
+        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[melding[0]](melding[1])
     links, rechts = st.columns([3, 2], gap="large")
     with links:
         beoordelen(store, reviewer)

@@ -227,7 +227,7 @@ def signalen(flags: list[dict]) -> None:
     if not flags:
         st.success("Geen te hoge of discriminerende eisen gevonden.")
         return
-    st.subheader(f"{len(flags)} signalen")
+    st.subheader(f"{len(flags)} {'signaal' if len(flags) == 1 else 'signalen'}")
     for f in flags:
         ernst = ERNST.get(f["severity"], f["severity"])
         kop = f"{'🔴' if f['severity'] == 'strong' else '🟠'} {soort_signaal(f['kind'])} — {ernst} " \
