@@ -259,7 +259,8 @@ def test_screen_page_highlights_and_flags(screened, app, vacancy):
               for i in range(expanders.count())]
     for label, flag in zip(labels, flags):
         assert label.startswith("🔴" if flag["severity"] == "strong" else "🟠"), (label, flag["severity"])
-    assert page.get_by_text(f"{len(flags)} signalen", exact=True).count() == 1
+    heading = f"{len(flags)} {'signaal' if len(flags) == 1 else 'signalen'}"
+    assert page.get_by_text(heading, exact=True).count() == 1
     assert page.get_by_text("Geen te hoge", exact=False).count() == 0
     screenshot(page, "screen.png")
 
