@@ -81,31 +81,121 @@ def _row(item) -> dict:
     return {"text": item}
 
 
+def _rows(rows) -> Iterable[dict]:
+    """Texts, dicts, or a pandas DataFrame (columns text, optional id/title/occupation), as dicts, lazily."""
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a DataFrame: one row at a time
+        cols = [c for c in ("text", "id", "title", "occupation") if c in rows.columns]
+        if "text" not in cols:
+            raise ValueError(f"the DataFrame has no `text` column (columns: {list(rows.columns)})")
+        return ({k: (None if _missing(v) else v) for k, v in zip(cols, values)}
+                for values in rows[cols].itertuples(index=False, name=None))
+    return (_row(item) for item in rows)
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)  # NaN from pandas
+
+
 def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = True,
-                flag_threshold: Optional[float] = None) -> Iterator[dict]:
-    """Screen a stream of texts or dicts with `text` (and optional `id`, `title`, `occupation`). Yields one JSON-ready
-    dict per input, in order; unusable rows give {"id", "title", "error"} instead of raising."""
-    nlp = _nlp()
+                flag_threshold: Optional[float] = None, n_process: int = 1) -> Iterator[dict]:
+    """Screen a stream of texts, dicts with `text` (and optional `id`, `title`, `occupation`), or a pandas
+    DataFrame. A generator: yields one JSON-ready dict per input, in input order, holding only a few batches in
+    memory; unusable rows give {"id", "title", "error"} instead of raising. n_process > 1 screens batches in that
+    many worker processes (each loads the models once)."""
+    rows = _rows(rows)
+    if n_process > 1:
+        yield from _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process)
+        return
     batch: list = []
-
-    def flush():
-        ok = [(i, d) for i, d in enumerate(batch) if not isinstance(d[2], str)]
-        docs = nlp.pipe((d[2] for _, d in ok), batch_size=batch_size)
-        done = {i: _screening(doc, d[1].get("title"), d[1].get("id"), d[1].get("occupation"), link_occupation,
-                           flag_threshold).to_dict()
-                for (i, d), doc in zip(ok, docs)}
-        for i, (_, row, doc_or_err) in enumerate(batch):
-            yield done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": doc_or_err}
-
-    for n, item in enumerate(rows):
-        row = _row(item)
-        try:
-            entry = make_doc(nlp, prepare(row.get("text")))
-        except InputError as e:
-            entry = str(e)
-        batch.append((n, row, entry))
+    for row in rows:
+        batch.append(row)
         if len(batch) >= batch_size:
-            yield from flush()
+            yield from _screen_batch(batch, batch_size, link_occupation, flag_threshold)
             batch = []
     if batch:
-        yield from flush()
+        yield from _screen_batch(batch, batch_size, link_occupation, flag_threshold)
+
+
+def _screen_batch(batch: list[dict], batch_size: int, link_occupation: bool,
+                  flag_threshold: Optional[float]) -> list[dict]:
+    nlp = _nlp()
+    entries = []
+    for row in batch:
+        try:
+            entries.append(make_doc(nlp, prepare(row.get("text"))))
+        except InputError as e:
+            entries.append(str(e))
+    ok = [i for i, e in enumerate(entries) if not isinstance(e, str)]
+    docs = nlp.pipe((entries[i] for i in ok), batch_size=batch_size)
+    done = {i: _screening(doc, batch[i].get("title"), batch[i].get("id"), batch[i].get("occupation"),
+                          link_occupation, flag_threshold).to_dict() for i, doc in zip(ok, docs)}
+    return [done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": entries[i]}
+            for i, row in enumerate(batch)]
+
+
+def _worker(args) -> list[dict]:
+    batch, batch_size, link_occupation, flag_threshold = args
+    return _screen_batch(batch, batch_size, link_occupation, flag_threshold)
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list = []
+    for row in rows:
+        batch.append({k: row.get(k) for k in ("text", "id", "title", "occupation")})
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process) -> Iterator[dict]:
+    import multiprocessing as mp
+
+    # spawn: a fresh interpreter per worker (fork after torch/OpenMP threads have started can hang); each worker
+    # loads the models on its first batch and keeps them. imap keeps the input order and streams.
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(n_process, initializer=_init_worker) as pool:
+        work = ((b, batch_size, link_occupation, flag_threshold) for b in _batches(rows, batch_size))
+        for done in pool.imap(_worker, work, chunksize=1):
+            yield from done
+
+
+def _init_worker() -> None:
+    import os
+
+    # One numeric thread per worker process: the processes are the parallelism.
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+
+
+def screen_frame(df, batch_size: int = 64, link_occupation: bool = True, flag_threshold: Optional[float] = None,
+                 n_process: int = 1, progress: bool = False):
+    """Screen a DataFrame (column text, optional id/title/occupation) into a DataFrame with one row per vacancy
+    and flat columns (vacscreen.bulk.COLUMNS): occupation, counts of requirements and flags per kind, the highest
+    severity, errors, and the whole result as JSON in `result_json`."""
+    import pandas as pd
+
+    from vacscreen.bulk import COLUMNS, flatten
+
+    results = screen_many(df, batch_size=batch_size, link_occupation=link_occupation, flag_threshold=flag_threshold,
+                          n_process=n_process)
+    if progress:
+        from tqdm import tqdm
+
+        results = tqdm(results, total=len(df), unit="vac", desc="screening")
+    out = pd.DataFrame([flatten(r) for r in results], columns=list(COLUMNS))
+    for col, kind in COLUMNS.items():
+        if kind == "int":
+            out[col] = out[col].astype("Int64")
+        elif kind == "bool":
+            out[col] = out[col].astype("boolean")
+        elif kind == "double":
+            out[col] = out[col].astype("Float64")
+    return out
