@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter
 import sys
 from pathlib import Path
@@ -14,9 +15,14 @@ from tqdm import tqdm
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
+INPUTS = (".jsonl", ".csv", ".parquet", ".txt", ".html", ".htm")
+OUTPUTS = (".jsonl", ".csv", ".parquet")
+
+
 def read_rows(path: Path) -> Iterator[dict]:
-    """Rows of a .jsonl or .csv file (column `text`, optional `id`, `title`); a .txt file is one vacancy.
-    A line that is not valid JSON becomes a row with an error, so every input line gets an output line."""
+    """Rows of a .jsonl, .csv or .parquet file (column `text`, optional `id`, `title`), streamed; a .txt/.html
+    file is one vacancy. A line that is not valid JSON becomes a row with an error, so every input line gets an
+    output line."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         with path.open(encoding="utf-8", errors="replace") as f:
@@ -36,17 +42,56 @@ def read_rows(path: Path) -> Iterator[dict]:
             if "text" not in (reader.fieldnames or []):
                 raise typer.BadParameter(f"{path}: CSV has no `text` column (columns: {reader.fieldnames})")
             yield from reader
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        if "text" not in pf.schema_arrow.names:
+            raise typer.BadParameter(f"{path}: Parquet file has no `text` column (columns: {pf.schema_arrow.names})")
+        cols = [c for c in ("id", "title", "text", "occupation") if c in pf.schema_arrow.names]
+        for batch in pf.iter_batches(batch_size=1024, columns=cols):
+            yield from batch.to_pylist()
     elif suffix in (".txt", ".html", ".htm"):
         yield {"id": path.stem, "text": path.read_bytes()}
     else:
-        raise typer.BadParameter(f"{path}: unsupported input type {suffix!r} (use .jsonl, .csv or .txt)")
+        raise typer.BadParameter(f"{path}: unsupported input type {suffix!r} (use {', '.join(INPUTS)})")
+
+
+def count_rows(path: Path) -> Optional[int]:
+    """The number of rows, when cheap to know (for the progress bar's ETA)."""
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        with path.open("rb") as f:
+            return sum(1 for line in f if line.strip())
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if suffix in (".txt", ".html", ".htm"):
+        return 1
+    return None
+
+
+def complete_lines(path: Path) -> list[str]:
+    """The complete lines of a JSONL output; a last line cut by a crash is removed from the file."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    keep = data[: data.rfind(b"\n") + 1]
+    if len(keep) != len(data):
+        with path.open("r+b") as f:
+            f.truncate(len(keep))
+    return keep.decode("utf-8").splitlines()
 
 
 @app.command()
 def screen(
-    input: Path = typer.Argument(..., exists=True, dir_okay=False, help=".jsonl/.csv with a `text` column, or a .txt vacancy"),
-    output: Path = typer.Option(..., "-o", "--output", help="output .jsonl, one object per input row"),
-    batch_size: int = typer.Option(64, help="vacancies per spaCy batch"),
+    input: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                 help=".jsonl/.csv/.parquet with a `text` column (id, title optional), or a .txt vacancy"),
+    output: Path = typer.Option(..., "-o", "--output",
+                                help=".jsonl (one result object per row), or .csv/.parquet (one flat row per vacancy)"),
+    batch_size: int = typer.Option(64, min=1, help="vacancies per spaCy batch"),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="worker processes (each loads the models once)"),
     occupation: Optional[str] = typer.Option(None, help="link every vacancy to this occupation (override)"),
     knelpunt_csv: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
                                                 help="a newer VDAB bottleneck list (same columns)"),
@@ -54,29 +99,131 @@ def screen(
                                                 help="your own occupation profiles (same columns)"),
     flag_threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
                                                    help="lowest flag score that becomes a flag (default: the model's)"),
+    overwrite: bool = typer.Option(False, help="start again instead of resuming an interrupted run"),
 ):
-    """Screen every vacancy of INPUT and write one JSON object per row to OUTPUT (requirements, occupation, flags)."""
+    """Screen every vacancy of INPUT. Results stream to OUTPUT (for .csv/.parquet first to OUTPUT.partial.jsonl);
+    an interrupted run resumes where it stopped: rows already written are skipped, every row ends up once."""
+    suffix = output.suffix.lower()
+    if suffix not in OUTPUTS:
+        raise typer.BadParameter(f"{output}: unsupported output type {suffix!r} (use {', '.join(OUTPUTS)})")
+    partial = output if suffix == ".jsonl" else output.with_name(output.name + ".partial.jsonl")
+    if overwrite:
+        for p in {output, partial}:
+            p.unlink(missing_ok=True)
+    elif suffix != ".jsonl" and output.exists() and not partial.exists():
+        typer.echo(f"{output} is complete already (use --overwrite to screen again)", err=True)
+        return
+    next(read_rows(input), None)  # a wrong input (no `text` column, unknown type) fails here, before any output
     _reference_files(knelpunt_csv, profiles_csv)
+    from itertools import islice
+
     from vacscreen.api import screen_many
 
-    rows = list(read_rows(input))
-    good = [r for r in rows if "_error" not in r]
-    if occupation:
-        for r in good:
-            r["occupation"] = occupation
-    results = iter(screen_many(good, batch_size=batch_size, flag_threshold=flag_threshold))
-    errors = 0
-    flags: Counter = Counter()
-    with output.open("w", encoding="utf-8") as out, tqdm(total=len(rows), unit="vac", desc="screening") as bar:
-        for r in rows:
-            res = {"id": r.get("id"), "title": r.get("title"), "error": r["_error"]} if "_error" in r else next(results)
-            errors += "error" in res
-            flags.update(f["kind"] for f in res.get("flags", []))
+    done = complete_lines(partial)
+    rows = read_rows(input)
+    stats = {"errors": 0, "flags": Counter()}
+    for line, row in zip(done, islice(read_rows(input), len(done))):
+        res = json.loads(line)
+        if res.get("id") != row.get("id"):
+            typer.echo(f"error: {partial} was written for another input (row id {res.get('id')!r} where the input "
+                       f"has {row.get('id')!r}); use --overwrite", err=True)
+            raise typer.Exit(2)
+        _count(res, stats)
+    rows = islice(rows, len(done), None)
+    total = count_rows(input)
+
+    def with_occupation(rs):
+        for r in rs:
+            if occupation and "_error" not in r:
+                r["occupation"] = occupation
+            yield r
+
+    results = _results(with_occupation(rows), screen_many, batch_size, n_process, flag_threshold)
+    with partial.open("a", encoding="utf-8") as out, tqdm(total=total, initial=len(done), unit="vac",
+                                                          desc="screening", smoothing=0.05) as bar:
+        for res in results:
             out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            _count(res, stats)
             bar.update()
-    typer.echo(f"{len(rows)} rows, {errors} errors -> {output}", err=True)
-    if flags:
-        typer.echo("flags: " + ", ".join(f"{k} {n}" for k, n in flags.most_common()), err=True)
+        out.flush()
+        os.fsync(out.fileno())
+    n = bar.n
+    if suffix != ".jsonl":
+        _convert(partial, output)
+        partial.unlink()
+    resumed = f" ({len(done)} resumed from an earlier run)" if done else ""
+    typer.echo(f"{n} rows{resumed}, {stats['errors']} errors -> {output}", err=True)
+    if stats["flags"]:
+        typer.echo("flags: " + ", ".join(f"{k} {c}" for k, c in stats["flags"].most_common()), err=True)
+
+
+def _results(rows, screen_many, batch_size, n_process, flag_threshold):
+    """Results in input order; rows that could not be read keep their error."""
+    pending: list = []
+
+    def good():
+        for r in rows:
+            pending.append(r)
+            if "_error" not in r:
+                yield r
+
+    it = screen_many(good(), batch_size=batch_size, n_process=n_process, flag_threshold=flag_threshold)
+    for res in it:
+        while pending and "_error" in pending[0]:
+            r = pending.pop(0)
+            yield {"id": r.get("id"), "title": r.get("title"), "error": r["_error"]}
+        pending.pop(0)
+        yield res
+    for r in pending:
+        yield {"id": r.get("id"), "title": r.get("title"), "error": r["_error"]}
+
+
+def _count(res: dict, stats: dict) -> None:
+    stats["errors"] += "error" in res
+    stats["flags"].update(f["kind"] for f in res.get("flags", []))
+
+
+def _convert(partial: Path, output: Path, chunk: int = 5000) -> None:
+    """JSONL results -> flat rows (vacscreen.bulk.COLUMNS) as CSV or Parquet, in chunks, written atomically."""
+    import pandas as pd
+
+    from vacscreen.bulk import COLUMNS, flatten
+
+    tmp = output.with_name(output.name + ".tmp")
+    writer = None
+    try:
+        with partial.open(encoding="utf-8") as f:
+            first = True
+            while True:
+                lines = [line for _, line in zip(range(chunk), f)]
+                if not lines and not first:
+                    break
+                frame = pd.DataFrame([flatten(json.loads(x)) for x in lines], columns=list(COLUMNS))
+                if output.suffix.lower() == ".csv":
+                    frame.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
+                else:
+                    import pyarrow as pa
+                    import pyarrow.parquet as pq
+
+                    table = pa.Table.from_pandas(frame, schema=_arrow_schema(), preserve_index=False)
+                    writer = writer or pq.ParquetWriter(tmp, table.schema)
+                    writer.write_table(table)
+                first = False
+                if not lines:
+                    break
+    finally:
+        if writer is not None:
+            writer.close()
+    os.replace(tmp, output)
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    from vacscreen.bulk import COLUMNS
+
+    types = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "double": pa.float64()}
+    return pa.schema([(c, types[t]) for c, t in COLUMNS.items()])
 
 
 @app.command()
