@@ -1,0 +1,131 @@
+"""Bulk throughput: screen_many end to end (extraction, linking, flags) on 1k / 10k / 100k vacancies, in 1 and 2
+processes, with peak memory per process; and spaCy's bare Dutch tokenizer over the same texts for scale.
+
+    python bench/bench_bulk.py                       # sizes 1000,10000; processes 1,2
+    python bench/bench_bulk.py --sizes 1000,10000,100000
+
+The vacancies are the 100 real ones repeated, each copy varied a little (a reference line, the years of
+experience and the order of two sentences) so that nothing is served from a cache of identical inputs; titles do
+repeat, as they do in real data. Results: bench/results/bulk.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "results" / "bulk.json"
+_YEARS = re.compile(r"\b([1-9]) jaar")
+
+
+def corpus(n: int):
+    """n varied copies of the real vacancies (a generator: constant memory)."""
+    real = [json.loads(line) for line in (ROOT / "data" / "vdab_vacancies.jsonl").open(encoding="utf-8")]
+    for k in range(n):
+        r = real[k % len(real)]
+        text = r["text"]
+        if k // len(real) % 2:
+            text = _YEARS.sub(lambda m: f"{(int(m.group(1)) + k) % 9 + 1} jaar", text)
+        parts = text.split("\n")
+        if len(parts) > 4 and k % 3 == 0:
+            parts[1], parts[2] = parts[2], parts[1]
+        yield {"id": f"{r['vdab_number']}-{k}", "title": r["title"], "text": "\n".join(parts) + f"\nReferentie {k}."}
+
+
+def peak_mb(who) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def run_size(n: int, n_process: int, batch_size: int) -> dict:
+    """Screen n vacancies in a fresh interpreter (so peak memory belongs to this run)."""
+    import subprocess
+
+    code = f"""
+import json, resource, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from bench.bench_bulk import corpus
+import vacscreen
+vacscreen.screen("Profiel\\nJe spreekt Nederlands.", title="Magazijnier")  # load the models: not timed
+t0 = time.perf_counter()
+n = flags = 0
+for r in vacscreen.screen_many(corpus({n}), batch_size={batch_size}, n_process={n_process}):
+    n += 1
+    flags += len(r.get("flags", []))
+dt = time.perf_counter() - t0
+print(json.dumps({{"n": n, "seconds": dt, "flags": flags,
+                  "peak_mb_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+"""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["vacancies_per_s"] = round(res["n"] / res["seconds"], 1)
+    res["per_process_per_s"] = round(res["vacancies_per_s"] / n_process, 1)
+    res["peak_mb_per_process"] = round(res["peak_mb_main"] if n_process == 1 else res["peak_mb_worker"], 1)
+    res["seconds"] = round(res["seconds"], 2)
+    return {"size": n, "processes": n_process, **res}
+
+
+def tokenizer_baseline(n: int) -> dict:
+    import spacy
+
+    tok = spacy.blank("nl").tokenizer
+    texts = [r["text"] for r in corpus(n)]
+    t0 = time.perf_counter()
+    for t in texts:
+        tok(t)
+    dt = time.perf_counter() - t0
+    return {"size": n, "vacancies_per_s": round(n / dt, 1)}
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--processes", default="1,2")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    procs = [int(x) for x in args.processes.split(",")]
+    runs = []
+    for n in sizes:
+        for p in procs:
+            r = run_size(n, p, args.batch_size)
+            runs.append(r)
+            print(f"{n:>7} vacancies, {p} process(es): {r['vacancies_per_s']:7.1f}/s "
+                  f"({r['per_process_per_s']:.1f}/s per process), peak {r['peak_mb_per_process']:.0f} MB per process",
+                  flush=True)
+    base = tokenizer_baseline(min(sizes[-1], 10000))
+    single = {r["size"]: r for r in runs if r["processes"] == 1}
+    double = {r["size"]: r for r in runs if r["processes"] == 2}
+    res = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "batch_size": args.batch_size, "runs": runs,
+        "spacy_blank_nl_tokenizer": base,
+        "fraction_of_tokenizer_1_process": {n: round(r["vacancies_per_s"] / base["vacancies_per_s"], 3)
+                                            for n, r in single.items()},
+        "scaling_2_over_1": {n: round(double[n]["vacancies_per_s"] / single[n]["vacancies_per_s"], 2)
+                             for n in single if n in double},
+        "seconds_per_1000": {f"{n}x{p}": round(r["seconds"] / r["size"] * 1000, 2)
+                             for r in runs for n, p in [(r["size"], r["processes"])]},
+        "targets": {"per_core_per_s": 100, "scaling": 1.7, "peak_mb_per_process": 1536},
+    }
+    print(f"spaCy blank('nl') tokenizer alone: {base['vacancies_per_s']:.0f} vacancies/s")
+    print("scaling 2/1 processes:", res["scaling_2_over_1"], "· seconds per 1000:", res["seconds_per_1000"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    print(f"written: {args.out}")
+    return res
+
+
+if __name__ == "__main__":
+    main()
