@@ -13,7 +13,7 @@ $(BIN)/python:
 # torch is pinned first: pip takes the CPU build on disk instead of a multi-GB CUDA build.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[app,ml,pg,test]'
+	$(BIN)/pip install -q -e '.[app,ml,pg,spark,test]'
 	$(BIN)/python -m vacscreen.occupations.encoder build
 	$(BIN)/python -m vacscreen.occupations.link build
 	touch $(STAMP)
