@@ -100,6 +100,8 @@ def screen(
     flag_threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
                                                    help="lowest flag score that becomes a flag (default: the model's)"),
     overwrite: bool = typer.Option(False, help="start again instead of resuming an interrupted run"),
+    engine: str = typer.Option("local", help="local (this machine, resumable) or spark (vacscreen.spark, local[2] "
+                                             "unless SPARK_MASTER / a session is configured)"),
 ):
     """Screen every vacancy of INPUT. Results stream to OUTPUT (for .csv/.parquet first to OUTPUT.partial.jsonl);
     an interrupted run resumes where it stopped: rows already written are skipped, every row ends up once."""
@@ -113,8 +115,21 @@ def screen(
     elif suffix != ".jsonl" and output.exists() and not partial.exists():
         typer.echo(f"{output} is complete already (use --overwrite to screen again)", err=True)
         return
+    if engine not in ("local", "spark"):
+        raise typer.BadParameter("engine is local or spark")
     next(read_rows(input), None)  # a wrong input (no `text` column, unknown type) fails here, before any output
     _reference_files(knelpunt_csv, profiles_csv)
+    if engine == "spark":
+        from vacscreen.spark import screen_files
+
+        try:
+            n = screen_files(input, output, occupation=occupation, batch_size=batch_size,
+                             flag_threshold=flag_threshold, overwrite=overwrite)
+        except FileExistsError as e:
+            typer.echo(f"error: {e} (use --overwrite)", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"{n} rows -> {output} (Spark)", err=True)
+        return
     from itertools import islice
 
     from vacscreen.api import screen_many
