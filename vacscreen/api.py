@@ -180,9 +180,7 @@ def screen_frame(df, batch_size: int = 64, link_occupation: bool = True, flag_th
     """Screen a DataFrame (column text, optional id/title/occupation) into a DataFrame with one row per vacancy
     and flat columns (vacscreen.bulk.COLUMNS): occupation, counts of requirements and flags per kind, the highest
     severity, errors, and the whole result as JSON in `result_json`."""
-    import pandas as pd
-
-    from vacscreen.bulk import COLUMNS, flatten
+    from vacscreen.bulk import flatten, typed_frame
 
     results = screen_many(df, batch_size=batch_size, link_occupation=link_occupation, flag_threshold=flag_threshold,
                           n_process=n_process)
@@ -190,12 +188,4 @@ def screen_frame(df, batch_size: int = 64, link_occupation: bool = True, flag_th
         from tqdm import tqdm
 
         results = tqdm(results, total=len(df), unit="vac", desc="screening")
-    out = pd.DataFrame([flatten(r) for r in results], columns=list(COLUMNS))
-    for col, kind in COLUMNS.items():
-        if kind == "int":
-            out[col] = out[col].astype("Int64")
-        elif kind == "bool":
-            out[col] = out[col].astype("boolean")
-        elif kind == "double":
-            out[col] = out[col].astype("Float64")
-    return out
+    return typed_frame([flatten(r) for r in results])

@@ -44,3 +44,15 @@ def flatten(result: dict) -> dict[str, Any]:
         row.update(occupation=occ.get("name"), occupation_source=occ.get("source"), occupation_vks=occ.get("vks"),
                    bottleneck=bool(occ.get("bottleneck")), regulated=bool(occ.get("regulated")))
     return row
+
+
+def typed_frame(rows: list[dict], columns: Optional[list[str]] = None):
+    """Flat rows as a pandas DataFrame with the nullable dtypes of COLUMNS (Int64, boolean, Float64)."""
+    import pandas as pd
+
+    out = pd.DataFrame(rows, columns=columns or list(COLUMNS))
+    dtypes = {"int": "Int64", "bool": "boolean", "double": "Float64"}
+    for col, kind in COLUMNS.items():
+        if kind in dtypes:
+            out[col] = out[col].astype(dtypes[kind])
+    return out

@@ -50,7 +50,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
-from vacscreen.bulk import COLUMNS
+from vacscreen.bulk import COLUMNS, typed_frame
 
 if TYPE_CHECKING:  # pyspark is an optional extra: imported only when used
     from pyspark.sql import DataFrame, SparkSession
@@ -255,17 +255,9 @@ def _plain(v):
 
 def _frame(rows: list[dict], columns: list[str]):
     """Flat rows as a pandas DataFrame in column order, with nullable dtypes Arrow maps onto the schema."""
-    import pandas as pd
-
-    out = pd.DataFrame(rows, columns=columns)
+    out = typed_frame(rows, columns)
     for col, kind in COLUMNS.items():
-        if kind == "int":
-            out[col] = out[col].astype("Int64")
-        elif kind == "bool":
-            out[col] = out[col].astype("boolean")
-        elif kind == "double":
-            out[col] = out[col].astype("Float64")
-        else:
+        if kind == "string":
             out[col] = out[col].astype(object)
     for col in columns[len(COLUMNS):]:  # kept input columns: Python objects, which Arrow casts to their Spark type
         out[col] = out[col].astype(object).where(out[col].notna(), None)
