@@ -304,15 +304,15 @@ def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev 
     res = evaluate.run(linker, split)
     enc = linker.encoder.name if linker.encoder is not None else "none (lexical only)"
     typer.echo(f"split={split or 'all'}, encoder: {enc}")
-    typer.echo(f"{'mode':<10} {'n':>4} {'top-1':>7} {'top-3':>7}")
+    typer.echo(f"{'mode':<16} {'n':>4} {'top-1':>7} {'top-3':>7}")
     for mode, r in res.items():
-        typer.echo(f"{mode:<10} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
+        typer.echo(f"{mode:<16} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
 
 
 @app.command()
 def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
-    component: str = typer.Option("all", help="extract, flags or all (flags are trained on the new extraction)"),
+    component: str = typer.Option("all", help="extract, flags, linking or all (flags are trained on the new extraction)"),
     C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
     flags_C: float = typer.Option(1.0, "--flags-C", help="inverse regularisation strength of the flag classifier"),
     threshold: float = typer.Option(0.5, min=0.0, max=1.0, help="lowest flag score that becomes a flag"),
@@ -325,8 +325,12 @@ def train(
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
     if "test" in names:
         raise typer.BadParameter("the test split is held out: train on train and dev only")
-    if component not in ("extract", "flags", "all"):
-        raise typer.BadParameter("component is extract, flags or all")
+    if component not in ("extract", "flags", "linking", "all"):
+        raise typer.BadParameter("component is extract, flags, linking or all")
+    if component in ("linking", "all"):
+        from vacscreen.occupations.train import train as fit_linking
+
+        typer.echo(json.dumps(fit_linking(names), indent=1, ensure_ascii=False))
     if component in ("extract", "all"):
         from vacscreen.extract.train import train as fit
 

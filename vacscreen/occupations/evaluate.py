@@ -1,14 +1,23 @@
 """Linking accuracy on the real VDAB vacancies that name their VDAB occupation ("VDAB-beroep: …"):
 the line is removed from the text, the vacancy is linked from its title, and the named occupation is the
-label. A link counts as correct when it is that occupation or the ESCO occupation it is mapped to."""
+label. A link counts as correct when it is that occupation or the ESCO occupation it is mapped to.
+
+The "+memory" mode adds a VacancyMemory's votes. Its coded vacancies never include the vacancy scored: with a
+split, it is fitted on the vacancies outside that split; without, leave-one-out. Near-duplicate texts (TF-IDF
+cosine >= 0.95: the same vacancy posted twice) of the scored vacancy are left out too."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from vacscreen.gold import GOLD_DIR, split_ids
 from vacscreen.occupations.reference import fold
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
+from vacscreen.occupations.memory import VacancyMemory
 
 VACANCIES = GOLD_DIR.parent / "vdab_vacancies.jsonl"
 
@@ -35,11 +44,24 @@ def correct(linker: Linker, idx: int, label: str) -> bool:
     return bool(gold is not None and gold.esco_uri and occ.esco_uri == gold.esco_uri)
 
 
-def accuracy(linker: Linker, items: list[dict], mode: str) -> dict:
+def query(c: dict) -> str:
+    return clean_title(c["title"]) if c["title"] else query_from_text(c["text"])
+
+
+def accuracy(linker: Linker, items: list[dict], mode: str, pool: Optional[list[dict]] = None,
+             memory: Optional[Callable[[], VacancyMemory]] = None) -> dict:
+    """Top-1/top-3 over items; with memory (a factory of unfitted VacancyMemory), each item's votes come from a
+    memory fitted on the pool (default: all cases) minus the item and its near-duplicates."""
     top1 = top3 = 0
-    for c in items:
-        query = clean_title(c["title"]) if c["title"] else query_from_text(c["text"])
-        ranked = [i for i, _ in linker.rank(query, mode)]
+    pool = pool if pool is not None else items
+    dup = _near_duplicates(items, pool) if memory is not None else None
+    for n, c in enumerate(items):
+        if memory is None:
+            ranked = [i for i, _ in linker.rank(query(c), mode)]
+        else:
+            others = [p for j, p in enumerate(pool) if p["id"] != c["id"] and not dup[n, j]]
+            mem = memory().fit([p["text"] for p in others], [p["label"] for p in others])
+            ranked = [i for i, _ in linker.rank_with(query(c), mem.votes(c["text"]), mode)]
         hits = [correct(linker, i, c["label"]) for i in ranked[:3]]
         top1 += hits[0]
         top3 += any(hits)
@@ -47,10 +69,20 @@ def accuracy(linker: Linker, items: list[dict], mode: str) -> dict:
     return {"n": n, "top1": top1 / n if n else 0.0, "top3": top3 / n if n else 0.0}
 
 
-def run(linker: Linker, split: str | None = None) -> dict:
-    items = cases()
+def _near_duplicates(items: list[dict], pool: list[dict], min_cosine: float = 0.95) -> np.ndarray:
+    vec = TfidfVectorizer(sublinear_tf=True).fit([c["text"] for c in pool])
+    return (vec.transform([c["text"] for c in items]) @ vec.transform([c["text"] for c in pool]).T).toarray() >= min_cosine
+
+
+def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMemory] = VacancyMemory) -> dict:
+    """Accuracy per mode. The memory is fitted on the cases outside the split (all others without a split)."""
+    everything = cases()
+    items, pool = everything, everything
     if split:
         ids = split_ids()[split]
-        items = [c for c in items if c["id"] in ids]
+        items = [c for c in everything if c["id"] in ids]
+        pool = [c for c in everything if c["id"] not in ids]
     modes = ["lexical"] + (["semantic", "combined"] if linker.encoder is not None else [])
-    return {m: accuracy(linker, items, m) for m in modes}
+    res = {m: accuracy(linker, items, m) for m in modes}
+    res[modes[-1] + "+memory"] = accuracy(linker, items, modes[-1], pool, memory)
+    return res

@@ -5,6 +5,7 @@ from functools import lru_cache
 from typing import Optional
 
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
+from vacscreen.occupations.memory import default_memory
 from vacscreen.occupations.profiles import profile_for
 from vacscreen.occupations.reference import OccupationRecord
 from vacscreen.schema import Occupation
@@ -62,10 +63,17 @@ def unknown(name: str, linker: Linker, score: float, source: str, alternatives: 
                       data_year=linker.ref.year)
 
 
+_DEFAULT = object()
+
+
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
-         linker: Optional[Linker] = None) -> Optional[Occupation]:
-    """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text."""
+         linker: Optional[Linker] = None, memory=_DEFAULT) -> Optional[Occupation]:
+    """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text.
+    Without a VDAB field, a VacancyMemory (default: the shipped one; None for the title alone) adds the votes of
+    the coded vacancies whose text is closest."""
     linker = linker or default_linker()
+    if memory is _DEFAULT:
+        memory = default_memory()
     if override:
         rec = linker.ref.by_name(override)
         if rec is not None:
@@ -83,7 +91,8 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
         query, source = query_from_text(text), "text"
     if not query.strip():
         return None
-    ranked = linker.rank(query)
+    votes = memory.votes(text) if memory is not None and text.strip() else None
+    ranked = linker.rank_with(query, votes) if votes else linker.rank(query)
     best, score = ranked[0]
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
         return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))

@@ -173,7 +173,25 @@ class Linker:
         """The k best occupations with their scores. In combined mode the first is the best combined score
         and the alternatives alternate between the encoder's and the combined ranking: the encoder finds
         related occupations with other words ("Social media expert" ~ "Medewerker communicatie")."""
-        s = self.scores(query, mode)
+        return self._order(query, self.scores(query, mode), mode, k)
+
+    def rank_with(self, query: str, votes: dict[str, float], mode: str = "combined",
+                  k: int = 4) -> tuple[tuple[int, float], ...]:
+        """rank() with extra evidence added per occupation name (a VacancyMemory's votes)."""
+        s = self.scores(query, mode).copy()
+        for name, v in votes.items():
+            i = self.index_of(name)
+            if i is not None:
+                s[i] += v
+        return self._order(query, s, mode, k)
+
+    def index_of(self, name: str) -> Optional[int]:
+        if not hasattr(self, "_index"):
+            self._index = {id(o): i for i, o in enumerate(self.occupations)}
+        rec = self.ref.by_name(name)
+        return self._index.get(id(rec)) if rec is not None else None
+
+    def _order(self, query: str, s: np.ndarray, mode: str, k: int) -> tuple[tuple[int, float], ...]:
         order = _top(s, k)
         if mode == "combined" and self.encoder is not None:
             semantic = _top(self.semantic(query) + self.bonus, k)

@@ -1,0 +1,82 @@
+"""Coded vacancies as linking evidence (VacancyMemory): votes, linking with it, evaluation without leakage."""
+import pytest
+
+from vacscreen.occupations import evaluate
+from vacscreen.occupations.link import link
+from vacscreen.occupations.linker import Linker
+from vacscreen.occupations.memory import VacancyMemory
+
+ROADS = ["Je legt wegen en fietspaden aan, plaatst boordstenen en asfalteert de rijweg met de wals.",
+         "Wegenbouw: je werkt aan riolering onder de rijweg, boordstenen, asfalt en fietspaden."]
+SHELL = ["Je stort funderingen en betonvloeren, zet bekisting en metselt de ruwbouw van woningen.",
+         "Ruwbouw: bekisting plaatsen, wapening vlechten, beton storten voor funderingen en kelders."]
+
+
+@pytest.fixture(scope="module")
+def lexical():
+    return Linker(encoder=None)
+
+
+@pytest.fixture(scope="module")
+def memory():
+    return VacancyMemory(k=2).fit(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2)
+
+
+def test_the_nearest_coded_vacancies_vote(memory):
+    votes = memory.votes("Je asfalteert fietspaden en plaatst boordstenen langs de rijweg.")
+    assert max(votes, key=votes.get) == "Wegenwerker"
+    assert all(0 < v <= memory.weight for v in votes.values())
+
+
+def test_unrelated_text_gets_no_votes(memory):
+    assert memory.votes("Je kookt in een restaurant en maakt desserts.") == {}
+
+
+def test_fit_refuses_mismatched_or_empty_data():
+    with pytest.raises(ValueError):
+        VacancyMemory().fit(["a"], [])
+    with pytest.raises(ValueError):
+        VacancyMemory().fit([], [])
+
+
+def test_the_text_decides_between_occupations_a_title_shares(lexical, memory):
+    road = link("Je asfalteert wegen en legt boordstenen en fietspaden aan.", title="Grondwerker",
+                linker=lexical, memory=memory)
+    shell = link("Je zet bekisting, stort beton voor funderingen en kelders.", title="Grondwerker",
+                 linker=lexical, memory=memory)
+    assert road.name == "Wegenwerker"
+    assert shell.name == "Medewerker ruwbouw"
+
+
+def test_the_vdab_field_and_the_override_win_over_the_memory(lexical, memory):
+    text = "VDAB-beroep: Aankoper\nJe zet bekisting en stort beton voor funderingen."
+    assert link(text, title="Grondwerker", linker=lexical, memory=memory).name == "Aankoper"
+    assert link(SHELL[0], title="Grondwerker", override="Wegenwerker", linker=lexical,
+                memory=memory).name == "Wegenwerker"
+
+
+def test_save_and_load_keep_the_votes(tmp_path, memory):
+    import joblib
+
+    path = tmp_path / "memory.joblib"
+    memory.save(path, {"version": "test"})
+    again = joblib.load(path)["model"]
+    assert again.votes(ROADS[0]) == memory.votes(ROADS[0])
+    assert (tmp_path / "meta.json").exists()
+
+
+def test_evaluation_never_fits_the_memory_on_the_vacancy_it_scores(lexical):
+    items = [{"id": f"v{i}", "title": "Grondwerker", "text": t, "label": lab}
+             for i, (t, lab) in enumerate(zip(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2))]
+    items.append({"id": "dup", "title": "Grondwerker", "text": ROADS[0], "label": "Wegenwerker"})
+    fitted = []
+
+    class Recording(VacancyMemory):
+        def fit(self, texts, labels):
+            fitted.append(list(texts))
+            return super().fit(texts, labels)
+
+    evaluate.accuracy(lexical, items, "lexical", items, lambda: Recording(k=1))
+    assert len(fitted) == len(items)
+    for item, texts in zip(items, fitted):
+        assert item["text"] not in texts  # itself and its near-duplicate are left out
