@@ -80,3 +80,10 @@ def test_evaluation_never_fits_the_memory_on_the_vacancy_it_scores(lexical):
     assert len(fitted) == len(items)
     for item, texts in zip(items, fitted):
         assert item["text"] not in texts  # itself and its near-duplicate are left out
+
+
+def test_ranked_occupations_have_distinct_names(lexical):
+    # "Aankoper" is both a VDAB occupation and an ESCO label; a recruiter must not see it twice.
+    for q in ["medewerker Aankoop & Administratie", "Media Planning Officer", "Grondwerker"]:
+        names = [lexical.occupations[i].name.lower() for i, _ in lexical.rank(q, "lexical")]
+        assert len(names) == len(set(names)) == 4

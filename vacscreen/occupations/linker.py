@@ -14,7 +14,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz, process, utils
 
-from vacscreen.occupations.reference import OccupationRecord, ReferenceData, load_reference
+from vacscreen.occupations.reference import OccupationRecord, ReferenceData, fold, load_reference
 
 VDAB_FIELD = re.compile(r"VDAB-beroep:\s*(?P<name>.+?)\s*(?=Erkenningsnummer|Online sinds|VDAB-|\n|$)")
 # Title noise: place names after a dash, gender tags, sector tags in capitals, "regio X".
@@ -192,14 +192,24 @@ class Linker:
         return self._index.get(id(rec)) if rec is not None else None
 
     def _order(self, query: str, s: np.ndarray, mode: str, k: int) -> tuple[tuple[int, float], ...]:
-        order = _top(s, k)
+        # A name listed twice (a VDAB occupation and the ESCO one of the same name) is offered once.
+        order = self._distinct(_top(s, 3 * k))
         if mode == "combined" and self.encoder is not None:
-            semantic = _top(self.semantic(query) + self.bonus, k)
+            semantic = self._distinct(_top(self.semantic(query) + self.bonus, 3 * k))
             merged = [order[0]]
             for pair in zip(semantic, order[1:]):
                 merged += [i for i in pair if i not in merged]
-            order = merged[:k]
-        return tuple((int(i), float(min(s[i], 1.0))) for i in order)
+            order = self._distinct(merged)
+        return tuple((int(i), float(min(s[i], 1.0))) for i in order[:k])
+
+    def _distinct(self, order: list[int]) -> list[int]:
+        seen, out = set(), []
+        for i in order:
+            name = fold(self.occupations[i].name)
+            if name not in seen:
+                seen.add(name)
+                out.append(i)
+        return out
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
