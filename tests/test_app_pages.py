@@ -225,6 +225,11 @@ def models(tmp_path, monkeypatch):
     root = tmp_path / "flags"
     shutil.copytree(real, root)
     old = (root / "ACTIVE").read_text().strip()
+    for v in (root / "versions").iterdir():  # the shipped history may hold older versions: keep the active one
+        if v.name != old:
+            shutil.rmtree(v)
+    (root / "HISTORY.jsonl").write_text(json.dumps({"version": old, "previous": None, "reason": "first version",
+                                                    "at": "2026-11-28T04:00:00+00:00"}) + "\n")
     new = "flags-2026-12-01"
     shutil.copytree(root / "versions" / old, root / "versions" / new)
     meta = json.loads((root / "versions" / new / "meta.json").read_text())

@@ -312,7 +312,7 @@ def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev 
 @app.command()
 def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
-    component: str = typer.Option("all", help="extract, flags, linking or all (flags are trained on the new extraction)"),
+    component: str = typer.Option("all", help="extract, flags, linking, norms or all (flags are trained on the new extraction and norms)"),
     C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
     flags_C: float = typer.Option(1.0, "--flags-C", help="inverse regularisation strength of the flag classifier"),
     threshold: float = typer.Option(0.5, min=0.0, max=1.0, help="lowest flag score that becomes a flag"),
@@ -325,12 +325,19 @@ def train(
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
     if "test" in names:
         raise typer.BadParameter("the test split is held out: train on train and dev only")
-    if component not in ("extract", "flags", "linking", "all"):
-        raise typer.BadParameter("component is extract, flags, linking or all")
+    if component not in ("extract", "flags", "linking", "norms", "all"):
+        raise typer.BadParameter("component is extract, flags, linking, norms or all")
     if component in ("linking", "all"):
         from vacscreen.occupations.train import train as fit_linking
 
         typer.echo(json.dumps(fit_linking(names), indent=1, ensure_ascii=False))
+    if component in ("norms", "all"):
+        from vacscreen.occupations import norms
+
+        rows = norms.build(names)
+        typer.echo(f"{len(rows)} annotated norms -> {norms.NORMS_PATH}")
+        for r in rows:
+            typer.echo(f"  {r['occupation']}: VKS {r['typical_vks']} ({r['agreeing']} of {r['vacancies']} vacancies)")
     if component in ("extract", "all"):
         from vacscreen.extract.train import train as fit
 

@@ -135,11 +135,18 @@ class Vacancy:
 # ------------------------------------------------------------------ per requirement
 
 
-def education(i: int, r: Requirement, norm: Norm, level_of_span: dict) -> Optional[Candidate]:
+def education(i: int, r: Requirement, norm: Norm, level_of_span: dict, lowest: Optional[int] = None,
+              softened: frozenset = frozenset()) -> Optional[Candidate]:
     if r.kind != "education" or not r.required or r.vks is None or r.vks < 2:
         return None
     vks = level_of_span.get((r.start, r.end), r.vks)  # alternatives in one clause: the lowest level counts
     if vks != r.vks:  # a lower alternative in the same clause is the real demand
+        return None
+    # data/gold/FLAG_REVIEW.md: the lowest diploma the vacancy accepts anywhere (a VDAB list gives alternatives)
+    # is the demand; a free-text "bij voorkeur" for the same level softens the VDAB field's knock-out.
+    if lowest is not None and lowest < vks:
+        return None
+    if r.section == "vdab_fields" and vks in softened:
         return None
     if not norm.known:  # no profile: only the general rules apply (domain.md, design note 1)
         return None
@@ -199,6 +206,9 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
     if STEP[r.cefr] < STEP["B2"] or gap < 1:
         return None
     contact = bool(config()["_re"]["contact"].search(vac.whole))
+    # annotation.md: customer-facing jobs may need a high level; from VKS contact_min_vks up, contact with
+    # customers or suppliers keeps the foreign-language rule quiet (the classifier still scores the candidate).
+    quiet = contact and not dutch and norm.vks >= cfg["contact_min_vks"]
     # R10: C1/C2 Dutch for a job at VKS <= 3 (C2 up to VKS 4); R11: C1/C2 in a foreign language up to VKS 4,
     # B2 for the lowest levels; never Dutch for a regulated occupation (teachers' C1 is the law).
     high = STEP[r.cefr] >= STEP[cfg["strong_min"]]
@@ -206,8 +216,8 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
         fires = not norm.regulated and gap >= cfg["fires_gap"] and (
             (high and norm.vks <= cfg["dutch_max_vks"]) or (r.cefr == "C2" and norm.vks <= cfg["dutch_max_vks"] + 1))
     else:
-        fires = gap >= cfg["fires_gap"] and ((high and norm.vks <= cfg["foreign_max_vks"])
-                                             or (STEP[r.cefr] >= STEP[cfg["fires_min"]] and norm.vks <= 2))
+        fires = not quiet and gap >= cfg["fires_gap"] and ((high and norm.vks <= cfg["foreign_max_vks"])
+                                                           or (STEP[r.cefr] >= STEP[cfg["fires_min"]] and norm.vks <= 2))
     strong = fires and high and norm.vks <= cfg["strong_max_vks"]
     return _cand("language_too_high", "R10" if dutch else "R11", i, r, fires, strong,
                  {"cefr": r.cefr, "norm_cefr": needed, "language_name": LANGUAGE_NAMES.get(r.language, r.language)},
@@ -283,13 +293,16 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
         if r.kind == "education" and r.vks is not None:
             key = (r.start, r.end)
             level_of_span[key] = min(level_of_span.get(key, 99), r.vks)
+    education_reqs = [r for r in requirements if r.kind == "education" and r.vks is not None and r.vks >= 2]
+    lowest = min((r.vks for r in education_reqs if r.required), default=None)
+    softened = frozenset(r.vks for r in education_reqs if not r.required and r.section != "vdab_fields")
     out = []
     for i, r in enumerate(requirements):
         for rule in (language, experience, certificate, criterion):
             c = rule(i, r, norm, vac)
             if c is not None:
                 out.append(c)
-        c = education(i, r, norm, level_of_span)
+        c = education(i, r, norm, level_of_span, lowest, softened)
         if c is not None:
             out.append(c)
     c = soft_skills(vac, norm)

@@ -6,6 +6,7 @@ from typing import Optional
 
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
 from vacscreen.occupations.memory import default_memory
+from vacscreen.occupations.norms import norm_for
 from vacscreen.occupations.profiles import profile_for
 from vacscreen.occupations.reference import OccupationRecord
 from vacscreen.schema import Occupation
@@ -31,8 +32,8 @@ MIN_LEXICAL, MIN_SEMANTIC = 0.55, 0.90
 
 
 def occupation_record(linker: Linker, rec: OccupationRecord, score: float, source: str,
-                      alternatives: list[dict]) -> Occupation:
-    prof = _profile(linker, rec)
+                      alternatives: list[dict], norms: bool = True) -> Occupation:
+    prof = _profile(linker, rec, norms)
     return Occupation(
         name=rec.name, isco=rec.isco or prof.isco, bk_code=rec.bk_code or prof.bk_code, vks=prof.typical_vks,
         bottleneck=rec.bottleneck, regulated=prof.regulated, score=round(float(score), 3), source=source,
@@ -40,10 +41,12 @@ def occupation_record(linker: Linker, rec: OccupationRecord, score: float, sourc
         data_year=linker.ref.year, profile=prof.to_dict())
 
 
-def _profile(linker: Linker, rec: OccupationRecord):
+def _profile(linker: Linker, rec: OccupationRecord, norms: bool = True):
     cache = linker.__dict__.setdefault("_profiles", {})
-    if rec.name not in cache:
-        prof = profile_for(rec, linker.ref)
+    key = (rec.name, norms)
+    if key not in cache:
+        annotated = norm_for(rec.name) if norms else None
+        prof = profile_for(rec, linker.ref, annotated=annotated)
         if prof.typical_vks is None and not rec.isco:
             # No level and no ISCO code: the nearest BK's level, else the ISCO code of the nearest ESCO
             # occupation. (A record with an ISCO code keeps the ISCO fallback: on train/dev the nearest BK
@@ -53,8 +56,8 @@ def _profile(linker: Linker, rec: OccupationRecord):
             if bk is not None or near is not None:
                 prof = profile_for(rec, linker.ref, estimated_isco=(near[0].isco, near[0].name, near[1]) if near else None,
                                    nearest_bk=(bk[0].code, bk[1]) if bk else None)
-        cache[rec.name] = prof
-    return cache[rec.name]
+        cache[key] = prof
+    return cache[key]
 
 
 def unknown(name: str, linker: Linker, score: float, source: str, alternatives: list[dict]) -> Occupation:
@@ -67,23 +70,23 @@ _DEFAULT = object()
 
 
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
-         linker: Optional[Linker] = None, memory=_DEFAULT) -> Optional[Occupation]:
+         linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True) -> Optional[Occupation]:
     """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text.
     Without a VDAB field, a VacancyMemory (default: the shipped one; None for the title alone) adds the votes of
-    the coded vacancies whose text is closest."""
+    the coded vacancies whose text is closest. norms: use the annotated norms (occupations/norms.py)."""
     linker = linker or default_linker()
     if memory is _DEFAULT:
         memory = default_memory()
     if override:
         rec = linker.ref.by_name(override)
         if rec is not None:
-            return occupation_record(linker, rec, 1.0, "user", [])
+            return occupation_record(linker, rec, 1.0, "user", [], norms)
         # The user's own name stands; the closest listed occupations are offered as alternatives.
         return unknown(override, linker, 1.0, "user", _alternatives(linker, linker.rank(override)[:3]))
     elif (field := vdab_field(text)) is not None:
         rec = _field_record(linker, field[0])
         if rec is not None:
-            return occupation_record(linker, rec, 1.0, "vdab_field", [])
+            return occupation_record(linker, rec, 1.0, "vdab_field", [], norms)
         return unknown(field[0], linker, 1.0, "vdab_field", _alternatives(linker, linker.rank(field[0])[:3]))
     elif title and title.strip():
         query, source = clean_title(title), "title"
@@ -96,7 +99,8 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
     best, score = ranked[0]
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
         return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))
-    return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]))
+    return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]),
+                             norms)
 
 
 def _field_record(linker: Linker, name: str) -> Optional[OccupationRecord]:

@@ -9,6 +9,9 @@ every value in `Profile.sources` ({"field", "value", "source"}):
    `typical_vks` 3, the lowest level at which the occupation is practised (e.g. HBO5 nurses, VKS 5).
 2. `beroepskwalificaties.csv`: the BK level of the record's `bk_code` (from the profiles CSV or a title equal
    to a BK title), source "beroepskwalificaties.csv BK-xxxx"; with several BKs, the range spans them.
+2a. ANNOTATED NORM (confidence "medium"): the level our annotators gave the occupation consistently on real
+   vacancies of the training splits (occupations/norms.py, models/norms/annotated_norms.csv), for occupations
+   without a sourced level (office jobs: Aankoper VKS 6, Polyvalent administratief medewerker VKS 4).
 2b. ESTIMATE (`fallback=True`, confidence "low"): the level of the beroepskwalificatie whose title is nearest
    to the occupation's name by the sentence encoder (cosine >= 0.95, see Linker.nearest_bk), source
    "estimated: nearest beroepskwalificatie BK-xxxx 'title' (encoder cosine c)". Passed in by the linker for
@@ -187,7 +190,7 @@ def _foreign_language(row: ProfileRow) -> Optional[str]:
 
 def profile_for(record: OccupationRecord, ref: ReferenceData,
                 estimated_isco: Optional[tuple[str, str, float]] = None,
-                nearest_bk: Optional[tuple[str, float]] = None) -> Profile:
+                nearest_bk: Optional[tuple[str, float]] = None, annotated=None) -> Profile:
     """The profile of one occupation; every value carries its source in `Profile.sources`."""
     p = Profile(occupation=record.name, isco=record.isco, bk_code=record.bk_code, bottleneck=record.bottleneck)
     add = lambda fld, value, source: p.sources.append({"field": fld, "value": value, "source": source})  # noqa: E731
@@ -241,6 +244,13 @@ def profile_for(record: OccupationRecord, ref: ReferenceData,
             add("typical_vks", p.typical_vks, src)
             add("vks_range", p.vks_range, src)
             level_from = "bk"
+
+    # 2a. the level our annotators gave this occupation on real vacancies (occupations/norms.py)
+    if p.typical_vks is None and annotated is not None:
+        p.typical_vks, p.vks_range = annotated.typical_vks, (annotated.typical_vks, annotated.typical_vks)
+        add("typical_vks", p.typical_vks, annotated.source)
+        add("vks_range", p.vks_range, annotated.source)
+        level_from = "annotated"
 
     # 2b. the nearest beroepskwalificatie by the sentence encoder (an estimate, but a Flemish level for this
     # kind of work, closer than the ISCO major group: 'Productieoperator voedingsindustrie' ~ BK Productieoperator)
@@ -299,10 +309,11 @@ def profile_for(record: OccupationRecord, ref: ReferenceData,
     if level_from == "csv" and row is not None and row.confidence:
         p.confidence = row.confidence
         add("confidence", p.confidence, f"{row.file} row {row.row} (confidence column)")
-    elif level_from == "csv" or level_from == "bk":
+    elif level_from in ("csv", "bk", "annotated"):
         p.confidence = "medium"
-        add("confidence", p.confidence, "level from " + ("the profiles CSV without a confidence value"
-                                                         if level_from == "csv" else "the BK level only"))
+        add("confidence", p.confidence, "level from " + {"csv": "the profiles CSV without a confidence value",
+                                                         "bk": "the BK level only",
+                                                         "annotated": "our annotators' estimate"}[level_from])
     else:
         p.confidence = "low"
         add("confidence", p.confidence, {"fallback": "fallback on ISCO-08 major group",
