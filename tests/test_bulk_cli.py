@@ -40,9 +40,19 @@ def test_screen_many_without_text_column_is_refused():
         list(vacscreen.screen_many(pd.DataFrame({"body": ["x"]})))
 
 
-def test_two_processes_give_the_same_results():
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_two_processes_give_the_same_results(method, monkeypatch):
+    # fork: workers inherit the loaded models (and run the encoder on titles new to them); spawn: they load them.
+    monkeypatch.setenv("VACSCREEN_START_METHOD", method)
     df = frame(8)
+    df["title"] = [f"{t} {i}" for i, t in enumerate(df["title"].fillna(""))]  # titles no process has seen
     assert list(vacscreen.screen_many(df, batch_size=3, n_process=2)) == list(vacscreen.screen_many(df))
+
+
+def test_an_unknown_start_method_is_refused(monkeypatch):
+    monkeypatch.setenv("VACSCREEN_START_METHOD", "teleport")
+    with pytest.raises(ValueError, match="VACSCREEN_START_METHOD"):
+        list(vacscreen.screen_many(frame(2), n_process=2))
 
 
 def test_screen_frame_has_the_flat_typed_columns():

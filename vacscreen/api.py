@@ -35,16 +35,27 @@ def _requirements(doc) -> list:
 
 def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True,
                flag_threshold: Optional[float] = None, review_floor: Optional[float] = None) -> Screening:
-    p = doc._.prepared
-    reqs = _requirements(doc)
-    occ = link(p.text, title, occupation) if link_occupation else None
+    return _screenings([(doc, title, id, occupation)], link_occupation, flag_threshold, review_floor)[0]
+
+
+def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[float] = None,
+                review_floor: Optional[float] = None) -> list[Screening]:
+    """Screenings of (doc, title, id, occupation) tuples; their flag candidates are scored in one batch."""
     flagger = _flagger(flag_threshold)
-    found = flagger.flag(reqs, occ, Vacancy.from_prepared(p, title), floor=review_floor)
-    flags = [f for f in found if f.score >= flagger.threshold]
-    below = [f for f in found if f.score < flagger.threshold]
-    return Screening(id=id, title=title, language=p.language, warnings=list(p.warnings), occupation=occ,
-                     requirements=reqs, flags=flags, model_version=f"{_version()}+{flagger.version}",
-                     review_candidates=below)
+    parts = []
+    for doc, title, id, occupation in items:
+        p = doc._.prepared
+        reqs = _requirements(doc)
+        occ = link(p.text, title, occupation) if link_occupation else None
+        parts.append((reqs, occ, Vacancy.from_prepared(p, title)))
+    out = []
+    for (doc, title, id, _), (reqs, occ, _), found in zip(items, parts, flagger.flag_many(parts, review_floor)):
+        p = doc._.prepared
+        out.append(Screening(id=id, title=title, language=p.language, warnings=list(p.warnings), occupation=occ,
+                             requirements=reqs, flags=[f for f in found if f.score >= flagger.threshold],
+                             model_version=f"{_version()}+{flagger.version}",
+                             review_candidates=[f for f in found if f.score < flagger.threshold]))
+    return out
 
 
 def reload_models() -> None:
@@ -127,8 +138,8 @@ def _screen_batch(batch: list[dict], batch_size: int, link_occupation: bool,
             entries.append(str(e))
     ok = [i for i, e in enumerate(entries) if not isinstance(e, str)]
     docs = nlp.pipe((entries[i] for i in ok), batch_size=batch_size)
-    done = {i: _screening(doc, batch[i].get("title"), batch[i].get("id"), batch[i].get("occupation"),
-                          link_occupation, flag_threshold).to_dict() for i, doc in zip(ok, docs)}
+    items = [(doc, batch[i].get("title"), batch[i].get("id"), batch[i].get("occupation")) for i, doc in zip(ok, docs)]
+    done = {i: s.to_dict() for i, s in zip(ok, _screenings(items, link_occupation, flag_threshold))}
     return [done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": entries[i]}
             for i, row in enumerate(batch)]
 
@@ -152,13 +163,42 @@ def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 def _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process) -> Iterator[dict]:
     import multiprocessing as mp
 
-    # spawn: a fresh interpreter per worker (fork after torch/OpenMP threads have started can hang); each worker
-    # loads the models on its first batch and keeps them. imap keeps the input order and streams.
-    ctx = mp.get_context("spawn")
+    # fork (Linux): the models are loaded here once and the workers inherit them, copy-on-write, instead of each
+    # loading them again (~15 s). Torch is safe in a forked child with one intra-op thread (_init_worker), as in
+    # torch's own DataLoader workers. Elsewhere, or with VACSCREEN_START_METHOD=spawn, each worker loads them on its
+    # first batch. imap keeps the input order and streams.
+    method = _start_method()
+    if method == "fork":
+        _load_models(link_occupation, flag_threshold)
+    ctx = mp.get_context(method)
     with ctx.Pool(n_process, initializer=_init_worker) as pool:
         work = ((b, batch_size, link_occupation, flag_threshold) for b in _batches(rows, batch_size))
         for done in pool.imap(_worker, work, chunksize=1):
             yield from done
+
+
+def _start_method() -> str:
+    import multiprocessing as mp
+    import os
+
+    method = os.environ.get("VACSCREEN_START_METHOD") or ("fork" if os.name == "posix" and
+                                                          "fork" in mp.get_all_start_methods() else "spawn")
+    if method not in mp.get_all_start_methods():
+        raise ValueError(f"VACSCREEN_START_METHOD={method!r}: not one of {mp.get_all_start_methods()}")
+    return method
+
+
+def _load_models(link_occupation: bool, flag_threshold: Optional[float]) -> None:
+    """Everything a screening loads lazily, loaded now (before forking workers)."""
+    from vacscreen.occupations.link import default_linker
+    from vacscreen.occupations.memory import default_memory
+
+    _nlp(), _flagger(flag_threshold), _version()
+    if link_occupation:
+        linker = default_linker()
+        if linker.encoder is not None:
+            linker.label_vectors()
+        default_memory()
 
 
 def _init_worker() -> None:

@@ -11,11 +11,13 @@ import json
 import os
 from bisect import bisect_left, bisect_right
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import joblib
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from vacscreen.extract.required import RequirementClassifier, clause_cues, features
 from vacscreen.extract import tokenizer as _tokenizer  # noqa: F401  (registers vacscreen.VacancyTokenizer.v1)
@@ -81,23 +83,37 @@ class RequiredComponent:
             self.model: RequirementClassifier = joblib.load(path)["model"]
 
     def __call__(self, doc: Doc) -> Doc:
-        cands = [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
-                 or c.req.kind in ("licence", "certificate") and not c.rule_required]
-        if self.model is None:
-            for c in cands:
-                c.req.required = c.rule_required if c.req.kind != "criterion" else True
-            return self._finish(doc, [c.req for c in cands])
-        X = candidate_features(cands, _text(doc), doc.user_data["clauses"])
-        keep, req = self.model.predict_proba(X)
-        out = []
-        for c, pk, pr in zip(cands, keep, req):
-            if c.req.kind != "criterion" and pk < self.model.keep_threshold:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Docs in batches: one classifier call per batch (its per-call cost exceeds one doc's prediction)."""
+        for batch in minibatch(docs, size=batch_size):
+            cands = [self._candidates(doc) for doc in batch]
+            if self.model is None:
+                for doc, cs in zip(batch, cands):
+                    for c in cs:
+                        c.req.required = c.rule_required if c.req.kind != "criterion" else True
+                    yield self._finish(doc, [c.req for c in cs])
                 continue
-            if c.req.kind != "criterion":
-                c.req.required = bool(pr >= self.model.required_threshold)
-                c.req.score = float(pr)
-            out.append(c.req)
-        return self._finish(doc, out)
+            X = [x for doc, cs in zip(batch, cands) for x in candidate_features(cs, _text(doc), doc.user_data["clauses"])]
+            keep, req = self.model.predict_proba(X)
+            k = 0
+            for doc, cs in zip(batch, cands):
+                out = []
+                for c, pk, pr in zip(cs, keep[k: k + len(cs)], req[k: k + len(cs)]):
+                    if c.req.kind != "criterion" and pk < self.model.keep_threshold:
+                        continue
+                    if c.req.kind != "criterion":
+                        c.req.required = bool(pr >= self.model.required_threshold)
+                        c.req.score = float(pr)
+                    out.append(c.req)
+                k += len(cs)
+                yield self._finish(doc, out)
+
+    @staticmethod
+    def _candidates(doc: Doc) -> list:
+        return [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
+                or c.req.kind in ("licence", "certificate") and not c.rule_required]
 
     @staticmethod
     def _finish(doc: Doc, out: list) -> Doc:

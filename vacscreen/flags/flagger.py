@@ -35,25 +35,43 @@ class Flagger:
 
     def candidates(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy
                    ) -> tuple[Norm, list[Candidate]]:
-        norm = Norm.from_occupation(occupation)
-        cands = propose(requirements, norm, vacancy)
-        for c in cands:
-            if c.requirement is None and vacancy.to_original is not None:
-                c.start, c.end = vacancy.to_original(c.start, c.end)
-        if self.model is None:
+        return self._scored([(requirements, occupation, vacancy)])[0]
+
+    def _scored(self, items) -> list[tuple[Norm, list[Candidate]]]:
+        """Candidates of several vacancies, scored with one call to the classifier (its per-call cost is larger
+        than the prediction on one vacancy's few candidates)."""
+        out, X = [], []
+        for requirements, occupation, vacancy in items:
+            norm = Norm.from_occupation(occupation)
+            cands = propose(requirements, norm, vacancy)
             for c in cands:
-                c.score = float(c.fires)
-        elif cands:
-            X = [features(c, norm, requirements, cands) for c in cands]
-            for c, p in zip(cands, self.model.predict_proba(X)[:, 1]):
-                c.score = float(p)
-        return norm, cands
+                if c.requirement is None and vacancy.to_original is not None:
+                    c.start, c.end = vacancy.to_original(c.start, c.end)
+            if self.model is None:
+                for c in cands:
+                    c.score = float(c.fires)
+            else:
+                X += [features(c, norm, requirements, cands) for c in cands]
+            out.append((norm, cands))
+        if self.model is not None and X:
+            scores = iter(self.model.predict_proba(X)[:, 1])
+            for _, cands in out:
+                for c in cands:
+                    c.score = float(next(scores))
+        return out
 
     def flag(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy,
              floor: Optional[float] = None) -> list[Flag]:
         """One flag per kind (the highest score >= threshold). floor: also the best candidate of other kinds
         scoring at least `floor`, below the threshold: what reviewers should look at (active learning)."""
-        norm, cands = self.candidates(requirements, occupation, vacancy)
+        return self.flag_many([(requirements, occupation, vacancy)], floor)[0]
+
+    def flag_many(self, items, floor: Optional[float] = None) -> list[list[Flag]]:
+        """flag() for a batch of (requirements, occupation, vacancy), scored together."""
+        return [self._flags(norm, cands, vacancy, floor)
+                for (norm, cands), (_, _, vacancy) in zip(self._scored(items), items)]
+
+    def _flags(self, norm: Norm, cands: list[Candidate], vacancy: Vacancy, floor: Optional[float]) -> list[Flag]:
         lowest = self.threshold if floor is None else min(floor, self.threshold)
         best: dict[str, Candidate] = {}
         for c in cands:  # at most one flag per kind: the highest score, the first mention on a tie
