@@ -1,7 +1,7 @@
 """Typed records passed between the layers, and their JSON form."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Optional
 
 Kind = Literal["education", "language", "experience", "licence", "certificate", "criterion"]
@@ -70,7 +70,8 @@ class Occupation:
     profile: Optional[dict] = None  # the full profile (typical VKS, range, languages, legal requirement, sources)
 
     def to_dict(self) -> dict[str, Any]:
-        return _json_ready(asdict(self))
+        # _json_ready copies the nested values; asdict would copy them a second time (bulk scoring feels it).
+        return _json_ready({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _json_ready(x):
@@ -97,7 +98,7 @@ class Flag:
     suggestion: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # flat: no deep copy needed
 
 
 @dataclass

@@ -56,7 +56,7 @@ Bottleneck reasons: the 2026 list has none (VDAB publishes them only inside its 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
 from vacscreen.occupations.reference import (
@@ -106,8 +106,12 @@ class Profile:
         return [s["source"] for s in self.sources if s["field"] == name]
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        # By hand rather than asdict: a copy per screened vacancy, and asdict's generic deep copy is slow.
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["vks_range"] = list(self.vks_range) if self.vks_range else None
+        out["bottleneck_reasons"] = list(self.bottleneck_reasons)
+        out["sources"] = [{**s, "value": list(s["value"]) if isinstance(s["value"], (list, tuple)) else s["value"]}
+                          for s in self.sources]
         return out
 
 
