@@ -111,3 +111,41 @@ def test_a_title_close_to_nothing_listed_keeps_its_own_name(lexical):
     occ = link("Je werkt bij ons.", title="xyz qwerty", linker=lexical)
     assert occ.name == "xyz qwerty" and occ.profile is None and not occ.bottleneck
     assert len(occ.alternatives) == 3
+
+
+class CountingEncoder:
+    """A stand-in encoder: deterministic vectors from the text, and a log of every encode call."""
+    name = "counting-test-encoder"
+
+    def __init__(self):
+        self.calls = []
+
+    def encode(self, texts, prefix="query: "):
+        import numpy as np
+
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), 16), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for ch in t.lower():
+                out[i, ord(ch) % 16] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_prime_encodes_a_batch_of_new_titles_in_one_call(tmp_path):
+    from vacscreen.occupations.link import prime
+
+    enc = CountingEncoder()
+    linker = Linker(encoder=enc, cache_dir=tmp_path)
+    linker.label_vectors()
+    enc.calls.clear()
+    items = [("Je werkt in het magazijn.", "Magazijnier", None), ("Je kookt.", "Kok", None),
+             ("VDAB-beroep: Aankoper\nJe koopt in.", "Aankoper", None),  # the field decides: no query
+             ("Je poetst.", "Poetshulp", "Huishoudhulp-poetshulp"),  # an override: no query
+             ("Je werkt in het magazijn.", "Magazijnier", None)]  # seen already in this batch
+    prime(items, linker=linker)
+    assert enc.calls == [["magazijnmedewerker", "Kok"]]
+    before = [link(t, title, o, linker=linker, memory=None).name for t, title, o in items]
+    # linking used the primed vectors (profile estimates may encode the BK titles and occupation names)
+    assert ["magazijnmedewerker"] not in enc.calls[1:] and ["Kok"] not in enc.calls[1:]
+    fresh = Linker(encoder=CountingEncoder(), cache_dir=tmp_path)
+    assert [link(t, title, o, linker=fresh, memory=None).name for t, title, o in items] == before

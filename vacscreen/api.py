@@ -6,7 +6,7 @@ from typing import Iterable, Iterator, Optional
 
 from vacscreen.extract.pipeline import build_nlp, make_doc, model_version
 from vacscreen.flags import Vacancy, load_flagger
-from vacscreen.occupations.link import link
+from vacscreen.occupations.link import link, prime as prime_links
 from vacscreen.schema import InputError, Screening
 from vacscreen.text import prepare
 
@@ -42,6 +42,8 @@ def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[fl
                 review_floor: Optional[float] = None) -> list[Screening]:
     """Screenings of (doc, title, id, occupation) tuples; their flag candidates are scored in one batch."""
     flagger = _flagger(flag_threshold)
+    if link_occupation and len(items) > 1:
+        prime_links([(doc._.prepared.text, title, occupation) for doc, title, _, occupation in items])
     parts = []
     for doc, title, id, occupation in items:
         p = doc._.prepared

@@ -88,10 +88,7 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
         if rec is not None:
             return occupation_record(linker, rec, 1.0, "vdab_field", [], norms)
         return unknown(field[0], linker, 1.0, "vdab_field", _alternatives(linker, linker.rank(field[0])[:3]))
-    elif title and title.strip():
-        query, source = clean_title(title), "title"
-    else:
-        query, source = query_from_text(text), "text"
+    query, source = _query(text, title)
     if not query.strip():
         return None
     votes = memory.votes(text) if memory is not None and text.strip() else None
@@ -101,6 +98,17 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
         return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))
     return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]),
                              norms)
+
+
+def _query(text: str, title: Optional[str]) -> tuple[str, str]:
+    return (clean_title(title), "title") if title and title.strip() else (query_from_text(text), "text")
+
+
+def prime(items, linker: Optional[Linker] = None) -> None:
+    """Before linking a batch of (text, title, override): encode the queries link() will need, in one batch."""
+    linker = linker or default_linker()
+    linker.prime(_query(text, title)[0] for text, title, override in items
+                 if not override and vdab_field(text) is None)
 
 
 def _field_record(linker: Linker, name: str) -> Optional[OccupationRecord]:

@@ -112,6 +112,16 @@ class Linker:
             self._query_cache[query] = qv
         return self._per_occupation(vecs @ qv)
 
+    def prime(self, queries) -> None:
+        """Encode the queries not seen yet in one batch (bulk scoring: one forward pass for a batch's new titles
+        instead of one per title)."""
+        if self.encoder is None:
+            return
+        new = list(dict.fromkeys(q for q in queries if q and q not in self._query_cache))
+        if new:
+            for q, v in zip(new, self.encoder.encode(new, prefix="query: ")):
+                self._query_cache[q] = v
+
     def label_vectors(self) -> np.ndarray:
         """Label embeddings, computed once per encoder and label set and cached on disk."""
         if self._label_vecs is None:
