@@ -17,11 +17,12 @@ class Matches:
 
     def __init__(self, items, text, low):
         found = []
-        for order, (value, rx) in enumerate(items):
-            fast, triggers, word_start, ci = _fast(rx)
+        present: dict = {}  # trigger -> whether it occurs: patterns share many
+        for order, value, fast, triggers, word_start, ci in _prepared(items):
             hay = low if ci else text
             # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
-            if triggers is not None and not any(t in hay for t in triggers):
+            if triggers is not None and not any(
+                    present[t] if t in present else present.setdefault(t, t in hay) for t in triggers):
                 continue
             for m in _word_starts(fast, hay) if word_start else fast.finditer(hay):
                 if m.end() > m.start():
@@ -51,6 +52,18 @@ class Matches:
                 continue
             taken.append((a, b, value))
             yield value, m, a, b
+
+
+_PREPARED: dict[int, tuple] = {}
+
+
+def _prepared(items) -> tuple:
+    """(order, value, fast pattern, triggers, word_start, ci) per item, computed once per pattern list (the lists
+    live as long as the loaded patterns; the list itself is kept so that its id is not reused)."""
+    hit = _PREPARED.get(id(items))
+    if hit is None or hit[0] is not items:
+        hit = _PREPARED[id(items)] = (items, tuple((order, value, *_fast(rx)) for order, (value, rx) in enumerate(items)))
+    return hit[1]
 
 
 @lru_cache(maxsize=None)

@@ -230,6 +230,17 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
 EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
 
 
+_EXPERIENCE_ITEMS: dict = {}
+
+
+def _experience_items(p) -> list:
+    """The experience prefilter patterns, one list per loaded Patterns (Matches prepares a list once)."""
+    hit = _EXPERIENCE_ITEMS.get(id(p))
+    if hit is None or hit[0] is not p:
+        hit = _EXPERIENCE_ITEMS[id(p)] = (p, [(None, p.exp_anchor)] + [(None, f[0]) for f in p.exp_fixed])
+    return hit[1]
+
+
 def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[Candidate]:
     """All candidate requirements of a text. `section_at(pos)` gives the section label of a position;
     clauses that are only a section heading ("Werkervaring") are skipped."""
@@ -241,7 +252,7 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
           "lang_levels": Matches(p.lang_levels, text, low), "criteria": Matches(p.criteria, text, low),
           "licences": Matches(p.licence_items, text, low),
           # only a prefilter: clauses without an anchor or fixed VDAB value skip the experience rules
-          "experience": Matches([(None, p.exp_anchor)] + [(None, f[0]) for f in p.exp_fixed], text, low)}
+          "experience": Matches(_experience_items(p), text, low)}
     out: list[Candidate] = []
     for cs, ce in spans if spans is not None else clauses(text):
         if text[cs:ce].rstrip(":?! ").lower() in headings:
