@@ -169,3 +169,29 @@ def test_screen_files_round_trip(spark, frame, expected, tmp_path):
     empty.write_text("")
     assert screen_files(empty, tmp_path / "empty.parquet", spark=spark) == 0
     assert list(pd.read_parquet(tmp_path / "empty.parquet").columns) == list(COLUMNS)
+
+
+def test_cli_engine_spark(spark, frame, expected, tmp_path):
+    from typer.testing import CliRunner
+
+    from vacscreen.cli import app
+
+    src = tmp_path / "in.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for row in frame.to_dict("records"):
+            f.write(json.dumps({k: None if pd.isna(v) else v for k, v in row.items()}, ensure_ascii=False) + "\n")
+    out = tmp_path / "out.parquet"
+    runner = CliRunner()
+    res = runner.invoke(app, ["screen", str(src), "-o", str(out), "--engine", "spark", "--batch-size", "5"])
+    assert res.exit_code == 0, res.output
+    assert f"{len(frame)} rows" in res.output
+    got = pd.read_parquet(out)
+    assert got["id"].astype(str).tolist() == frame["id"].astype(str).tolist()  # input order kept
+    assert got["result_json"].tolist() == expected["result_json"].tolist()
+    # an existing output is refused without --overwrite (a Spark run cannot resume) and kept as it was
+    again = runner.invoke(app, ["screen", str(src), "-o", str(out.with_suffix(".jsonl")), "--engine", "spark"])
+    assert again.exit_code == 0
+    twice = runner.invoke(app, ["screen", str(src), "-o", str(out.with_suffix(".jsonl")), "--engine", "spark"])
+    assert twice.exit_code == 2 and "--overwrite" in twice.output
+    bad = runner.invoke(app, ["screen", str(src), "-o", str(out), "--engine", "flink"])
+    assert bad.exit_code == 2

@@ -114,7 +114,9 @@ def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = Tr
     """Screen a stream of texts, dicts with `text` (and optional `id`, `title`, `occupation`), or a pandas
     DataFrame. A generator: yields one JSON-ready dict per input, in input order, holding only a few batches in
     memory; unusable rows give {"id", "title", "error"} instead of raising. n_process > 1 screens batches in that
-    many worker processes (each loads the models once)."""
+    many worker processes: forked after this process has loaded the models (on Linux), or started fresh with
+    VACSCREEN_START_METHOD=spawn, each loading them once. The first call loads the models and then calls
+    gc.freeze() once in this process, so that the cyclic collector stops rescanning them (see _load_models)."""
     rows = _rows(rows)
     if n_process <= 1 or _start_method() == "fork":
         _load_models(link_occupation, flag_threshold)

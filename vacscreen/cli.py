@@ -105,6 +105,8 @@ def screen(
 ):
     """Screen every vacancy of INPUT. Results stream to OUTPUT (for .csv/.parquet first to OUTPUT.partial.jsonl);
     an interrupted run resumes where it stopped: rows already written are skipped, every row ends up once."""
+    if engine not in ("local", "spark"):
+        raise typer.BadParameter("engine is local or spark")
     suffix = output.suffix.lower()
     if suffix not in OUTPUTS:
         raise typer.BadParameter(f"{output}: unsupported output type {suffix!r} (use {', '.join(OUTPUTS)})")
@@ -115,8 +117,6 @@ def screen(
     elif suffix != ".jsonl" and output.exists() and not partial.exists():
         typer.echo(f"{output} is complete already (use --overwrite to screen again)", err=True)
         return
-    if engine not in ("local", "spark"):
-        raise typer.BadParameter("engine is local or spark")
     next(read_rows(input), None)  # a wrong input (no `text` column, unknown type) fails here, before any output
     _reference_files(knelpunt_csv, profiles_csv)
     if engine == "spark":
