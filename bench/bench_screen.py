@@ -79,6 +79,8 @@ def linking_cost(texts, titles) -> dict:
     linker = default_linker()
     prepared = [(without_field(prepare(t).text), titles[t]) for t in texts]
     linker.rank.cache_clear()
+    linker._base.cache_clear()
+    linker._semantic_top.cache_clear()
     linker.is_listed.cache_clear()
     linker._query_cache.clear()
     t0 = time.perf_counter()

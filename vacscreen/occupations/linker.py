@@ -183,12 +183,12 @@ class Linker:
         """The k best occupations with their scores. In combined mode the first is the best combined score
         and the alternatives alternate between the encoder's and the combined ranking: the encoder finds
         related occupations with other words ("Social media expert" ~ "Medewerker communicatie")."""
-        return self._order(query, self.scores(query, mode), mode, k)
+        return self._order(query, self._base(query, mode), mode, k)
 
     def rank_with(self, query: str, votes: dict[str, float], mode: str = "combined",
                   k: int = 4) -> tuple[tuple[int, float], ...]:
         """rank() with extra evidence added per occupation name (a VacancyMemory's votes)."""
-        s = self.scores(query, mode).copy()
+        s = self._base(query, mode).copy()
         for name, v in votes.items():
             i = self.index_of(name)
             if i is not None:
@@ -201,11 +201,23 @@ class Linker:
         rec = self.ref.by_name(name)
         return self._index.get(id(rec)) if rec is not None else None
 
+    # Cached per query: a title repeats across a corpus, and the full score vectors (lexical over 24k labels,
+    # the encoder's cosines) cost a few ms each. ~27 KB per entry.
+    @lru_cache(maxsize=1024)
+    def _base(self, query: str, mode: str) -> np.ndarray:
+        s = self.scores(query, mode)
+        s.flags.writeable = False
+        return s
+
+    @lru_cache(maxsize=4096)
+    def _semantic_top(self, query: str, n: int) -> tuple[int, ...]:
+        return tuple(self._distinct(_top(self.semantic(query) + self.bonus, n)))
+
     def _order(self, query: str, s: np.ndarray, mode: str, k: int) -> tuple[tuple[int, float], ...]:
         # A name listed twice (a VDAB occupation and the ESCO one of the same name) is offered once.
         order = self._distinct(_top(s, 3 * k))
         if mode == "combined" and self.encoder is not None:
-            semantic = self._distinct(_top(self.semantic(query) + self.bonus, 3 * k))
+            semantic = self._semantic_top(query, 3 * k)
             merged = [order[0]]
             for pair in zip(semantic, order[1:]):
                 merged += [i for i in pair if i not in merged]
