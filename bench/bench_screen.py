@@ -81,6 +81,8 @@ def linking_cost(texts, titles) -> dict:
     linker.rank.cache_clear()
     linker._base.cache_clear()
     linker._semantic_top.cache_clear()
+    linker.lexical.cache_clear()
+    linker.semantic.cache_clear()
     linker.is_listed.cache_clear()
     linker._query_cache.clear()
     t0 = time.perf_counter()

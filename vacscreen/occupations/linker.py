@@ -95,22 +95,35 @@ class Linker:
 
     # -- scores per occupation, in [0, 1]
     def _per_occupation(self, label_scores: np.ndarray) -> np.ndarray:
+        # The best label per occupation: labels grouped by owner once, then one reduceat (np.maximum.at is slow).
+        if not hasattr(self, "_groups"):
+            order = np.argsort(self.owner, kind="stable")
+            starts = np.r_[0, np.flatnonzero(np.diff(self.owner[order])) + 1]
+            self._groups = (order, starts, self.owner[order][starts])
+        order, starts, ids = self._groups
         out = np.zeros(len(self.occupations))
-        np.maximum.at(out, self.owner, label_scores)
+        out[ids] = np.maximum.reduceat(label_scores[order], starts)
         return out
 
+    # Per query, cached: a new title needs each vector for the ranking, the encoder's top list and is_listed.
+    @lru_cache(maxsize=256)
     def lexical(self, query: str) -> np.ndarray:
         q = utils.default_process(query)
         s = process.cdist([q], self._processed, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0] / 100.0
-        return self._per_occupation(s)
+        out = self._per_occupation(s)
+        out.flags.writeable = False
+        return out
 
+    @lru_cache(maxsize=256)
     def semantic(self, query: str) -> np.ndarray:
         vecs = self.label_vectors()
         qv = self._query_cache.get(query)
         if qv is None:
             qv = self.encoder.encode([query], prefix="query: ")[0]
             self._query_cache[query] = qv
-        return self._per_occupation(vecs @ qv)
+        out = self._per_occupation(vecs @ qv)
+        out.flags.writeable = False
+        return out
 
     def prime(self, queries) -> None:
         """Encode the queries not seen yet in one batch (bulk scoring: one forward pass for a batch's new titles
