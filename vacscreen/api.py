@@ -183,9 +183,10 @@ def _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_proces
 def _start_method() -> str:
     import multiprocessing as mp
     import os
+    import sys
 
-    method = os.environ.get("VACSCREEN_START_METHOD") or ("fork" if os.name == "posix" and
-                                                          "fork" in mp.get_all_start_methods() else "spawn")
+    # fork only on Linux: macOS system libraries are not fork-safe (Python itself defaults to spawn there).
+    method = os.environ.get("VACSCREEN_START_METHOD") or ("fork" if sys.platform.startswith("linux") else "spawn")
     if method not in mp.get_all_start_methods():
         raise ValueError(f"VACSCREEN_START_METHOD={method!r}: not one of {mp.get_all_start_methods()}")
     return method
