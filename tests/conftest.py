@@ -11,6 +11,18 @@ import pytest
 BACKENDS = ["sqlite", "postgresql"]
 
 
+@pytest.fixture
+def label_db(tmp_path, monkeypatch):
+    """The app's label store as a fresh SQLite file per test (VACSCREEN_DB), never the user's own database."""
+    from vacscreen.ui.common import label_store
+
+    db = tmp_path / "labels.db"
+    monkeypatch.setenv("VACSCREEN_DB", str(db))
+    label_store.clear()
+    yield db
+    label_store.clear()
+
+
 def _pg_server_url() -> str:
     url = os.environ.get("VACSCREEN_TEST_PG_URL", "").strip()
     if not url:

@@ -18,15 +18,9 @@ VACATURE = ("Magazijnier\nFunctieomschrijving\nVoor ons distributiecentrum in Me
 
 
 @pytest.fixture(autouse=True)
-def label_db(tmp_path, monkeypatch):
-    """Every screening goes to the label store: a fresh SQLite file per test, never the user's own database."""
-    from vacscreen.ui.common import label_store
-
-    db = tmp_path / "labels.db"
-    monkeypatch.setenv("VACSCREEN_DB", str(db))
-    label_store.clear()
-    yield db
-    label_store.clear()
+def _own_label_db(label_db):
+    """Every screening goes to a fresh label store (conftest.label_db), never the user's own database."""
+    return label_db
 
 
 @pytest.fixture

@@ -24,14 +24,9 @@ POETS = ("Poetsvrouw gezocht\nProfiel\n- Je bent tussen 25 en 35 jaar.\n- Nederl
 
 
 @pytest.fixture(autouse=True)
-def label_db(tmp_path, monkeypatch):
-    from vacscreen.ui.common import label_store
-
-    db = tmp_path / "labels.db"
-    monkeypatch.setenv("VACSCREEN_DB", str(db))
-    label_store.clear()
-    yield db
-    label_store.clear()
+def _own_label_db(label_db):
+    """Every screening goes to a fresh label store (conftest.label_db), never the user's own database."""
+    return label_db
 
 
 def app(page: str):

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_browser import stop_app  # the benchmark starts and stops the app the same way
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 VACANCIES = ROOT / "data" / "vdab_vacancies.jsonl"
@@ -100,16 +102,6 @@ def wait_healthy(proc: subprocess.Popen, url: str, log: Path, timeout: float = S
             pass
         time.sleep(0.2)
     raise RuntimeError(f"the app did not answer /_stcore/health within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
-def stop_app(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def wait_idle(page, timeout: int = STEP_TIMEOUT) -> None:
