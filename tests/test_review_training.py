@@ -115,3 +115,16 @@ def test_labels_cli_export_import_agreement(labelled, tmp_path):
     (tmp_path / "bad.jsonl").write_text("{not json\n")
     bad = run("import", str(tmp_path / "bad.jsonl"), "--db", other)
     assert bad.returncode == 2 and bad.stderr.startswith("error:")
+
+
+def test_retraining_defaults_are_the_shipped_models_settings():
+    """The app's retraining and `vacscreen train` use the C and threshold the active model was tuned with, so a
+    reviewer's retrain does not silently fall back to other settings."""
+    import inspect
+
+    from vacscreen.flags import train as flags_train
+
+    reg = Registry()
+    meta = reg.meta(reg.active())
+    params = inspect.signature(flags_train.train).parameters
+    assert (params["C"].default, params["threshold"].default) == (meta["C"], meta["threshold"])

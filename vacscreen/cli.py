@@ -314,8 +314,8 @@ def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
     component: str = typer.Option("all", help="extract, flags, linking, norms or all (flags are trained on the new extraction and norms)"),
     C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
-    flags_C: float = typer.Option(1.0, "--flags-C", help="inverse regularisation strength of the flag classifier"),
-    threshold: float = typer.Option(0.5, min=0.0, max=1.0, help="lowest flag score that becomes a flag"),
+    flags_C: Optional[float] = typer.Option(None, "--flags-C", help="inverse regularisation strength of the flag classifier (default: the value chosen by tune-flags, 0.3)"),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="lowest flag score that becomes a flag (default: chosen by tune-flags, 0.4)"),
     db: Optional[str] = typer.Option(None, envvar="VACSCREEN_DB",
                                      help="label store (SQLite path or SQLAlchemy URL): reviewer labels join the gold"),
     force: bool = typer.Option(False, help="activate the new flag model even if it scores lower on the held-out split"),
@@ -344,12 +344,13 @@ def train(
         typer.echo(json.dumps(fit(names, C=C), indent=1))
     if component in ("flags", "all"):
         from vacscreen.api import _nlp
-        from vacscreen.flags.train import train as fit_flags
+        from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, train as fit_flags
 
         _nlp.cache_clear()  # flags learn from what the (new) extraction finds
         store = _open_store(db) if db else None
         try:
-            res = fit_flags(names, C=flags_C, threshold=threshold, store=store, force=force)
+            res = fit_flags(names, C=DEFAULT_C if flags_C is None else flags_C,
+                            threshold=DEFAULT_THRESHOLD if threshold is None else threshold, store=store, force=force)
         finally:
             if store is not None:
                 store.close()

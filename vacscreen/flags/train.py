@@ -17,6 +17,11 @@ from vacscreen.flags.features import features
 from vacscreen.flags.flagger import Flagger
 from vacscreen.review.registry import Registry
 
+# Chosen out-of-fold on train+dev by `vacscreen tune-flags` (best F1: C 0.3, threshold 0.4); the CLI and the app's
+# retraining use them unless told otherwise.
+DEFAULT_C = 0.3
+DEFAULT_THRESHOLD = 0.4
+
 
 def examples(analysed) -> tuple[list[dict], list[int]]:
     """Candidate features and labels. Gold vacancies: every candidate, labelled from the gold flags; a reviewer's
@@ -42,7 +47,7 @@ def examples(analysed) -> tuple[list[dict], list[int]]:
     return X, y
 
 
-def fit(splits=("train", "dev"), C: float = 1.0, analysed=None) -> tuple[FlagClassifier, dict]:
+def fit(splits=("train", "dev"), C: float = DEFAULT_C, analysed=None) -> tuple[FlagClassifier, dict]:
     analysed = analysed if analysed is not None else analyse([r for s in splits for r in load_split(s)])
     X, y = examples(analysed)
     model = FlagClassifier(C=C).fit(X, y)
@@ -100,7 +105,7 @@ def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def train(splits=("train", "dev"), C: float = 1.0, threshold: float = 0.5, store=None, force: bool = False,
+def train(splits=("train", "dev"), C: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD, store=None, force: bool = False,
           registry: Optional[Registry] = None, held_out: str = "test", version: Optional[str] = None) -> dict:
     """Fit on the gold `splits` plus the store's reviewer labels, measure (out-of-fold on the training data; on
     the held-out split), write a new version folder in the registry, and activate it only when its held-out F1
