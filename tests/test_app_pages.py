@@ -276,16 +276,23 @@ def test_models_retrain(models, monkeypatch, activated):
                 "micro": {"test": {"p": 0.8, "r": 0.6, "f1": 0.7}}}
 
     monkeypatch.setattr(train_mod, "train", fake_train)
+    import vacscreen.occupations.train as linking_train
+
+    monkeypatch.setattr(linking_train, "train", lambda store=None: calls.append(("linking", store)) or {"corrections": 2})
     at = app(MODELLEN)
     at.checkbox(key="train_forceren").check()
     at.button(key="trainen").click().run()
     assert not at.exception and not at.error
-    (store_, force, root), = calls
+    (store_, force, root), (what, linking_store) = calls
     assert store_ is not None and force is True and root == models["root"]
+    assert what == "linking" and linking_store is store_  # recruiters' occupation choices refit the linking memory
     if activated:
-        assert any("geactiveerd" in s.value and "flags-20261201-120000" in s.value for s in at.success)
+        shown = [s.value for s in at.success]
+        assert any("geactiveerd" in s and "flags-20261201-120000" in s for s in shown)
     else:
-        assert any("niet geactiveerd" in w.value for w in at.warning)
+        shown = [w.value for w in at.warning]
+        assert any("niet geactiveerd" in w for w in shown)
+    assert any("2 door recruiters gekozen beroepen" in m for m in shown)
 
 
 # -- Over -----------------------------------------------------------------------------------------------------------

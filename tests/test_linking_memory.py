@@ -87,3 +87,31 @@ def test_ranked_occupations_have_distinct_names(lexical):
     for q in ["medewerker Aankoop & Administratie", "Media Planning Officer", "Grondwerker"]:
         names = [lexical.occupations[i].name.lower() for i, _ in lexical.rank(q, "lexical")]
         assert len(names) == len(set(names)) == 4
+
+
+def test_recruiters_occupation_choices_join_the_memory(tmp_path):
+    """A vacancy whose latest screening has an occupation the user chose becomes a coded vacancy; one screened
+    again without that choice, or linked by the linker, does not."""
+    import joblib
+
+    from vacscreen.occupations.train import train
+    from vacscreen.review import Store
+
+    def result(name, source):
+        return {"id": None, "title": "Grondwerker", "flags": [], "occupation": {"name": name, "source": source}}
+
+    with Store(f"sqlite:///{tmp_path / 'labels.db'}") as store:
+        store.save_screening(result("Wegenwerker", "title"), SHELL[0])
+        store.save_screening(result("Medewerker ruwbouw", "user"), SHELL[0])  # the recruiter corrected it
+        store.save_screening(result("Medewerker ruwbouw", "user"), ROADS[0])
+        store.save_screening(result("Wegenwerker", "title"), ROADS[0])  # later screened as linked: not a choice
+        store.save_screening(result("Wegenwerker", "title"), ROADS[1])
+        assert [(c["text"], c["occupation"]) for c in store.occupation_corrections()] == [
+            (SHELL[0], "Medewerker ruwbouw")]
+        path = tmp_path / "memory.joblib"
+        meta = train(path=path, store=store)
+    assert meta["corrections"] == 1 and meta["vacancies"] > 0
+    memory = joblib.load(path)["model"]
+    assert "Medewerker ruwbouw" in memory.labels_
+    votes = memory.votes("Je stort funderingen en betonvloeren en zet bekisting voor de ruwbouw van woningen.")
+    assert max(votes, key=votes.get) == "Medewerker ruwbouw"

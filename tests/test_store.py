@@ -550,3 +550,16 @@ def test_sigkill_loses_no_committed_label(store):
             with after.engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         after.add_label(flags[0], "after-crash", "agree")  # the database is still writable
+
+
+def test_occupation_corrections_are_the_latest_user_choices(store):
+    def result(name, source):
+        return {"id": None, "title": "Grondwerker", "flags": [], "occupation": {"name": name, "source": source}}
+
+    store.save_screening(result("Wegenwerker", "title"), "vacature een")
+    store.save_screening(result("Medewerker ruwbouw", "user"), "vacature een")
+    store.save_screening(result("Medewerker ruwbouw", "user"), "vacature twee")
+    store.save_screening(result("Wegenwerker", "vdab_field"), "vacature twee")  # later: not the user's choice
+    store.save_screening({"id": None, "flags": [], "occupation": None}, "vacature drie")
+    assert [(c["text"], c["title"], c["occupation"]) for c in store.occupation_corrections()] == [
+        ("vacature een", "Grondwerker", "Medewerker ruwbouw")]

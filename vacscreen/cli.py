@@ -317,7 +317,7 @@ def train(
     flags_C: Optional[float] = typer.Option(None, "--flags-C", help="inverse regularisation strength of the flag classifier (default: the value chosen by tune-flags, 0.3)"),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="lowest flag score that becomes a flag (default: chosen by tune-flags, 0.4)"),
     db: Optional[str] = typer.Option(None, envvar="VACSCREEN_DB",
-                                     help="label store (SQLite path or SQLAlchemy URL): reviewer labels join the gold"),
+                                     help="label store (SQLite path or SQLAlchemy URL): reviewer labels join the gold, recruiters' occupation choices the linking memory"),
     force: bool = typer.Option(False, help="activate the new flag model even if it scores lower on the held-out split"),
 ):
     """Train the required/optional component and the flag classifier from gold (+ reviewer labels); the flag model
@@ -330,7 +330,12 @@ def train(
     if component in ("linking", "all"):
         from vacscreen.occupations.train import train as fit_linking
 
-        typer.echo(json.dumps(fit_linking(names), indent=1, ensure_ascii=False))
+        store = _open_store(db) if db else None
+        try:
+            typer.echo(json.dumps(fit_linking(names, store=store), indent=1, ensure_ascii=False))
+        finally:
+            if store is not None:
+                store.close()
     if component in ("norms", "all"):
         from vacscreen.occupations import norms
 

@@ -1,5 +1,6 @@
 """`vacscreen train --component linking`: the VacancyMemory from the coded real vacancies of the given splits,
-saved to models/linking/ with meta.json and a model card (its metrics come from `vacscreen evaluate-linking`)."""
+plus, with a label store, the vacancies whose occupation a recruiter chose in the app; saved to models/linking/
+with meta.json and a model card (its metrics come from `vacscreen evaluate-linking`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,14 +8,27 @@ import datetime as dt
 from vacscreen.gold import split_ids
 from vacscreen.occupations.evaluate import cases
 from vacscreen.occupations.memory import MODEL_PATH, VacancyMemory, default_memory
+from vacscreen.schema import InputError
+from vacscreen.text import prepare
 
 
-def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH) -> dict:
+def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=None) -> dict:
     ids = set().union(*(split_ids()[s] for s in splits))
     items = [c for c in cases() if c["id"] in ids]
-    memory = VacancyMemory().fit([c["text"] for c in items], [c["label"] for c in items])
+    texts, labels = [c["text"] for c in items], [c["label"] for c in items]
+    corrections = skipped = 0
+    for c in store.occupation_corrections() if store is not None else ():
+        try:
+            texts.append(prepare(c["text"]).text)  # stored as pasted: HTML becomes the text the linker sees
+        except InputError:
+            skipped += 1
+            continue
+        labels.append(c["occupation"])
+        corrections += 1
+    memory = VacancyMemory().fit(texts, labels)
     meta = {"version": f"linking-{dt.date.today().isoformat()}", "splits": list(splits), "vacancies": len(items),
-            "occupations": len({c["label"] for c in items}), "k": memory.k, "weight": memory.weight}
+            "corrections": corrections, "corrections_unreadable": skipped, "occupations": len(set(labels)),
+            "k": memory.k, "weight": memory.weight}
     memory.save(path, meta)
     default_memory.cache_clear()
     return meta

@@ -402,6 +402,25 @@ class Store:
                         "n_labels": len(votes[r.id])})
         return out
 
+    # -- occupation corrections -----------------------------------------------------------------------------------
+    def occupation_corrections(self) -> list[dict]:
+        """Vacancies whose latest screening carries an occupation the user chose (source "user": a recruiter's
+        correction or override in the app), oldest vacancy first: {vacancy_sha1, text, title, occupation}. The
+        linking memory learns from them (`vacscreen train --component linking --db`)."""
+        latest = (select(ScreeningRow.vacancy_id, func.max(ScreeningRow.id).label("sid"))
+                  .group_by(ScreeningRow.vacancy_id).subquery())
+        stmt = (select(Vacancy.text_sha1, Vacancy.text, Vacancy.title, ScreeningRow.result)
+                .join(latest, latest.c.vacancy_id == Vacancy.id).join(ScreeningRow, ScreeningRow.id == latest.c.sid)
+                .order_by(Vacancy.id).execution_options(yield_per=500))
+        out = []
+        with self._read() as s:
+            for r in s.execute(stmt):
+                occ = (r.result or {}).get("occupation") or {}
+                if occ.get("source") == "user" and (occ.get("name") or "").strip():
+                    out.append({"vacancy_sha1": r.text_sha1, "text": r.text, "title": r.title,
+                                "occupation": occ["name"].strip()})
+        return out
+
     # -- export / import ------------------------------------------------------------------------------------------
     def export_labels(self, path_or_file: PathOrFile) -> int:
         """Write every label as one JSON line (see vacscreen.review.exchange); returns the number of labels."""

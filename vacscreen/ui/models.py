@@ -71,6 +71,7 @@ def _terugdraaien() -> None:
 def trainen(forceren: bool) -> None:
     """Retrain (vacscreen.flags.train.train) with the label store; the outcome goes to the session's message."""
     from vacscreen.flags.train import train
+    from vacscreen.occupations.train import train as train_linking
 
     ss = st.session_state
     store, fout = open_store()
@@ -79,6 +80,8 @@ def trainen(forceren: bool) -> None:
     try:
         with st.spinner("Opnieuw trainen op de gold-data en de reviewerlabels … dit duurt ongeveer een halve minuut."):
             res = train(store=store, force=forceren, registry=registry())
+            if store is not None:  # recruiters' occupation choices join the linking memory
+                res["linking"] = train_linking(store=store)
         _reload()
     except Exception as e:  # noqa: BLE001
         ss[MELDING] = ("error", f"Trainen is mislukt ({fout_tekst(e)}).")
@@ -86,6 +89,9 @@ def trainen(forceren: bool) -> None:
     nieuw, oud = res.get("held_out_f1"), res.get("active_held_out_f1")
     vergelijk = f"F1 op de testset {nieuw}" + (f" (actieve versie: {oud})" if oud is not None else "")
     labels = res.get("review_labels_used", 0)
+    beroepen = res.get("linking", {}).get("corrections")
+    if beroepen:
+        vergelijk += f"; {beroepen} door recruiters gekozen beroepen in de koppeling opgenomen"
     if res.get("activated"):
         ss[MELDING] = ("success", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) en "
                                   f"geactiveerd: {vergelijk}.")
