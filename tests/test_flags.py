@@ -386,9 +386,17 @@ def test_r7x_range_with_a_minimum_is_no_ceiling():
 
 
 @pytest.mark.parametrize("spec", [crit("age", "Ook starters welkom."), crit("age", "Gepensioneerden zijn welkom."),
-                                  crit("age", "Iedereen, ongeacht leeftijd, is welkom.")])
+                                  crit("age", "Iedereen, ongeacht leeftijd, is welkom."),
+                                  crit("age", "Pas afgestudeerde kandidaten krijgen een volledig inwerktraject."),
+                                  crit("age", "Starters worden begeleid door een mentor.")])
 def test_r7_welcome_wording_does_not_fire(spec):
     assert_quiet(one(spec, norm=WAREHOUSE, kind="age"))
+
+
+@pytest.mark.parametrize("text", ["We zoeken een pas afgestudeerde kandidaat.", "Starters krijgen voorrang."])
+def test_r7_a_starter_demand_still_fires(text):
+    c = one(crit("age", text), norm=WAREHOUSE, kind="age")
+    assert c is not None and c.fires, text
 
 
 def test_r7_welcome_just_after_the_clause_does_not_fire():
@@ -396,8 +404,19 @@ def test_r7_welcome_just_after_the_clause_does_not_fire():
     text = "Pas afgestudeerd? Welkom!"
     reqs, vac = build(crit("age", text))
     reqs[0].text, reqs[0].end = "Pas afgestudeerd?", reqs[0].start + len("Pas afgestudeerd?")
-    [c] = [c for c in propose(reqs, WAREHOUSE, vac) if c.kind == "age"]
-    assert not c.fires and c.features["welcome"]
+    assert [c for c in propose(reqs, WAREHOUSE, vac) if c.kind == "age"] == []
+
+
+@pytest.mark.parametrize("text", ["Ongeveer de helft van onze klanten is Franstalig.",
+                                  "Je helpt Franstalige klanten aan de telefoon."])
+def test_r9_language_of_the_customers_is_no_origin_criterion(text):
+    assert one(crit("origin_language", text), norm=WAREHOUSE, kind="origin_language") is None
+
+
+def test_r9_origin_wording_about_the_candidate_still_fires():
+    c = one(crit("origin_language", "Je bent Franstalig en hebt klanten in Wallonië."), norm=WAREHOUSE,
+            kind="origin_language")
+    assert c is not None and c.fires
 
 
 @pytest.mark.parametrize("text", ["Je bent tussen 18 en 35 jaar.", "Leeftijd: 25-40 jaar.", "Je bent jonger dan 30.",

@@ -245,6 +245,8 @@ def test_offered_certificate_is_not_rule_required(text, rule_required):
     ("Doctoraat in de chemie", [("doctor", 8)]),
     ("Je hebt minimaal een mbo-4 diploma", [("mbo4", 4)]),
     ("mbo-niveau 2", [("mbo2", 2)]),
+    ("Een afgeronde opleiding op MBO 3/4-niveau", [("mbo3", 3)]),  # a range accepts its lower level
+    ("Je hebt een mbo 2 of 3 diploma", [("mbo2", 2)]),
     ("havo/vwo werk- en denkniveau", [("havo", 4), ("vwo", 4)]),
 ])
 def test_education_levels(text, levels):

@@ -314,8 +314,8 @@ def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
     component: str = typer.Option("all", help="extract, flags, linking, norms or all (flags are trained on the new extraction and norms)"),
     C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
-    flags_C: Optional[float] = typer.Option(None, "--flags-C", help="inverse regularisation strength of the flag classifier (default: the value chosen by tune-flags, 0.3)"),
-    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="lowest flag score that becomes a flag (default: chosen by tune-flags, 0.4)"),
+    flags_C: Optional[float] = typer.Option(None, "--flags-C", help="inverse regularisation strength of the flag classifier (default: the value chosen by tune-flags, 1)"),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="lowest flag score that becomes a flag (default: chosen by tune-flags, 0.5)"),
     db: Optional[str] = typer.Option(None, envvar="VACSCREEN_DB",
                                      help="label store (SQLite path or SQLAlchemy URL): reviewer labels join the gold, recruiters' occupation choices the linking memory"),
     force: bool = typer.Option(False, help="activate the new flag model even if it scores lower on the held-out split"),
@@ -461,8 +461,11 @@ def tune_flags(
     C: str = typer.Option("0.3,1,3", help="values of C to try"),
     thresholds: str = typer.Option("0.3,0.4,0.5,0.6", help="thresholds to try"),
     folds: int = typer.Option(5),
+    min_precision: float = typer.Option(0.85, help="precision floor on the real vacancies (the product's target)"),
 ):
-    """Out-of-fold flag P/R/F1 for each C and threshold (folds by vacancy), to choose them without the test split."""
+    """Out-of-fold flag P/R/F1 for each C and threshold (folds by vacancy), to choose them without the test split.
+    Chosen: the best F1 among the settings whose precision on the real vacancies reaches --min-precision (recruiters
+    should be able to trust a flag; the target is F1 >= 0.80 with precision >= 0.85); ties go to the smaller C."""
     from vacscreen.flags.data import analyse, load_split
     from vacscreen.flags.evaluate import predict, score
     from vacscreen.flags.flagger import Flagger
@@ -475,12 +478,18 @@ def tune_flags(
     rules = score(predict(analysed, Flagger(None)))["micro"]
     typer.echo(f"{len(analysed)} vacancies; rule layer alone: P {rules['p']:.3f} R {rules['r']:.3f} F1 {rules['f1']:.3f}")
     typer.echo(f"{'C':>6} {'thr':>5} {'P':>6} {'R':>6} {'F1':>6}   real vacancies only: {'P':>6} {'R':>6} {'F1':>6}")
+    rows = []
     for c in (float(x) for x in C.split(",")):
         for t, res in cross_validate(analysed, C=c, thresholds=tuple(float(x) for x in thresholds.split(",")),
                                      folds=folds).items():
             m, r = res["micro"], res["real"]
+            rows.append((c, t, m, r))
             typer.echo(f"{c:6.2f} {t:5.2f} {m['p']:6.3f} {m['r']:6.3f} {m['f1']:6.3f}   "
                        f"{'':>20} {r['p']:6.3f} {r['r']:6.3f} {r['f1']:6.3f}")
+    ok = [x for x in rows if x[3]["p"] >= min_precision]
+    c, t, m, _ = max(ok or rows, key=lambda x: (round(x[2]["f1"], 3), -x[0]))
+    note = "" if ok else f"; no setting reaches precision {min_precision} on the real vacancies"
+    typer.echo(f"chosen: C {c:g}, threshold {t:g} (F1 {m['f1']:.3f}{note})")
 
 
 if __name__ == "__main__":
