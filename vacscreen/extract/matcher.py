@@ -62,8 +62,22 @@ def _prepared(items) -> tuple:
     live as long as the loaded patterns; the list itself is kept so that its id is not reused)."""
     hit = _PREPARED.get(id(items))
     if hit is None or hit[0] is not items:
-        hit = _PREPARED[id(items)] = (items, tuple((order, value, *_fast(rx)) for order, (value, rx) in enumerate(items)))
+        hit = _PREPARED[id(items)] = (items, tuple((order, value, *_fast(part)) for order, (value, rx) in enumerate(items)
+                                                   for part in _split(rx)))
     return hit[1]
+
+
+@lru_cache(maxsize=None)
+def _split(rx: re.Pattern) -> tuple[re.Pattern, ...]:
+    """A long alternation without groups as one pattern per alternative. Python's re scans a literal-prefixed
+    pattern with a fast search but tries every alternative at every position of a mixed one; per alternative,
+    each also gets its own literal trigger. The parts share the pattern's order and value, and Matches.in_clause
+    drops overlaps within a value as the alternation would (at one position the earlier alternative wins: the
+    sort is stable and the parts keep their order)."""
+    branches = _top_level_branches(rx.pattern)
+    if rx.groups or len(branches) < 3 or rx.flags & re.VERBOSE:
+        return (rx,)
+    return tuple(re.compile(b, rx.flags) for b in branches)
 
 
 @lru_cache(maxsize=None)
