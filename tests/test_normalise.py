@@ -401,3 +401,20 @@ def test_heading_clause_is_skipped():
     with_heading = rules.candidates(text, lambda pos: "vdab_fields", headings={"werkervaring"})
     assert [c.req.text for c in with_heading] == ["Minstens 2 jaar ervaring"]
     assert with_heading[0].req.min_years == 2
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("Je hebt  een B-rijbewijs.\n\nVlot Frans", [("Je", " "), ("hebt", " "), (" ", ""), ("een", " "), ("B-rijbewijs", ""),
+                                                 (".", ""), ("\n\n", ""), ("Vlot", " "), ("Frans", "")]),
+    ("  start", [("  ", ""), ("start", "")]),
+    ("a \n b", [("a", " "), ("\n ", ""), ("b", "")]),
+    ("", []),
+])
+def test_vacancy_tokenizer_keeps_spacys_contract(text, tokens):
+    """One space after a token is its whitespace_, any other whitespace a token; doc.text is the input."""
+    import spacy
+
+    from vacscreen.extract.tokenizer import VacancyTokenizer
+
+    doc = VacancyTokenizer(spacy.blank("nl").vocab)(text)
+    assert [(t.text, t.whitespace_) for t in doc] == tokens and doc.text == text

@@ -13,7 +13,9 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-_TOKEN = re.compile(r"(\s+)|(\w+(?:[-'’.]\w+)*|[^\w\s])")
+# A token with the single space after it (spaCy's `whitespace_`), or a whitespace run of its own: a space run after
+# a token keeps its first space on the token and becomes a token with the rest; other whitespace is a token.
+_TOKEN = re.compile(r"(\w+(?:[-'’.]\w+)*|[^\w\s])( ?)|(\s+)")
 
 
 class VacancyTokenizer:
@@ -21,22 +23,8 @@ class VacancyTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for m in _TOKEN.finditer(text):
-            ws = m.group(1)
-            if ws is None:
-                words.append(m.group(2))
-                spaces.append(False)
-            elif words and not spaces[-1] and ws[0] == " ":
-                spaces[-1] = True  # one space after a token belongs to it, as in spaCy
-                if len(ws) > 1:
-                    words.append(ws[1:])
-                    spaces.append(False)
-            else:
-                words.append(ws)
-                spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        found = _TOKEN.findall(text)
+        return Doc(self.vocab, words=[tok or ws for tok, _, ws in found], spaces=[sp == " " for _, sp, _ in found])
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
