@@ -418,3 +418,17 @@ def test_vacancy_tokenizer_keeps_spacys_contract(text, tokens):
 
     doc = VacancyTokenizer(spacy.blank("nl").vocab)(text)
     assert [(t.text, t.whitespace_) for t in doc] == tokens and doc.text == text
+
+
+def test_triggers_keep_case_sensitive_and_insensitive_patterns_apart():
+    """A pattern runs only when one of its literal triggers occurs; a case-sensitive trigger must occur as written."""
+    import re
+
+    from vacscreen.extract.matcher import Matches
+
+    items = [("ci", re.compile(r"rijbewijs\s+[bc]\b", re.I)), ("cs", re.compile(r"VCA-attest|VCA\s+basis"))]
+    text = "Je hebt een Rijbewijs B en een vca basis attest."
+    found = [(v, m.group(0)) for v, m, *_ in Matches(items, text, text.lower()).in_clause(0, len(text))]
+    assert found == [("ci", "rijbewijs b")]
+    text = "Je hebt een VCA basis attest."
+    assert [v for v, *_ in Matches(items, text, text.lower()).in_clause(0, len(text))] == ["cs"]

@@ -10,20 +10,23 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Optional
 
+import ahocorasick
+
 
 class Matches:
     """All matches of a pattern list over the whole text, found once per document; `in_clause` then hands
-    out those inside one clause, in pattern order, skipping a match that overlaps an earlier one."""
+    out those inside one clause, in pattern order, skipping a match that overlaps an earlier one.
+    present: the (case-insensitive?, trigger) pairs occurring in the text (Triggers); computed here when None."""
 
-    def __init__(self, items, text, low):
+    def __init__(self, items, text, low, present: Optional[set] = None):
+        if present is None:
+            present = Triggers(items)(text, low)
         found = []
-        present: dict = {}  # trigger -> whether it occurs: patterns share many
         for order, value, fast, triggers, word_start, ci in _prepared(items):
-            hay = low if ci else text
             # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
-            if triggers is not None and not any(
-                    present[t] if t in present else present.setdefault(t, t in hay) for t in triggers):
+            if triggers is not None and not any((ci, t) in present for t in triggers):
                 continue
+            hay = low if ci else text
             for m in _word_starts(fast, hay) if word_start else fast.finditer(hay):
                 if m.end() > m.start():
                     found.append((m.start(), order, m.end(), value, m, fast, hay))
@@ -52,6 +55,30 @@ class Matches:
                 continue
             taken.append((a, b, value))
             yield value, m, a, b
+
+
+class Triggers:
+    """Which literal triggers of some pattern lists occur in a text, found in one Aho-Corasick pass per case
+    (pyahocorasick) instead of one substring search per trigger (~240 of them: 0.5 ms per vacancy)."""
+
+    def __init__(self, *lists):
+        words: dict[bool, set] = {True: set(), False: set()}
+        for items in lists:
+            for *_, triggers, _, ci in _prepared(items):
+                words[ci] |= triggers or set()
+        self._automata = {ci: _automaton(frozenset(ws)) for ci, ws in words.items() if ws}
+
+    def __call__(self, text: str, low: str) -> set:
+        return {(ci, w) for ci, a in self._automata.items() for _, w in a.iter(low if ci else text)}
+
+
+@lru_cache(maxsize=None)
+def _automaton(words: frozenset):
+    a = ahocorasick.Automaton()
+    for w in words:
+        a.add_word(w, w)
+    a.make_automaton()
+    return a
 
 
 _PREPARED: dict[int, tuple] = {}

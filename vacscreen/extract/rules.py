@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from vacscreen.extract import normalise
-from vacscreen.extract.matcher import Matches
+from vacscreen.extract.matcher import Matches, Triggers
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.schema import Requirement
 
@@ -230,15 +230,20 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
 EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
 
 
-_EXPERIENCE_ITEMS: dict = {}
+_LISTS: dict = {}
 
 
-def _experience_items(p) -> list:
-    """The experience prefilter patterns, one list per loaded Patterns (Matches prepares a list once)."""
-    hit = _EXPERIENCE_ITEMS.get(id(p))
+def _pattern_lists(p) -> tuple[dict, Triggers]:
+    """The pattern lists of the Matches of a document and their Triggers, built once per loaded Patterns (Matches
+    prepares a list once). The experience list is only a prefilter: clauses without an anchor or fixed VDAB value
+    skip the experience rules."""
+    hit = _LISTS.get(id(p))
     if hit is None or hit[0] is not p:
-        hit = _EXPERIENCE_ITEMS[id(p)] = (p, [(None, p.exp_anchor)] + [(None, f[0]) for f in p.exp_fixed])
-    return hit[1]
+        lists = {"education": p.education, "lang_names": p.lang_names, "lang_levels": p.lang_levels,
+                 "criteria": p.criteria, "licences": p.licence_items,
+                 "experience": [(None, p.exp_anchor)] + [(None, f[0]) for f in p.exp_fixed]}
+        hit = _LISTS[id(p)] = (p, lists, Triggers(*lists.values()))
+    return hit[1], hit[2]
 
 
 def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[Candidate]:
@@ -248,11 +253,9 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
     low = text.lower()
     if len(low) != len(text):  # a few characters ("İ") change length when lower-cased
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    mx = {"education": Matches(p.education, text, low), "lang_names": Matches(p.lang_names, text, low),
-          "lang_levels": Matches(p.lang_levels, text, low), "criteria": Matches(p.criteria, text, low),
-          "licences": Matches(p.licence_items, text, low),
-          # only a prefilter: clauses without an anchor or fixed VDAB value skip the experience rules
-          "experience": Matches(_experience_items(p), text, low)}
+    lists, triggers = _pattern_lists(p)
+    present = triggers(text, low)
+    mx = {name: Matches(items, text, low, present) for name, items in lists.items()}
     out: list[Candidate] = []
     for cs, ce in spans if spans is not None else clauses(text):
         if text[cs:ce].rstrip(":?! ").lower() in headings:
