@@ -35,7 +35,8 @@ def config() -> dict:
         "welcome": re.compile(cfg["discrimination"]["welcome_re"], re.I),
         "about_others": re.compile(cfg["discrimination"]["about_others_re"], re.I),
         "strong": {k: re.compile(v, re.I) for k, v in cfg["discrimination"]["strong_re"].items()},
-        "soft": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg["overload"]["soft_skills"]) + r")\w*", re.I),
+        # matched in lower-cased text: IGNORECASE makes re several times slower
+        "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg["overload"]["soft_skills"]) + r")\w*"),
         "student": re.compile(r"\b(?:student|jobstudent|stage|stagiair|starter|schoolverlater|afgestudeerd)", re.I),
     }
     return cfg
@@ -110,8 +111,18 @@ class Vacancy:
     original: str = ""
     to_original: Optional[Callable[[int, int], tuple[int, int]]] = None
 
+    _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def __post_init__(self):
         self.original = self.original or self.text
+
+    def mentions(self, cue: str, whole: bool = False) -> bool:
+        """Whether rules.yaml's cue pattern (config()["_re"][cue]) occurs in the text (whole: title + text); once per
+        vacancy, not once per requirement (a vacancy lists several licences and languages)."""
+        key = (cue, whole)
+        if key not in self._found:
+            self._found[key] = bool(config()["_re"][cue].search(self.whole if whole else self.text))
+        return self._found[key]
 
     @classmethod
     def from_prepared(cls, prepared, title: Optional[str] = None) -> "Vacancy":
@@ -206,7 +217,7 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
     gap = STEP[r.cefr] - STEP[needed]
     if STEP[r.cefr] < STEP["B2"] or gap < 1:
         return None
-    contact = bool(config()["_re"]["contact"].search(vac.whole))
+    contact = vac.mentions("contact", whole=True)
     # annotation.md: customer-facing jobs may need a high level; from VKS contact_min_vks up, contact with
     # customers or suppliers keeps the foreign-language rule quiet (the classifier still scores the candidate).
     quiet = contact and not dutch and norm.vks >= cfg["contact_min_vks"]
@@ -235,7 +246,7 @@ def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Ca
                      {"trainable": True, "norm_known": norm.known})
     if r.name in cfg["driving"]:
         occupation_drives = bool(rx["driving_occupation"].search(f"{norm.occupation or ''} {vac.title or ''}"))
-        task = bool(rx["driving_task"].search(vac.text))
+        task = vac.mentions("driving_task")
         legal = bool(norm.legal_requirement and re.search(r"rijbewijs|code 95", norm.legal_requirement, re.I))
         fires = not (occupation_drives or task or legal)
         return _cand("certificate_unneeded", "R5b", i, r, fires, False, {"name": r.name},
@@ -278,7 +289,7 @@ def soft_skills(vac: Vacancy, norm: Norm) -> Optional[Candidate]:
     profile = [s for s in vac.sections if s.label == "profile"]
     if not profile:
         return None
-    words = {m.group(0).lower()[:8] for s in profile for m in config()["_re"]["soft"].finditer(vac.text, s.start, s.end)}
+    words = {m.group(0)[:8] for s in profile for m in config()["_re"]["soft"].finditer(vac.text[s.start:s.end].lower())}
     if len(words) <= cfg["soft_skills_max"] or not norm.known or norm.vks > cfg["soft_skills_max_vks"]:
         return None
     s = profile[0]
