@@ -29,7 +29,7 @@ def clause_cues(text: str, clause: tuple[int, int], next_clause: str = "", prev_
     out = {"len": min(len(body), 300) / 300, "question": body.rstrip().endswith("?"),
            "optional_next": bool(_JUDGEMENT.match(next_clause)),
            "optional_intro": intro and bool(p.optional.search(prev_clause[-40:])),
-           "words": [] if p.optional.search(body) else [w.lower() for w in _WORD.findall(body)][:40]}
+           "words": [] if p.optional.search(body) else _WORD.findall(body.lower())[:40]}
     for name, rx in (("must", p.must), ("offered", p.offered)):
         out[name] = [(m.start() + cs, m.end() + cs) for m in rx.finditer(body)]
         out[name + "_next"] = len(next_clause) < 40 and bool(rx.search(next_clause))
