@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vacscreen.occupations import evaluate
@@ -149,3 +150,19 @@ def test_prime_encodes_a_batch_of_new_titles_in_one_call(tmp_path):
     assert ["magazijnmedewerker"] not in enc.calls[1:] and ["Kok"] not in enc.calls[1:]
     fresh = Linker(encoder=CountingEncoder(), cache_dir=tmp_path)
     assert [link(t, title, o, linker=fresh, memory=None).name for t, title, o in items] == before
+
+
+def test_occupation_names_reuse_their_label_vectors(tmp_path):
+    """A profile estimate for a listed occupation (nearest BK, nearest ESCO) needs the embedding of its name: that
+    is one of the precomputed label vectors, not a new forward pass."""
+    enc = CountingEncoder()
+    linker = Linker(encoder=enc, cache_dir=tmp_path)
+    linker.label_vectors()
+    linker.nearest_bk("magazijnmedewerker")  # computes the BK title vectors
+    enc.calls.clear()
+    name = next(o.name for o in linker.occupations if o.kind == "vdab" and not o.isco)
+    linker.nearest_bk(name)
+    linker.nearest_esco(name)
+    assert enc.calls == []
+    i = linker.labels.index(name)
+    assert np.allclose(linker.semantic(name).max(), float(linker.label_vectors()[i] @ linker.label_vectors()[i]))

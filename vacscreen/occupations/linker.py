@@ -114,14 +114,23 @@ class Linker:
         out.flags.writeable = False
         return out
 
-    @lru_cache(maxsize=256)
-    def semantic(self, query: str) -> np.ndarray:
-        vecs = self.label_vectors()
+    def _vector(self, query: str) -> np.ndarray:
+        """The query's embedding: cached, else the precomputed vector of a label written the same (an occupation's
+        own name, e.g. for its profile; a forward pass on one new short text costs up to ~0.1 s), else encoded."""
         qv = self._query_cache.get(query)
         if qv is None:
-            qv = self.encoder.encode([query], prefix="query: ")[0]
+            if not hasattr(self, "_label_index"):
+                self._label_index = {}
+                for i, lab in enumerate(self.labels):
+                    self._label_index.setdefault(lab, i)
+            i = self._label_index.get(query)
+            qv = self.label_vectors()[i] if i is not None else self.encoder.encode([query], prefix="query: ")[0]
             self._query_cache[query] = qv
-        out = self._per_occupation(vecs @ qv)
+        return qv
+
+    @lru_cache(maxsize=256)
+    def semantic(self, query: str) -> np.ndarray:
+        out = self._per_occupation(self.label_vectors() @ self._vector(query))
         out.flags.writeable = False
         return out
 
@@ -162,10 +171,7 @@ class Linker:
         if self._bk_vecs is None:
             self._bk = list(self.ref.bk.values())
             self._bk_vecs = self._cached_vectors("bk", [b.title for b in self._bk])
-        qv = self._query_cache.get(name)
-        if qv is None:
-            qv = self._query_cache[name] = self.encoder.encode([name], prefix="query: ")[0]
-        s = self._bk_vecs @ qv
+        s = self._bk_vecs @ self._vector(name)
         i = int(np.argmax(s))
         return (self._bk[i], float(s[i])) if s[i] >= min_cosine else None
 
