@@ -166,3 +166,17 @@ def test_occupation_names_reuse_their_label_vectors(tmp_path):
     assert enc.calls == []
     i = linker.labels.index(name)
     assert np.allclose(linker.semantic(name).max(), float(linker.label_vectors()[i] @ linker.label_vectors()[i]))
+
+
+def test_lexical_scores_are_token_sort_ratio_and_prime_batches_them():
+    from rapidfuzz import fuzz, utils
+
+    primed, single = Linker(encoder=None), Linker(encoder=None)
+    queries = ["Magazijnier", "Bediende Aankoop & Administratie", "chauffeur heftruck"]
+    primed.prime(queries)
+    for q in queries:
+        assert np.array_equal(primed.lexical(q), single.lexical(q))
+    i = single.index_of("Heftruckchauffeur")
+    labels = [lab for lab, o in zip(single.labels, single.owner) if o == i]
+    expected = max(fuzz.token_sort_ratio(queries[2], lab, processor=utils.default_process) for lab in labels) / 100
+    assert single.lexical(queries[2])[i] == pytest.approx(expected, abs=1e-6)
