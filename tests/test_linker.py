@@ -180,3 +180,11 @@ def test_lexical_scores_are_token_sort_ratio_and_prime_batches_them():
     labels = [lab for lab, o in zip(single.labels, single.owner) if o == i]
     expected = max(fuzz.token_sort_ratio(queries[2], lab, processor=utils.default_process) for lab in labels) / 100
     assert single.lexical(queries[2])[i] == pytest.approx(expected, abs=1e-6)
+
+
+def test_the_query_vector_cache_is_bounded(tmp_path):
+    linker = Linker(encoder=CountingEncoder(), cache_dir=tmp_path)
+    linker.max_queries = 4
+    linker.prime([f"Magazijnier {i}" for i in range(10)])
+    assert len(linker._query_cache) <= 4 and "Magazijnier 9" in linker._query_cache
+    assert linker.rank("Magazijnier 0")  # a dropped title is encoded again

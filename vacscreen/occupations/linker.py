@@ -134,8 +134,19 @@ class Linker:
                     self._label_index.setdefault(lab, i)
             i = self._label_index.get(query)
             qv = self.label_vectors()[i] if i is not None else self.encoder.encode([query], prefix="query: ")[0]
-            self._query_cache[query] = qv
+            self._remember(query, qv)
         return qv
+
+    # Query vectors kept (1.5 KB each): enough for the titles of a large batch run, bounded for corpora of
+    # millions of distinct titles (the oldest half is dropped when full; a dropped title is encoded again).
+    max_queries = 50_000
+
+    def _remember(self, query: str, vector: np.ndarray) -> None:
+        if len(self._query_cache) >= self.max_queries:
+            for q in list(self._query_cache)[: len(self._query_cache) // 2]:
+                del self._query_cache[q]
+            self._seen.clear()
+        self._query_cache[query] = vector
 
     @lru_cache(maxsize=256)
     def semantic(self, query: str) -> np.ndarray:
@@ -153,7 +164,7 @@ class Linker:
         self._seen.update(new)
         if self.encoder is not None and new:
             for q, v in zip(new, self.encoder.encode(new, prefix="query: ")):
-                self._query_cache[q] = v
+                self._remember(q, v)
 
     def label_vectors(self) -> np.ndarray:
         """Label embeddings, computed once per encoder and label set and cached on disk."""
