@@ -377,6 +377,22 @@ def test_equal_opportunity_is_no_criterion(text):
     assert of_kind(text, "criterion") == []
 
 
+@pytest.mark.parametrize("text", ["Wij zoeken een jonge, enthousiaste collega", "Je komt in een jong en hecht team",
+                                  "Je bent een starter", "Starters krijgen voorrang",
+                                  "Deze functie is bedoeld voor starters", "Wij zoeken een junior kandidaat"])
+def test_age_cues_about_the_person_or_team(text):
+    """annotation.md: "jong(e)" describing the wanted person or team; domain.md R7: a vacancy aimed at starters."""
+    assert [r.category for r in of_kind(text, "criterion")] == ["age"]
+
+
+@pytest.mark.parametrize("text", ["Je komt terecht in een jong bedrijf", "Een jong, groeiend bedrijf",
+                                  "Wij zoeken een junior accountant", "Je werkt met kinderen, jongeren en volwassenen",
+                                  "Je komt in een jong bedrijf met een fijn team"])
+def test_young_company_or_junior_job_is_no_age_cue(text):
+    """FLAG_REVIEW.md: "jong" describing the company is no flag; domain.md: "junior-" describes the job."""
+    assert of_kind(text, "criterion") == []
+
+
 def test_clauses_are_trimmed_and_ordered():
     text = "Profiel\n- Je spreekt vloeiend Nederlands.\n- Je hebt een rijbewijs B. Je bent flexibel.\n"
     spans = rules.clauses(text)

@@ -223,8 +223,12 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
     found = list(mx["criteria"].in_clause(cs, ce, per_value=True))
     if not found or load_patterns().equal_opportunity.search(text, cs, ce):
         return []
-    return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), (a, b))
-            for cat, m, a, b in found]
+    # The criterion spans its clause: two cues of one ground in a clause are one criterion.
+    first = {}
+    for cat, m, a, b in found:
+        first.setdefault(cat, (a, b))
+    return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
+            for cat, ab in first.items()]
 
 
 EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
