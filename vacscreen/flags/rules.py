@@ -34,6 +34,8 @@ def config() -> dict:
         "driving_occupation": re.compile(cfg["certificates"]["driving_occupation_re"], re.I),
         "welcome": re.compile(cfg["discrimination"]["welcome_re"], re.I),
         "about_others": re.compile(cfg["discrimination"]["about_others_re"], re.I),
+        "negated": re.compile(r"\b(?:geen|niet|zonder|nooit)\b(?!\s+(?:alleen|enkel|bang|probleem|moeilijk))"
+                              r"[^.;:!?\n]*$", re.I),
         "strong": {k: re.compile(v, re.I) for k, v in cfg["discrimination"]["strong_re"].items()},
         # matched in lower-cased text: IGNORECASE makes re several times slower
         "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg["overload"]["soft_skills"]) + r")\w*"),
@@ -121,7 +123,10 @@ class Vacancy:
         vacancy, not once per requirement (a vacancy lists several licences and languages)."""
         key = (cue, whole)
         if key not in self._found:
-            self._found[key] = bool(config()["_re"][cue].search(self.whole if whole else self.text))
+            text, negated = self.whole if whole else self.text, config()["_re"]["negated"]
+            # "Je hebt geen contact met klanten", "zonder verplaatsingen": a negated cue does not count.
+            self._found[key] = any(not negated.search(text, max(0, m.start() - 30), m.start())
+                                   for m in config()["_re"][cue].finditer(text))
         return self._found[key]
 
     @classmethod
@@ -177,7 +182,8 @@ def education(i: int, r: Requirement, norm: Norm, level_of_span: dict, lowest: O
         rule, fires, strong = "R1", True, True
     else:  # one level above (or two above a fallback norm): R2, mild; the text names the real gap
         rule, strong = ("R2" if gap == 1 else "R1"), False
-        fires = norm.bottleneck and norm.vks <= cfg["mild_max_vks"] and not r.or_equivalent
+        # R2 is one level over a sourced level; two over a coarse ISCO estimate may be one over the real level.
+        fires = norm.bottleneck and norm.vks <= cfg["mild_max_vks"] and not r.or_equivalent and not norm.fallback
     return _cand("education_too_high", rule, i, r, fires, strong, {"vks": vks, "gap": gap, "demand_level": r.level},
                  {"gap": gap, "gap2": gap >= 2, "or_equivalent": bool(r.or_equivalent), "demanded": vks / 8})
 
