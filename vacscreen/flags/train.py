@@ -19,8 +19,8 @@ from vacscreen.review.registry import Registry
 
 # Chosen out-of-fold on train+dev by `vacscreen tune-flags` (best F1 with precision >= 0.85 on the real vacancies);
 # the CLI and the app's retraining use them unless told otherwise.
-DEFAULT_C = 1.0
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_C = 0.3
+DEFAULT_THRESHOLD = 0.4
 
 
 def examples(analysed) -> tuple[list[dict], list[int]]:
