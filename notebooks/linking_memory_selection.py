@@ -1,7 +1,8 @@
 """Choose the VacancyMemory's parameters for occupation linking, leave-one-out on the train+dev vacancies with a
 VDAB-beroep line (the test split is not looked at): first k and weight, then min_similarity, checked on our 70
 synthetic vacancies (top-1 against the annotator's occupation), whose occupations the memory has never seen: the
-memory must not make them worse. Run: python notebooks/linking_memory_selection.py"""
+memory must not make them worse. The text memory alone (competence_weight=0); the competence sections are chosen after
+it in linking_competence_selection.py. Run: python notebooks/linking_memory_selection.py"""
 from __future__ import annotations
 
 import itertools
@@ -24,7 +25,8 @@ def main() -> None:
     print(f"{'k':>3} {'weight':>6} {'top-1':>6} {'top-3':>6}")
     results = []
     for k, w in itertools.product([1, 3, 5, 7, 10], [0.5, 1.0, 1.5, 2.0, 3.0]):
-        r = accuracy(linker, items, mode, items, partial(VacancyMemory, k=k, weight=w, min_similarity=0.0))
+        r = accuracy(linker, items, mode, items,
+                     partial(VacancyMemory, k=k, weight=w, min_similarity=0.0, competence_weight=0.0))
         results.append((r["top1"], r["top3"], -w, k))
         print(f"{k:3d} {w:6.1f} {r['top1']:6.3f} {r['top3']:6.3f}")
     top1, top3, w, k = max(results)  # best top-1, then top-3, then the smaller weight
@@ -35,7 +37,7 @@ def main() -> None:
     print(f"synthetic check: top-1 of {len(synthetic)} synthetic vacancies, title alone "
           f"{synthetic_top1(linker, synthetic, None):.3f}")
     for m in [0.0, 0.1, 0.15, 0.2, 0.25, 0.3]:
-        make = partial(VacancyMemory, k=k, weight=-w, min_similarity=m)
+        make = partial(VacancyMemory, k=k, weight=-w, min_similarity=m, competence_weight=0.0)
         r = accuracy(linker, items, mode, items, make)
         memory = make().fit([c["text"] for c in items], [c["label"] for c in items])
         print(f"min_similarity {m:.2f}: train+dev top-1 {r['top1']:.3f} top-3 {r['top3']:.3f}, "

@@ -48,6 +48,35 @@ def test_the_text_decides_between_occupations_a_title_shares(lexical, memory):
     assert shell.name == "Medewerker ruwbouw"
 
 
+def _page(description: str, skills: str) -> str:
+    return (f"Grondwerker BOUW\nFunctieomschrijving\n{description}\nProfiel\nJe werkt graag buiten.\n"
+            f"Professionele vaardigheden\n{skills}\nAanbod\nEen vast contract.\n")
+
+
+SAME_TEXT = "Je werkt mee op onze werven in de regio en helpt de ploeg waar nodig."
+PAGES = [_page(SAME_TEXT, "De uitgraving opvullen en aandammen De werf beveiligen door signalisatie"),
+         _page(SAME_TEXT, "Sleuven graven Draagstructuren monteren (steiger, schoren, platform, ...)")]
+
+
+def test_competence_sections_decide_between_otherwise_equal_pages():
+    """VDAB pages list the coded occupation's competences: they separate vacancies whose free text is the same."""
+    page = _page(SAME_TEXT, "Sleuven graven Betonwapeningsstaven snijden")
+    labels = ["Wegenwerker", "Medewerker ruwbouw"]
+    votes = VacancyMemory(k=2).fit(PAGES, labels).votes(page)
+    assert max(votes, key=votes.get) == "Medewerker ruwbouw"
+    text_only = VacancyMemory(k=2, competence_weight=0.0).fit(PAGES, labels).votes(page)
+    margin = votes["Medewerker ruwbouw"] - votes.get("Wegenwerker", 0.0)
+    assert margin > text_only["Medewerker ruwbouw"] - text_only.get("Wegenwerker", 0.0) + 0.1
+
+
+def test_pages_without_competences_vote_by_their_text_alone(memory):
+    """Texts without the section (non-VDAB vacancies) fit and vote as before."""
+    assert memory.competence_labels_.size == 0
+    plain = VacancyMemory(k=2, competence_weight=0.0).fit(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2)
+    text = "Je asfalteert fietspaden en plaatst boordstenen langs de rijweg."
+    assert memory.votes(text) == plain.votes(text)
+
+
 def test_the_vdab_field_and_the_override_win_over_the_memory(lexical, memory):
     text = "VDAB-beroep: Aankoper\nJe zet bekisting en stort beton voor funderingen."
     assert link(text, title="Grondwerker", linker=lexical, memory=memory).name == "Aankoper"

@@ -524,3 +524,13 @@ def test_section_at_clamps():
     p = prepare(NL_VACANCY)
     assert p.section_at(-10) == "description"
     assert p.section_at(10**9) == "other"
+
+
+def test_heading_block_is_the_text_under_one_heading():
+    from vacscreen.text.sections import heading_block
+
+    text = ("Functieomschrijving\nJe bouwt wegen.\nProfessionele vaardigheden\nSleuven graven De werf beveiligen\n"
+            "Aanbod\nEen vast contract.\n")
+    assert heading_block(text, "professionele vaardigheden") == "Sleuven graven De werf beveiligen"
+    assert heading_block(text, "Aanbod") == "Een vast contract."
+    assert heading_block(text, "Persoonlijke vaardigheden") == ""

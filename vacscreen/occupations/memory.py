@@ -1,6 +1,8 @@
 """Coded vacancies as linking evidence. VDAB codes the same title differently by what the job is
 ("Grondwerker" -> Wegenwerker, Medewerker ruwbouw or Aansluiter); the description tells them apart. A vacancy
-whose text is close (TF-IDF cosine) to vacancies coded with an occupation leans to that occupation.
+whose text is close (TF-IDF cosine) to vacancies coded with an occupation leans to that occupation. VDAB pages
+also list the coded occupation's Competent competences under "Professionele vaardigheden" ("Sleuven graven" for
+Medewerker ruwbouw, "De uitgraving opvullen en aandammen" for Wegenwerker): those sections are compared apart.
 
 Estimator in the scikit-learn manner: parameters in __init__, fit(texts, labels), state in trailing-underscore
 attributes, saved with joblib under models/linking/ with a model card (`vacscreen train --component linking`)."""
@@ -18,6 +20,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.lang.nl.stop_words import STOP_WORDS
 
+from vacscreen.text.sections import heading_block
+
 MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models")) / "linking"
 MODEL_PATH = MODEL_DIR / "memory.joblib"
 
@@ -29,10 +33,16 @@ class VacancyMemory:
     weight by top-1, then min_similarity by top-1 and top-3); the same notebook checks that the memory does not
     make our 70 synthetic vacancies, of occupations it has never seen, link worse than by their title alone."""
 
-    def __init__(self, k: int = 5, weight: float = 1.0, min_similarity: float = 0.2):
+    def __init__(self, k: int = 5, weight: float = 1.0, min_similarity: float = 0.2, competence_k: int = 4,
+                 competence_weight: float = 3.0, competence_min_similarity: float = 0.3):
         self.k = k
         self.weight = weight
         self.min_similarity = min_similarity
+        # The same three for the "Professionele vaardigheden" sections alone (weight 0: not used); chosen
+        # leave-one-out on train+dev (`python notebooks/linking_competence_selection.py`).
+        self.competence_k = competence_k
+        self.competence_weight = competence_weight
+        self.competence_min_similarity = competence_min_similarity
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "VacancyMemory":
         if len(texts) != len(labels) or not texts:
@@ -41,16 +51,26 @@ class VacancyMemory:
         self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words=sorted(STOP_WORDS))
         self.matrix_ = self.vectorizer_.fit_transform(texts)
         self.labels_ = np.asarray(labels, dtype=object)
+        comp = [competences(t) for t in texts]
+        rows = [i for i, c in enumerate(comp) if c]
+        self.competence_vectorizer_ = TfidfVectorizer(sublinear_tf=True).fit([comp[i] for i in rows]) if rows else None
+        self.competence_matrix_ = (self.competence_vectorizer_.transform([comp[i] for i in rows])
+                                   if rows else None)
+        self.competence_labels_ = self.labels_[rows]
         return self
 
     def votes(self, text: str) -> dict[str, float]:
         """Occupation name -> score to add: weight x (sum of the cosines of the k nearest coded vacancies with
-        that label, each >= min_similarity) / k."""
-        sims = (self.matrix_ @ self.vectorizer_.transform([text]).T).toarray().ravel()
+        that label, each >= min_similarity) / k; plus the same over the competence sections, when the text has
+        one, with the competence_* parameters."""
         out: dict[str, float] = defaultdict(float)
-        for j in np.argsort(-sims)[: self.k]:
-            if sims[j] >= self.min_similarity and sims[j] > 0:
-                out[self.labels_[j]] += self.weight * float(sims[j]) / self.k
+        sims = (self.matrix_ @ self.vectorizer_.transform([text]).T).toarray().ravel()
+        _vote(out, sims, self.labels_, self.k, self.weight, self.min_similarity)
+        comp = competences(text) if self.competence_weight and self.competence_vectorizer_ is not None else ""
+        if comp:
+            sims = (self.competence_matrix_ @ self.competence_vectorizer_.transform([comp]).T).toarray().ravel()
+            _vote(out, sims, self.competence_labels_, self.competence_k, self.competence_weight,
+                  self.competence_min_similarity)
         return dict(out)
 
     def save(self, path: Path = MODEL_PATH, meta: Optional[dict] = None) -> None:
@@ -60,6 +80,17 @@ class VacancyMemory:
         os.replace(tmp, path)
         if meta is not None:
             (path.parent / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+
+
+def competences(text: str) -> str:
+    """The "Professionele vaardigheden" section of a VDAB page ("" for other vacancies)."""
+    return heading_block(text, "Professionele vaardigheden") if "vaardigheden" in text else ""
+
+
+def _vote(out: dict, sims: np.ndarray, labels: np.ndarray, k: int, weight: float, floor: float) -> None:
+    for j in np.argsort(-sims)[:k]:
+        if sims[j] >= floor and sims[j] > 0:
+            out[labels[j]] += weight * float(sims[j]) / k
 
 
 @lru_cache(maxsize=1)

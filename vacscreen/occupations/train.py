@@ -28,7 +28,10 @@ def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=Non
     memory = VacancyMemory().fit(texts, labels)
     meta = {"version": f"linking-{dt.date.today().isoformat()}", "splits": list(splits), "vacancies": len(items),
             "corrections": corrections, "corrections_unreadable": skipped, "occupations": len(set(labels)),
-            "k": memory.k, "weight": memory.weight}
+            "k": memory.k, "weight": memory.weight, "min_similarity": memory.min_similarity,
+            "with_competences": int(memory.competence_labels_.size), "competence_k": memory.competence_k,
+            "competence_weight": memory.competence_weight,
+            "competence_min_similarity": memory.competence_min_similarity}
     memory.save(path, meta)
     default_memory.cache_clear()
     return meta

@@ -192,3 +192,16 @@ def split_sections(text: str, vdab: Optional[bool] = None, headings=None) -> lis
             label, heading, start = new_label, new_heading, pos
     spans.append(SectionSpan(start, n, label, heading))
     return spans
+
+
+def heading_block(text: str, heading: str, headings=None) -> str:
+    """The text under the first heading named `heading` (any case), up to the next heading; "" when absent.
+    VDAB pages list the coded occupation's Competent competences under "Professionele vaardigheden"."""
+    headings = find_headings(text) if headings is None else headings
+    want = _norm(heading)
+    for k, (pos, _, head) in enumerate(headings):
+        if _norm(head) == want:
+            body = text.find(head, pos) + len(head)
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(text)
+            return text[body:end].strip(" :\n")
+    return ""
