@@ -53,8 +53,8 @@ class VacancyMemory:
         self.labels_ = np.asarray(labels, dtype=object)
         comp = [competences(t) for t in texts]
         rows = [i for i, c in enumerate(comp) if c]
-        self.competence_vectorizer_ = TfidfVectorizer(sublinear_tf=True).fit([comp[i] for i in rows]) if rows else None
-        self.competence_matrix_ = (self.competence_vectorizer_.transform([comp[i] for i in rows])
+        self.competence_vectorizer_ = TfidfVectorizer(sublinear_tf=True) if rows else None
+        self.competence_matrix_ = (self.competence_vectorizer_.fit_transform([comp[i] for i in rows])
                                    if rows else None)
         self.competence_labels_ = self.labels_[rows]
         return self
@@ -84,7 +84,7 @@ class VacancyMemory:
 
 def competences(text: str) -> str:
     """The "Professionele vaardigheden" section of a VDAB page ("" for other vacancies)."""
-    return heading_block(text, "Professionele vaardigheden") if "vaardigheden" in text else ""
+    return heading_block(text, "Professionele vaardigheden") if "vaardigheden" in text.lower() else ""
 
 
 def _vote(out: dict, sims: np.ndarray, labels: np.ndarray, k: int, weight: float, floor: float) -> None:

@@ -201,7 +201,8 @@ def heading_block(text: str, heading: str, headings=None) -> str:
     want = _norm(heading)
     for k, (pos, _, head) in enumerate(headings):
         if _norm(head) == want:
-            body = text.find(head, pos) + len(head)
+            i = text.find(head, pos)
+            body = i + len(head) if i >= 0 else pos
             end = headings[k + 1][0] if k + 1 < len(headings) else len(text)
             return text[body:end].strip(" :\n")
     return ""
