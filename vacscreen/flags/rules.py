@@ -35,8 +35,7 @@ def config() -> dict:
         "driving_occupation": re.compile(cfg["certificates"]["driving_occupation_re"], re.I),
         "welcome": re.compile(cfg["discrimination"]["welcome_re"], re.I),
         "about_others": re.compile(cfg["discrimination"]["about_others_re"], re.I),
-        "negated": re.compile(r"\b(?:geen|niet|zonder|nooit)\b(?!\s+(?:alleen|enkel|bang|probleem|moeilijk))"
-                              r"[^.;:!?\n]*$"),
+        "negated": re.compile(cfg["cues"]["negated_re"]),
         "strong": {k: re.compile(v, re.I) for k, v in cfg["discrimination"]["strong_re"].items()},
         # matched in lower-cased text: IGNORECASE makes re several times slower
         "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg["overload"]["soft_skills"]) + r")\w*"),
