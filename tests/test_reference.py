@@ -12,6 +12,7 @@ from vacscreen.occupations.reference import (
     ENV_KNELPUNT,
     ENV_PROFILES,
     ReferenceDataError,
+    fold,
     load_reference,
 )
 from vacscreen.schema import InputError
@@ -58,9 +59,19 @@ def test_counts_and_year(ref):
 def test_sources_name_every_file(ref):
     files = {s.file: s for s in ref.sources}
     assert set(files) == {"knelpuntberoepen.csv", "occupation_profiles.csv", "vdab_occupations.csv",
-                          "esco_occupations_nl.csv", "beroepskwalificaties.csv"}
+                          "esco_occupations_nl.csv", "beroepskwalificaties.csv", "occupation_texts.csv"}
     assert "CC BY 4.0" in files["esco_occupations_nl.csv"].licence
     assert files["knelpuntberoepen.csv"].rows == 227 and files["knelpuntberoepen.csv"].year == "2026"
+    assert "written by the project" in files["occupation_texts.csv"].source
+
+
+def test_every_vdab_occupation_has_titles_and_a_description(ref):
+    # occupation_texts.csv covers the whole VDAB vocabulary; a title equal to a label is not repeated as a title.
+    for occ in ref.vdab_occupations:
+        assert len(occ.titles) >= 3 and len(occ.description.split()) >= 40, occ.name
+        assert not {fold(t) for t in occ.titles} & {fold(x) for x in occ.labels}, occ.name
+    assert "Sportlesgever" in ref.by_name("Sporttrainer").titles
+    assert ref.by_esco_uri(ref.by_name("Aankoper").esco_uri).description  # ESCO records keep ESCO's description
 
 
 def test_cached_and_fast(ref):

@@ -197,7 +197,7 @@ def _load_models(link_occupation: bool, flag_threshold: Optional[float]) -> None
     loaded objects are moved out of the cyclic garbage collector's sight (gc.freeze): its full collections
     otherwise rescan the models' millions of objects during bulk scoring (~10 % of the time), and forked workers
     keep sharing their pages instead of copying them when the collector touches them."""
-    from vacscreen.occupations.link import default_linker
+    from vacscreen.occupations.link import default_linker, description_index
     from vacscreen.occupations.memory import default_memory
 
     _nlp(), _flagger(flag_threshold), _version()
@@ -205,7 +205,7 @@ def _load_models(link_occupation: bool, flag_threshold: Optional[float]) -> None
         linker = default_linker()
         if linker.encoder is not None:
             linker.label_vectors()
-        default_memory()
+        default_memory(), description_index(linker)
     global _frozen
     if not _frozen:
         import gc

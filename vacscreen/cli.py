@@ -296,7 +296,8 @@ def _reference_files(knelpunt_csv: Optional[Path], profiles_csv: Optional[Path])
 @app.command("evaluate-linking")
 def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev or test; all vacancies when omitted")):
     """Occupation linking accuracy (top-1, top-3) on the real vacancies with a "VDAB-beroep" line, the line
-    removed, for the lexical matcher, the encoder and both combined."""
+    removed: the title by the lexical matcher, the encoder and both combined; then with the text's evidence
+    (occupation descriptions; and the memory of coded vacancies, fitted without the vacancy scored)."""
     from vacscreen.occupations import evaluate
     from vacscreen.occupations.link import default_linker
 
@@ -304,9 +305,9 @@ def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev 
     res = evaluate.run(linker, split)
     enc = linker.encoder.name if linker.encoder is not None else "none (lexical only)"
     typer.echo(f"split={split or 'all'}, encoder: {enc}")
-    typer.echo(f"{'mode':<16} {'n':>4} {'top-1':>7} {'top-3':>7}")
+    typer.echo(f"{'mode':<29} {'n':>4} {'top-1':>7} {'top-3':>7}")
     for mode, r in res.items():
-        typer.echo(f"{mode:<16} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
+        typer.echo(f"{mode:<29} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
 
 
 @app.command()

@@ -2,9 +2,11 @@
 the line is removed from the text, the vacancy is linked from its title, and the named occupation is the
 label. A link counts as correct when it is that occupation or the ESCO occupation it is mapped to.
 
-The "+memory" mode adds a VacancyMemory's votes. Its coded vacancies never include the vacancy scored: with a
-split, it is fitted on the vacancies outside that split; without, leave-one-out. Near-duplicate texts (TF-IDF
-cosine >= 0.95: the same vacancy posted twice) of the scored vacancy are left out too."""
+The "+descriptions" mode adds the votes of the occupation descriptions (occupations/descriptions.py); the
+"+descriptions+memory" mode (link() as shipped) also a VacancyMemory's votes. The memory's coded vacancies never
+include the vacancy scored: with a split, it is fitted on the vacancies outside that split; without,
+leave-one-out. Near-duplicate texts (TF-IDF cosine >= 0.95: the same vacancy posted twice) of the scored vacancy
+are left out too."""
 from __future__ import annotations
 
 import json
@@ -17,6 +19,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from vacscreen.gold import GOLD_DIR, split_ids
 from vacscreen.occupations.reference import fold
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
+from vacscreen.occupations.descriptions import DescriptionIndex
+from vacscreen.occupations.link import description_index, text_votes
 from vacscreen.occupations.memory import VacancyMemory
 
 VACANCIES = GOLD_DIR.parent / "vdab_vacancies.jsonl"
@@ -49,19 +53,21 @@ def query(c: dict) -> str:
 
 
 def accuracy(linker: Linker, items: list[dict], mode: str, pool: Optional[list[dict]] = None,
-             memory: Optional[Callable[[], VacancyMemory]] = None) -> dict:
-    """Top-1/top-3 over items; with memory (a factory of unfitted VacancyMemory), each item's votes come from a
-    memory fitted on the pool (default: all cases) minus the item and its near-duplicates."""
+             memory: Optional[Callable[[], VacancyMemory]] = None,
+             descriptions: Optional[DescriptionIndex] = None) -> dict:
+    """Top-1/top-3 over items. With memory (a factory of unfitted VacancyMemory), each item's votes come from a
+    memory fitted on the pool (default: all cases) minus the item and its near-duplicates; with descriptions, a
+    DescriptionIndex adds its votes."""
     top1 = top3 = 0
     pool = pool if pool is not None else items
     dup = _near_duplicates(items, pool) if memory is not None else None
     for n, c in enumerate(items):
-        if memory is None:
-            ranked = [i for i, _ in linker.rank(query(c), mode)]
-        else:
+        mem = None
+        if memory is not None:
             others = [p for j, p in enumerate(pool) if p["id"] != c["id"] and not dup[n, j]]
             mem = memory().fit([p["text"] for p in others], [p["label"] for p in others])
-            ranked = [i for i, _ in linker.rank_with(query(c), mem.votes(c["text"]), mode)]
+        votes = text_votes(c["text"], mem, descriptions)
+        ranked = [i for i, _ in (linker.rank_with(query(c), votes, mode) if votes else linker.rank(query(c), mode))]
         hits = [correct(linker, i, c["label"]) for i in ranked[:3]]
         top1 += hits[0]
         top3 += any(hits)
@@ -75,7 +81,8 @@ def _near_duplicates(items: list[dict], pool: list[dict], min_cosine: float = 0.
 
 
 def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMemory] = VacancyMemory) -> dict:
-    """Accuracy per mode. The memory is fitted on the cases outside the split (all others without a split)."""
+    """Accuracy per mode: the title alone (lexical, semantic, combined), then with the text's evidence as link()
+    uses it: the description index, and the memory fitted on the cases outside the split (all others without)."""
     everything = cases()
     items, pool = everything, everything
     if split:
@@ -84,5 +91,7 @@ def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMe
         pool = [c for c in everything if c["id"] not in ids]
     modes = ["lexical"] + (["semantic", "combined"] if linker.encoder is not None else [])
     res = {m: accuracy(linker, items, m) for m in modes}
-    res[modes[-1] + "+memory"] = accuracy(linker, items, modes[-1], pool, memory)
+    res[modes[-1] + "+descriptions"] = accuracy(linker, items, modes[-1], descriptions=description_index(linker))
+    res[modes[-1] + "+descriptions+memory"] = accuracy(linker, items, modes[-1], pool, memory,
+                                                       description_index(linker))
     return res

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
+from vacscreen.occupations.descriptions import DescriptionIndex, index_for
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
 from vacscreen.occupations.memory import default_memory
 from vacscreen.occupations.norms import norm_for
@@ -70,10 +71,12 @@ _DEFAULT = object()
 
 
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
-         linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True) -> Optional[Occupation]:
+         linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True,
+         descriptions: bool = True) -> Optional[Occupation]:
     """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text.
-    Without a VDAB field, a VacancyMemory (default: the shipped one; None for the title alone) adds the votes of
-    the coded vacancies whose text is closest. norms: use the annotated norms (occupations/norms.py)."""
+    Without a VDAB field, the text adds evidence: a VacancyMemory (default: the shipped one; None for none) votes
+    for the occupations of the closest coded vacancies, and (descriptions=True) the DescriptionIndex for the
+    occupations whose description is closest. norms: use the annotated norms (occupations/norms.py)."""
     linker = linker or default_linker()
     if memory is _DEFAULT:
         memory = default_memory()
@@ -91,13 +94,33 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
     query, source = _query(text, title)
     if not query.strip():
         return None
-    votes = memory.votes(text) if memory is not None and text.strip() else None
+    votes = text_votes(text, memory, description_index(linker) if descriptions else None)
     ranked = linker.rank_with(query, votes) if votes else linker.rank(query)
     best, score = ranked[0]
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
         return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))
     return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]),
                              norms)
+
+
+def text_votes(text: str, memory=None, descriptions: Optional[DescriptionIndex] = None) -> dict[str, float]:
+    """Occupation name -> score the vacancy text adds: a memory's votes plus a description index's."""
+    out: dict[str, float] = {}
+    if not text.strip():
+        return out
+    for votes in (memory.votes(text) if memory is not None else {},
+                  descriptions.votes(text) if descriptions is not None else {}):
+        for name, v in votes.items():
+            out[name] = out.get(name, 0.0) + v
+    return out
+
+
+def description_index(linker: Linker) -> DescriptionIndex:
+    """The DescriptionIndex of the linker's reference data, built once per linker (~0.1 s)."""
+    index = linker.__dict__.get("_descriptions")
+    if index is None:
+        index = linker.__dict__["_descriptions"] = index_for(linker.ref)
+    return index
 
 
 def _query(text: str, title: Optional[str]) -> tuple[str, str]:

@@ -62,11 +62,12 @@ def query_from_text(text: str) -> str:
 
 class Linker:
     """Ranks occupations for a query. weight: share of the lexical score in the combined score;
-    vdab_bonus: added to VDAB occupations (the labels recruiters and VDAB use) over ESCO-only ones."""
+    vdab_bonus: added to VDAB occupations (the labels recruiters and VDAB use) over ESCO-only ones;
+    titles: match the job titles of occupation_texts.csv like labels."""
 
     # weight and vdab_bonus were chosen on the train and dev vacancies (`vacscreen evaluate-linking`).
     def __init__(self, ref: Optional[ReferenceData] = None, encoder=None, weight: float = 0.3,
-                 vdab_bonus: float = 0.1, cache_dir: Optional[Path] = None):
+                 vdab_bonus: float = 0.1, cache_dir: Optional[Path] = None, titles: bool = True):
         self.ref = ref or load_reference()
         self.encoder = encoder
         self.weight = weight if encoder is not None else 1.0
@@ -79,7 +80,7 @@ class Linker:
             # the ESCO concept), so "administratief medewerker" finds the VDAB record and its profile.
             owners = [i] + [index[id(v)] for v in (self.ref.linked_vdab(occ.esco_uri) if occ.kind == "esco"
                                                      and occ.esco_uri else ()) if id(v) in index]
-            for lab in dict.fromkeys((occ.name, *occ.labels)):
+            for lab in dict.fromkeys((occ.name, *occ.labels, *(occ.titles if titles else ()))):
                 for o in owners:
                     labels.append(lab)
                     owner.append(o)

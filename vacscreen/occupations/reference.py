@@ -25,6 +25,10 @@ beroepskwalificatie title in `beroepskwalificaties.csv`.
 
 VDAB `labels` = the title, the specialisation after ':' and the BK titles of the profile row; ESCO labels are
 not copied onto VDAB records (use `ReferenceData.linked_vdab(uri)` to go from an ESCO hit to VDAB records).
+VDAB `titles` and `description` come from `occupation_texts.csv`: job titles employers use for the occupation and
+a vacancy-style description of the work, written by the project without looking at vacancy data (the linker
+matches the titles like labels and compares vacancy texts with the descriptions). ESCO records carry ESCO's own
+description.
 
 Users can point to a newer bottleneck list or their own profiles: `load_reference(knelpunt_csv=...,
 profiles_csv=...)` or the environment variables `VACSCREEN_KNELPUNT_CSV` / `VACSCREEN_PROFILES_CSV`.
@@ -50,6 +54,7 @@ PROFILES_CSV = DATA_DIR / "occupation_profiles.csv"
 VDAB_CSV = DATA_DIR / "vdab_occupations.csv"
 ESCO_CSV = DATA_DIR / "esco_occupations_nl.csv"
 BK_CSV = DATA_DIR / "beroepskwalificaties.csv"
+TEXTS_CSV = DATA_DIR / "occupation_texts.csv"
 ENV_KNELPUNT = "VACSCREEN_KNELPUNT_CSV"
 ENV_PROFILES = "VACSCREEN_PROFILES_CSV"
 
@@ -77,6 +82,10 @@ _SOURCE_NOTES: dict[str, tuple[str, str, str]] = {  # file -> (source, licence, 
         "Onderwijs Vlaanderen open data on professional qualifications (onderwijs.api.vlaanderen.be), via GitHub "
         "ThomasTeamICT/Boosterz",
         "not stated in the copy (Flemish government open data)", "retrieved 2025"),
+    "occupation_texts.csv": (
+        "written by the project from general knowledge of the occupations, without the vacancy data: job titles "
+        "employers use and a vacancy-style task description per VDAB occupation",
+        "project data", "2026"),
 }
 
 Kind = Literal["vdab", "esco"]
@@ -132,6 +141,10 @@ class OccupationRecord:
     isco_source: Optional[str] = None  # "knelpunt_csv" | "profiles_csv" | "vdab_occupations_csv" | "esco"
     source: str = ""  # provenance of the record: source_url of the row, or the ESCO concept URI
     mid_skilled_list: bool = False  # on the Flemish MB 1 Dec 2025 list of mid-skilled bottleneck occupations
+    # Job titles employers use (VDAB: occupation_texts.csv, written by the project), matched like labels.
+    titles: tuple[str, ...] = ()
+    # What the work is: occupation_texts.csv for VDAB records, the ESCO description for ESCO ones.
+    description: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -444,9 +457,21 @@ def _load_esco(path: Path) -> list[dict]:
         alts = tuple(a.strip() for a in r["altLabels"].splitlines() if a.strip())
         out.append({"uri": _esco_uri(r["conceptUri"], "conceptUri", file, n) or "", "name": name,
                     "isco": _isco(r["iscoGroup"], "iscoGroup", file, n), "alts": alts,
-                    "regulated": r["regulatedProfessionNote"]})
+                    "regulated": r["regulatedProfessionNote"], "description": r.get("description", "")})
         if not out[-1]["uri"]:
             raise ReferenceDataError(file, "conceptUri is empty", n)
+    return out
+
+
+def _load_texts(path: Path) -> dict[str, tuple[int, tuple[str, ...], str]]:
+    """loose(occupation) -> (row, titles, description); titles one per line, as ESCO's altLabels."""
+    file = path.name
+    out: dict[str, tuple[int, tuple[str, ...], str]] = {}
+    for n, r in _read_rows(path, ("occupation", "titles", "description")):
+        name = _name(r["occupation"], "occupation", file, n)
+        if loose(name) in out:
+            raise ReferenceDataError(file, f"occupation {name!r} appears twice (first in row {out[loose(name)][0]})", n)
+        out[loose(name)] = (n, tuple(t.strip() for t in r["titles"].splitlines() if t.strip()), r["description"])
     return out
 
 
@@ -495,13 +520,14 @@ def _esco_uris_in(urls: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u.startswith(ESCO_OCCUPATION_PREFIX)))
 
 
-def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path: Path,
+def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path: Path, texts_path: Path,
            origin: dict[str, str]) -> ReferenceData:
     kn_rows, year = _load_knelpunt(knelpunt)
     prof = _load_profiles(profiles)
     vdab_rows = _load_vdab(vdab)
     esco = _load_esco(esco_path)
     bk = _load_bk(bk_path)
+    texts = _load_texts(texts_path)
     warnings: list[str] = []
 
     esco_by_uri = {e["uri"]: e for e in esco}
@@ -557,10 +583,12 @@ def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path:
         unique: dict[str, str] = {}
         for lab in labels:  # first spelling of each label wins, order kept
             unique.setdefault(fold(lab), lab)
+        _, titles, description = texts.get(loose(name), (0, (), ""))
         return OccupationRecord(name=name, kind="vdab", isco=isco, esco_uri=uri, bk_code=bk_code,
                                 bottleneck=bottleneck, labels=tuple(unique.values()), sector=sector,
                                 esco_link=method if uri else None, isco_source=isco_source if isco else None,
-                                source=source, mid_skilled_list=midden)
+                                source=source, mid_skilled_list=midden,
+                                titles=tuple(t for t in titles if fold(t) not in unique), description=description)
 
     for k in kn_rows:
         records.append(vdab_record(
@@ -581,13 +609,17 @@ def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path:
         records.append(OccupationRecord(
             name=e["name"], kind="esco", isco=e["isco"], esco_uri=e["uri"],
             bk_code=bk_by_title.get(loose(e["name"])), bottleneck=False, labels=(e["name"], *e["alts"]),
-            isco_source="esco" if e["isco"] else None, source=e["uri"]))
+            isco_source="esco" if e["isco"] else None, source=e["uri"], description=e["description"]))
 
     names = {loose(r.name) for r in records}
     for p in prof.values():
         if loose(p.occupation) not in names:
             warnings.append(f"{p.file} row {p.row}: occupation {p.occupation!r} matches no occupation name; "
                             "the row is not used")
+    vdab_names = {loose(r.name) for r in records if r.kind == "vdab"}
+    for key, (row, _, _) in texts.items():
+        if key not in vdab_names:
+            warnings.append(f"{texts_path.name} row {row}: occupation matches no VDAB occupation; the row is not used")
 
     by_name: dict[str, list[OccupationRecord]] = {}
     vdab_by_uri: dict[str, list[OccupationRecord]] = {}
@@ -600,7 +632,7 @@ def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path:
             vdab_by_uri.setdefault(r.esco_uri, []).append(r)
 
     files = ((knelpunt, len(kn_rows)), (profiles, len(prof)), (vdab, len(vdab_rows)), (esco_path, len(esco)),
-             (bk_path, len(bk)))
+             (bk_path, len(bk)), (texts_path, len(texts)))
     sources = []
     for path, count in files:
         default = _SOURCE_NOTES.get(path.name, ("", "not stated", ""))
@@ -662,7 +694,7 @@ def load_reference(knelpunt_csv: Optional[os.PathLike | str] = None,
     are free and an edited file is read again."""
     origin: dict[str, str] = {}
     paths = (_resolve(knelpunt_csv, ENV_KNELPUNT, KNELPUNT_CSV, origin),
-             _resolve(profiles_csv, ENV_PROFILES, PROFILES_CSV, origin), VDAB_CSV, ESCO_CSV, BK_CSV)
+             _resolve(profiles_csv, ENV_PROFILES, PROFILES_CSV, origin), VDAB_CSV, ESCO_CSV, BK_CSV, TEXTS_CSV)
     return _cached(tuple(str(p) for p in paths), tuple(_stamp(p) for p in paths), tuple(sorted(origin.items())))
 
 

@@ -1,0 +1,81 @@
+"""Choose how the project's occupation texts (vacscreen/data/occupation_texts.csv: job titles and a task
+description per VDAB occupation, written without the vacancy data) join occupation linking. Tuned on the
+train+dev vacancies with a VDAB-beroep line (memory leave-one-out, as `vacscreen evaluate-linking`) and on our
+70 synthetic vacancies (memory fitted on train+dev): the memory has seen most train+dev occupations but few
+synthetic ones, so the two together weigh seen and unseen occupations. The test split is not looked at.
+1. The titles as labels: title alone (no text evidence), with and without them.
+2. With the titles, the DescriptionIndex's k and weight: best top-1 summed over both sets, then top-3, then the
+   smaller weight and k.
+Run: python notebooks/linking_description_selection.py"""
+from __future__ import annotations
+
+import itertools
+import json
+
+from vacscreen.gold import GOLD_DIR, split_ids
+from vacscreen.occupations.descriptions import index_for
+from vacscreen.occupations.evaluate import _near_duplicates, cases, correct, query
+from vacscreen.occupations.link import default_linker, text_votes
+from vacscreen.occupations.linker import Linker
+from vacscreen.occupations.memory import VacancyMemory
+
+
+def synthetic() -> list[dict]:
+    rows = map(json.loads, (GOLD_DIR / "synthetic.jsonl").open(encoding="utf-8"))
+    return [{"id": r["id"], "title": r.get("title") or "", "text": r["text"], "label": r["occupation_norm"]["occupation"]}
+            for r in rows if r.get("occupation_norm", {}).get("occupation")]
+
+
+def memories(items: list[dict], pool: list[dict]) -> list[VacancyMemory]:
+    """Per item, a memory fitted on the pool without the item and its near-duplicates."""
+    dup = _near_duplicates(items, pool)
+    out = []
+    for n, c in enumerate(items):
+        others = [p for j, p in enumerate(pool) if p["id"] != c["id"] and not dup[n, j]]
+        out.append(VacancyMemory().fit([p["text"] for p in others], [p["label"] for p in others]))
+    return out
+
+
+def score(linker: Linker, items: list[dict], mems=None, index=None) -> tuple[float, float]:
+    top1 = top3 = 0
+    for n, c in enumerate(items):
+        votes = text_votes(c["text"], mems[n] if mems else None, index)
+        ranked = [i for i, _ in (linker.rank_with(query(c), votes) if votes else linker.rank(query(c)))]
+        hits = [correct(linker, i, c["label"]) for i in ranked[:3]]
+        top1 += hits[0]
+        top3 += any(hits)
+    return top1 / len(items), top3 / len(items)
+
+
+def main() -> None:
+    with_titles = default_linker()
+    without = Linker(ref=with_titles.ref, encoder=with_titles.encoder, titles=False)
+    test = split_ids()["test"]
+    trdev = [c for c in cases() if c["id"] not in test]
+    syn = synthetic()
+    print(f"{len(trdev)} train+dev vacancies, {len(syn)} synthetic")
+
+    print("1. title alone (top-1 / top-3)")
+    for name, linker in [("without titles", without), ("with titles", with_titles)]:
+        a, b = score(linker, trdev), score(linker, syn)
+        print(f"   {name:<15} train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}")
+
+    print("2. with the titles and the memory: description votes (top-1 / top-3)")
+    m_trdev = memories(trdev, trdev)
+    full = VacancyMemory().fit([c["text"] for c in trdev], [c["label"] for c in trdev])
+    m_syn = [full] * len(syn)
+    a, b = score(with_titles, trdev, m_trdev), score(with_titles, syn, m_syn)
+    print(f"   no descriptions      train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}")
+    results = []
+    for k, w in itertools.product([1, 2, 3, 5], [0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]):
+        index = index_for(with_titles.ref, k=k, weight=w)
+        a, b = score(with_titles, trdev, m_trdev, index), score(with_titles, syn, m_syn, index)
+        results.append((round(a[0] + b[0], 6), round(a[1] + b[1], 6), -w, -k))
+        print(f"   k={k} weight={w:<4}     train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}",
+              flush=True)
+    _, _, w, k = max(results)
+    print(f"chosen: k={-k} weight={-w}")
+
+
+if __name__ == "__main__":
+    main()
