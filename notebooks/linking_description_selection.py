@@ -6,11 +6,14 @@ synthetic ones, so the two together weigh seen and unseen occupations. The test 
 1. The titles as labels: title alone (no text evidence), with and without them.
 2. With the titles, the DescriptionIndex's k and weight: best top-1 summed over both sets, then top-3, then the
    smaller weight and k.
+3. With both, the memory's text weight again (chosen when the title linked worse; the competence sections keep
+   their weight), by the same rule.
 Run: python notebooks/linking_description_selection.py"""
 from __future__ import annotations
 
 import itertools
 import json
+from functools import partial
 
 from vacscreen.gold import GOLD_DIR, split_ids
 from vacscreen.occupations.descriptions import index_for
@@ -26,13 +29,13 @@ def synthetic() -> list[dict]:
             for r in rows if r.get("occupation_norm", {}).get("occupation")]
 
 
-def memories(items: list[dict], pool: list[dict]) -> list[VacancyMemory]:
+def memories(items: list[dict], pool: list[dict], make=VacancyMemory) -> list[VacancyMemory]:
     """Per item, a memory fitted on the pool without the item and its near-duplicates."""
     dup = _near_duplicates(items, pool)
     out = []
     for n, c in enumerate(items):
         others = [p for j, p in enumerate(pool) if p["id"] != c["id"] and not dup[n, j]]
-        out.append(VacancyMemory().fit([p["text"] for p in others], [p["label"] for p in others]))
+        out.append(make().fit([p["text"] for p in others], [p["label"] for p in others]))
     return out
 
 
@@ -60,10 +63,10 @@ def main() -> None:
         a, b = score(linker, trdev), score(linker, syn)
         print(f"   {name:<15} train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}")
 
-    print("2. with the titles and the memory: description votes (top-1 / top-3)")
-    m_trdev = memories(trdev, trdev)
-    full = VacancyMemory().fit([c["text"] for c in trdev], [c["label"] for c in trdev])
-    m_syn = [full] * len(syn)
+    print("2. with the titles and the memory (its weights as before): description votes (top-1 / top-3)")
+    before = partial(VacancyMemory, weight=1.0, competence_weight=3.0)
+    m_trdev = memories(trdev, trdev, before)
+    m_syn = [before().fit([c["text"] for c in trdev], [c["label"] for c in trdev])] * len(syn)
     a, b = score(with_titles, trdev, m_trdev), score(with_titles, syn, m_syn)
     print(f"   no descriptions      train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}")
     results = []
@@ -75,6 +78,18 @@ def main() -> None:
               flush=True)
     _, _, w, k = max(results)
     print(f"chosen: k={-k} weight={-w}")
+
+    print("3. with the titles and those description votes: the memory's text weight (top-1 / top-3)")
+    index = index_for(with_titles.ref, k=-k, weight=-w)
+    results = []
+    for mw in [0.1, 0.25, 0.5, 1.0]:
+        make = partial(VacancyMemory, weight=mw, competence_weight=3.0)
+        full = make().fit([c["text"] for c in trdev], [c["label"] for c in trdev])
+        a = score(with_titles, trdev, memories(trdev, trdev, make), index)
+        b = score(with_titles, syn, [full] * len(syn), index)
+        results.append((round(a[0] + b[0], 6), round(a[1] + b[1], 6), -mw))
+        print(f"   weight={mw:<4}  train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}", flush=True)
+    print(f"chosen: memory weight={-max(results)[2]}")
 
 
 if __name__ == "__main__":

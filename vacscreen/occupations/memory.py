@@ -29,11 +29,12 @@ MODEL_PATH = MODEL_DIR / "memory.joblib"
 class VacancyMemory:
     """k: how many nearest coded vacancies vote; weight: how much their mean cosine adds to an occupation's
     linking score (the linker's scores are in [0, 1.1]); min_similarity: neighbours below it do not vote.
-    All three were chosen leave-one-out on train+dev (`python notebooks/linking_memory_selection.py`: k and
-    weight by top-1, then min_similarity by top-1 and top-3); the same notebook checks that the memory does not
-    make our 70 synthetic vacancies, of occupations it has never seen, link worse than by their title alone."""
+    k and min_similarity were chosen leave-one-out on train+dev (`python notebooks/linking_memory_selection.py`);
+    weight again once the project's occupation titles and descriptions joined linking (1.0 -> 0.25: a better
+    title needs less of the memory; `python notebooks/linking_description_selection.py`, train+dev leave-one-out
+    and our 70 synthetic vacancies, of occupations the memory has mostly never seen)."""
 
-    def __init__(self, k: int = 5, weight: float = 1.0, min_similarity: float = 0.2, competence_k: int = 4,
+    def __init__(self, k: int = 5, weight: float = 0.25, min_similarity: float = 0.2, competence_k: int = 4,
                  competence_weight: float = 3.0, competence_min_similarity: float = 0.3):
         self.k = k
         self.weight = weight
