@@ -2,7 +2,9 @@
 VDAB-beroep line (the test split is not looked at): first k and weight, then min_similarity, checked on our 70
 synthetic vacancies (top-1 against the annotator's occupation), whose occupations the memory has never seen: the
 memory must not make them worse. The text memory alone (competence_weight=0); the competence sections are chosen after
-it in linking_competence_selection.py. Run: python notebooks/linking_memory_selection.py"""
+it in linking_competence_selection.py. The weight chosen here (1.0) was chosen again, after the project's occupation
+titles and descriptions joined linking, in linking_description_selection.py (0.25); this notebook now runs with
+those in the linker. Run: python notebooks/linking_memory_selection.py"""
 from __future__ import annotations
 
 import itertools
