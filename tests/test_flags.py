@@ -858,17 +858,27 @@ WAREHOUSE_TEXT = ("Magazijnmedewerker\n\nVoor ons distributiecentrum in Gent zoe
                   "- Je hebt minimum 5 jaar ervaring in een magazijn.\n"
                   "- Je spreekt perfect Frans.\n\n"
                   "Aanbod\n- Een vast contract in een groeiend bedrijf.\n")
+# The same demands for an engineer: title and text say so (the linker weighs the text too, so a text that says
+# "magazijnmedewerker" under an engineer's title links to Magazijnmedewerker).
+ENGINEER_TEXT = WAREHOUSE_TEXT.replace("Magazijnmedewerker\n", "Logistiek ingenieur\n").replace(
+    "een magazijnmedewerker die goederen ontvangt, orders verzamelt en vrachtwagens laadt",
+    "een logistiek ingenieur die onze magazijnprocessen analyseert, ontwerpt en optimaliseert")
 CASES = {
     "warehouse": dict(title="Magazijnmedewerker"),
     "teacher": dict(title="Magazijnmedewerker", occupation="Leerkracht lager onderwijs"),
-    "engineer-title": dict(title="Logistiek ingenieur"),
+    "engineer-title": dict(title="Logistiek ingenieur", text=ENGINEER_TEXT),
     "manager-override": dict(title="Magazijnmedewerker", occupation="Logistiek manager"),
 }
 
 
+def _screen(name):
+    kw = dict(CASES[name])
+    return screen(kw.pop("text", WAREHOUSE_TEXT), **kw)
+
+
 @pytest.fixture(scope="module")
 def acceptance():
-    return {name: screen(WAREHOUSE_TEXT, **kw) for name, kw in CASES.items()}
+    return {name: _screen(name) for name in CASES}
 
 
 @pytest.fixture
@@ -911,7 +921,7 @@ def test_acceptance_high_level_trained_model(acceptance, name):
 
 
 def test_acceptance_warehouse_rule_layer(rules_only):
-    s = screen(WAREHOUSE_TEXT, **CASES["warehouse"])
+    s = _screen("warehouse")
     assert s.model_version.endswith("+rules")
     _check_warehouse(s)
     assert {f.kind for f in s.flags} == ACCEPTANCE_KINDS
@@ -920,15 +930,15 @@ def test_acceptance_warehouse_rule_layer(rules_only):
 
 @pytest.mark.parametrize("name", ["teacher", "engineer-title", "manager-override"])
 def test_acceptance_high_level_rule_layer(rules_only, name):
-    s = screen(WAREHOUSE_TEXT, **CASES[name])
+    s = _screen(name)
     _check_high_level(s, name)
     assert s.flags == []
 
 
 def test_acceptance_layers_agree_on_the_kinds(acceptance, monkeypatch):
     monkeypatch.setattr(api, "_flagger", lambda *a, **k: Flagger(None))
-    for name, kw in CASES.items():
-        rules = {f.kind for f in screen(WAREHOUSE_TEXT, **kw).flags}
+    for name in CASES:
+        rules = {f.kind for f in _screen(name).flags}
         model = {f.kind for f in acceptance[name].flags}
         assert rules & ACCEPTANCE_KINDS == model & ACCEPTANCE_KINDS, name
 

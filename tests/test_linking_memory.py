@@ -19,7 +19,7 @@ def lexical():
 
 @pytest.fixture(scope="module")
 def memory():
-    return VacancyMemory(k=2).fit(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2)
+    return VacancyMemory(k=2, weight=1.0).fit(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2)
 
 
 def test_the_nearest_coded_vacancies_vote(memory):
@@ -40,10 +40,11 @@ def test_fit_refuses_mismatched_or_empty_data():
 
 
 def test_the_text_decides_between_occupations_a_title_shares(lexical, memory):
+    # The memory alone (the occupation descriptions would add their own votes, e.g. for Bekister-betonneerder).
     road = link("Je asfalteert wegen en legt boordstenen en fietspaden aan.", title="Grondwerker",
-                linker=lexical, memory=memory)
+                linker=lexical, memory=memory, descriptions=False)
     shell = link("Je zet bekisting, stort beton voor funderingen en kelders.", title="Grondwerker",
-                 linker=lexical, memory=memory)
+                 linker=lexical, memory=memory, descriptions=False)
     assert road.name == "Wegenwerker"
     assert shell.name == "Medewerker ruwbouw"
 
@@ -72,7 +73,7 @@ def test_competence_sections_decide_between_otherwise_equal_pages():
 def test_pages_without_competences_vote_by_their_text_alone(memory):
     """Texts without the section (non-VDAB vacancies) fit and vote as before."""
     assert memory.competence_labels_.size == 0
-    plain = VacancyMemory(k=2, competence_weight=0.0).fit(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2)
+    plain = VacancyMemory(k=2, weight=1.0, competence_weight=0.0).fit(ROADS + SHELL, ["Wegenwerker"] * 2 + ["Medewerker ruwbouw"] * 2)
     text = "Je asfalteert fietspaden en plaatst boordstenen langs de rijweg."
     assert memory.votes(text) == plain.votes(text)
 
