@@ -23,7 +23,8 @@ def main() -> None:
         memory = VacancyMemory().fit([p["text"] for p in others], [p["label"] for p in others])
         title = correct(linker, linker.rank(query(c), "combined")[0][0], c["label"])
         texts = correct(linker, linker.rank_with(query(c), descriptions.votes(c["text"]))[0][0], c["label"])
-        both = correct(linker, linker.rank_with(query(c), text_votes(c["text"], memory, descriptions))[0][0], c["label"])
+        votes = text_votes(c["text"], memory, descriptions)
+        both = correct(linker, linker.rank_with(query(c), votes)[0][0], c["label"])
         for i, v in enumerate((1, title, texts, both)):
             rows[group][i] += v
     total = len(items)

@@ -29,7 +29,8 @@ from vacscreen.occupations.memory import VacancyMemory
 
 def synthetic() -> list[dict]:
     rows = map(json.loads, (GOLD_DIR / "synthetic.jsonl").open(encoding="utf-8"))
-    return [{"id": r["id"], "title": r.get("title") or "", "text": r["text"], "label": r["occupation_norm"]["occupation"]}
+    return [{"id": r["id"], "title": r.get("title") or "", "text": r["text"],
+             "label": r["occupation_norm"]["occupation"]}
             for r in rows if r.get("occupation_norm", {}).get("occupation")]
 
 
