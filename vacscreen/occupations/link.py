@@ -4,6 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
+import sklearn
+
 from vacscreen.occupations.descriptions import DescriptionIndex, index_for
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
 from vacscreen.occupations.memory import default_memory
@@ -108,10 +110,13 @@ def text_votes(text: str, memory=None, descriptions: Optional[DescriptionIndex] 
     out: dict[str, float] = {}
     if not text.strip():
         return out
-    for votes in (memory.votes(text) if memory is not None else {},
-                  descriptions.votes(text) if descriptions is not None else {}):
-        for name, v in votes.items():
-            out[name] = out.get(name, 0.0) + v
+    # scikit-learn's input checks cost ~0.2 ms per transform here; a TF-IDF of text is finite and the vectorisers
+    # are fitted, so they are skipped (link() 3.9 -> 3.5 ms on the 100 real vacancies).
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        for votes in (memory.votes(text) if memory is not None else {},
+                      descriptions.votes(text) if descriptions is not None else {}):
+            for name, v in votes.items():
+                out[name] = out.get(name, 0.0) + v
     return out
 
 
