@@ -4,8 +4,8 @@ train+dev vacancies with a VDAB-beroep line (memory leave-one-out, as `vacscreen
 70 synthetic vacancies (memory fitted on train+dev): the memory has seen most train+dev occupations but few
 synthetic ones, so the two together weigh seen and unseen occupations. The test split is not looked at.
 1. The titles as labels: title alone (no text evidence), with and without them.
-2. With the titles, the DescriptionIndex's k and weight: best top-1 summed over both sets, then top-3, then the
-   smaller weight and k.
+2. With the titles, the description votes' k and weight per vote: best top-1 summed over both sets, then top-3,
+   then the smaller weight and k.
 3. With both, the memory's text weight again (chosen when the title linked worse; the competence sections keep
    their weight), by the same rule.
 Result of the run on 2026-11-28 (top-1 / top-3): 1. title alone, train+dev 0.632 / 0.735 -> 0.662 / 0.765 with the
@@ -76,16 +76,18 @@ def main() -> None:
     print(f"   no descriptions      train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}")
     results = []
     for k, w in itertools.product([1, 2, 3, 5], [0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]):
-        index = index_for(with_titles.ref, k=k, weight=w)
+        # a VacancyMemory's weight is shared by its k votes: w per vote
+        index = index_for(with_titles.ref, k=k, weight=w * k)
         a, b = score(with_titles, trdev, m_trdev, index), score(with_titles, syn, m_syn, index)
         results.append((round(a[0] + b[0], 6), round(a[1] + b[1], 6), -w, -k))
         print(f"   k={k} weight={w:<4}     train+dev {a[0]:.3f} / {a[1]:.3f}   synthetic {b[0]:.3f} / {b[1]:.3f}",
               flush=True)
     _, _, w, k = max(results)
-    print(f"chosen: k={-k} weight={-w}")
+    k, w = -k, -w
+    print(f"chosen: k={k} weight={w}")
 
     print("3. with the titles and those description votes: the memory's text weight (top-1 / top-3)")
-    index = index_for(with_titles.ref, k=-k, weight=-w)
+    index = index_for(with_titles.ref, k=k, weight=w * k)
     results = []
     for mw in [0.1, 0.25, 0.5, 1.0]:
         make = partial(VacancyMemory, weight=mw, competence_weight=3.0)

@@ -1,8 +1,8 @@
-"""Occupation descriptions as linking evidence (DescriptionIndex, occupation_texts.csv)."""
+"""Occupation descriptions as linking evidence (a VacancyMemory of occupation documents, occupation_texts.csv)."""
 import pytest
 
 from vacscreen.occupations import evaluate
-from vacscreen.occupations.descriptions import DescriptionIndex, documents, index_for
+from vacscreen.occupations.descriptions import description_memory, documents, index_for
 from vacscreen.occupations.link import link, text_votes
 from vacscreen.occupations.linker import Linker
 from vacscreen.occupations.memory import VacancyMemory
@@ -18,26 +18,26 @@ def lexical():
 
 
 def test_the_closest_descriptions_vote_in_proportion_to_their_weight():
-    index = DescriptionIndex(k=1, weight=0.5).fit(list(DOCS), list(DOCS.values()))
+    index = description_memory(list(DOCS), list(DOCS.values()), k=1, weight=0.5)
     votes = index.votes("Wij zoeken iemand die rioleringsbuizen legt en putten plaatst.")
     assert list(votes) == ["Rioollegger"]
-    double = DescriptionIndex(k=1, weight=1.0).fit(list(DOCS), list(DOCS.values()))
+    double = description_memory(list(DOCS), list(DOCS.values()), k=1, weight=1.0)
     assert double.votes("rioleringsbuizen en putten")["Rioollegger"] == pytest.approx(
         2 * index.votes("rioleringsbuizen en putten")["Rioollegger"])
 
 
 def test_no_votes_for_empty_or_unrelated_text_or_zero_weight():
-    index = DescriptionIndex(k=2).fit(list(DOCS), list(DOCS.values()))
+    index = description_memory(list(DOCS), list(DOCS.values()), k=2)
     assert index.votes("") == {} and index.votes("   ") == {}
     assert index.votes("xyzzy qwerty") == {}
-    assert DescriptionIndex(weight=0.0).fit(list(DOCS), list(DOCS.values())).votes(DOCS["Kok"]) == {}
+    assert description_memory(list(DOCS), list(DOCS.values()), weight=0.0).votes(DOCS["Kok"]) == {}
 
 
 def test_fit_refuses_mismatched_or_empty_data():
     with pytest.raises(ValueError):
-        DescriptionIndex().fit(["Kok"], [])
+        description_memory(["Kok"], [])
     with pytest.raises(ValueError):
-        DescriptionIndex().fit([], [])
+        description_memory([], [])
 
 
 def test_every_vdab_occupation_has_a_document_that_finds_it_back(lexical):
@@ -58,7 +58,7 @@ def test_titles_of_occupation_texts_are_matched_like_labels(lexical):
 
 def test_link_adds_description_votes_to_the_memory_votes(lexical):
     memory = VacancyMemory(k=1).fit(["Je asfalteert wegen."], ["Wegenwerker"])
-    index = DescriptionIndex(k=1).fit(list(DOCS), list(DOCS.values()))
+    index = description_memory(list(DOCS), list(DOCS.values()), k=1)
     text = "Je asfalteert wegen en legt rioleringsbuizen."
     both = text_votes(text, memory, index)
     assert both == {**memory.votes(text), **index.votes(text)}

@@ -1,46 +1,19 @@
-"""Occupation descriptions as linking evidence for occupations no coded vacancy shows. The memory can only vote
-for occupations it has seen; a vacancy of another occupation ("Grondwerker" laying sewer connections) still
-describes its work, and that text is compared (TF-IDF cosine) with a description of every VDAB occupation: its
-name, the job titles and the task description of occupation_texts.csv, and the ESCO description of the linked
-ESCO occupation. The k closest occupations each get weight x cosine added to their linking score.
-
-Estimator in the scikit-learn manner: parameters in __init__, fit(names, documents), state in trailing-underscore
-attributes. Built from the reference data on first use (no training data, nothing saved)."""
+"""Occupation descriptions as linking evidence for occupations no coded vacancy shows. The memory of coded vacancies
+can only vote for occupations it has seen; a vacancy of another occupation still describes its work. Every VDAB
+occupation gets one document: its name, the job titles and the task description of occupation_texts.csv, and the
+ESCO description of the linked ESCO occupation. Those documents are the coded "vacancies" of a VacancyMemory of
+their own, so the vacancy text votes for the occupations whose document is closest (TF-IDF cosine), the same way
+it votes for those of the closest coded vacancies. Built from the reference data on first use; nothing saved."""
 from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from spacy.lang.nl.stop_words import STOP_WORDS
-
+from vacscreen.occupations.memory import VacancyMemory
 from vacscreen.occupations.reference import ReferenceData
 
-
-class DescriptionIndex:
-    """k: how many closest occupations get a vote; weight: the vote is weight x cosine (the linker's scores are
-    in [0, 1.1]). Both chosen on train+dev (leave-one-out memory) and our synthetic vacancies:
-    `python notebooks/linking_description_selection.py`."""
-
-    def __init__(self, k: int = 2, weight: float = 0.6):
-        self.k = k
-        self.weight = weight
-
-    def fit(self, names: Sequence[str], documents: Sequence[str]) -> "DescriptionIndex":
-        if len(names) != len(documents) or not names:
-            raise ValueError("fit needs as many documents as names, and at least one")
-        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words=sorted(STOP_WORDS))
-        self.matrix_ = self.vectorizer_.fit_transform(documents)
-        self.names_ = list(names)
-        return self
-
-    def votes(self, text: str) -> dict[str, float]:
-        """Occupation name -> weight x cosine, for the k occupations whose description is closest to the text."""
-        if not self.weight or not text.strip():
-            return {}
-        sims = (self.matrix_ @ self.vectorizer_.transform([text]).T).toarray().ravel()
-        top = np.argpartition(-sims, min(self.k, len(sims) - 1))[: self.k]
-        return {self.names_[j]: self.weight * float(sims[j]) for j in top if sims[j] > 0}
+# The 2 closest occupations each add 0.6 x cosine (a VacancyMemory's weight is shared by its k votes). Chosen on
+# train+dev (memory leave-one-out) and our synthetic vacancies: `python notebooks/linking_description_selection.py`.
+K, WEIGHT = 2, 1.2
 
 
 def documents(ref: ReferenceData) -> tuple[list[str], list[str]]:
@@ -53,5 +26,10 @@ def documents(ref: ReferenceData) -> tuple[list[str], list[str]]:
     return names, docs
 
 
-def index_for(ref: ReferenceData, **params) -> DescriptionIndex:
-    return DescriptionIndex(**params).fit(*documents(ref))
+def description_memory(names: Sequence[str], docs: Sequence[str], k: int = K, weight: float = WEIGHT) -> VacancyMemory:
+    """A VacancyMemory with one document per occupation: every document with any word in common may vote."""
+    return VacancyMemory(k=k, weight=weight, min_similarity=0.0, competence_weight=0.0).fit(docs, names)
+
+
+def index_for(ref: ReferenceData, **params) -> VacancyMemory:
+    return description_memory(*documents(ref), **params)

@@ -19,7 +19,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from vacscreen.gold import GOLD_DIR, split_ids
 from vacscreen.occupations.reference import fold
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
-from vacscreen.occupations.descriptions import DescriptionIndex
 from vacscreen.occupations.link import description_index, text_votes
 from vacscreen.occupations.memory import VacancyMemory
 
@@ -54,10 +53,10 @@ def query(c: dict) -> str:
 
 def accuracy(linker: Linker, items: list[dict], mode: str, pool: Optional[list[dict]] = None,
              memory: Optional[Callable[[], VacancyMemory]] = None,
-             descriptions: Optional[DescriptionIndex] = None) -> dict:
+             descriptions: Optional[VacancyMemory] = None) -> dict:
     """Top-1/top-3 over items. With memory (a factory of unfitted VacancyMemory), each item's votes come from a
-    memory fitted on the pool (default: all cases) minus the item and its near-duplicates; with descriptions, a
-    DescriptionIndex adds its votes."""
+    memory fitted on the pool (default: all cases) minus the item and its near-duplicates; with descriptions (the
+    occupation descriptions' memory, occupations/descriptions.py), its votes are added."""
     top1 = top3 = 0
     pool = pool if pool is not None else items
     dup = _near_duplicates(items, pool) if memory is not None else None

@@ -6,9 +6,9 @@ from typing import Optional
 
 import sklearn
 
-from vacscreen.occupations.descriptions import DescriptionIndex, index_for
+from vacscreen.occupations.descriptions import index_for
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
-from vacscreen.occupations.memory import default_memory
+from vacscreen.occupations.memory import VacancyMemory, default_memory
 from vacscreen.occupations.norms import norm_for
 from vacscreen.occupations.profiles import profile_for
 from vacscreen.occupations.reference import OccupationRecord
@@ -77,8 +77,9 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
          descriptions: bool = True) -> Optional[Occupation]:
     """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text.
     Without a VDAB field, the text adds evidence: a VacancyMemory (default: the shipped one; None for none) votes
-    for the occupations of the closest coded vacancies, and (descriptions=True) the DescriptionIndex for the
-    occupations whose description is closest. norms: use the annotated norms (occupations/norms.py)."""
+    for the occupations of the closest coded vacancies, and (descriptions=True) the occupation descriptions for
+    the occupations whose description is closest (occupations/descriptions.py). norms: use the annotated norms
+    (occupations/norms.py)."""
     linker = linker or default_linker()
     if memory is _DEFAULT:
         memory = default_memory()
@@ -105,8 +106,9 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
                              norms)
 
 
-def text_votes(text: str, memory=None, descriptions: Optional[DescriptionIndex] = None) -> dict[str, float]:
-    """Occupation name -> score the vacancy text adds: a memory's votes plus a description index's."""
+def text_votes(text: str, memory: Optional[VacancyMemory] = None,
+               descriptions: Optional[VacancyMemory] = None) -> dict[str, float]:
+    """Occupation name -> score the vacancy text adds: the coded vacancies' votes plus the descriptions'."""
     out: dict[str, float] = {}
     if not text.strip():
         return out
@@ -120,8 +122,8 @@ def text_votes(text: str, memory=None, descriptions: Optional[DescriptionIndex] 
     return out
 
 
-def description_index(linker: Linker) -> DescriptionIndex:
-    """The DescriptionIndex of the linker's reference data, built once per linker (~0.1 s)."""
+def description_index(linker: Linker) -> VacancyMemory:
+    """The occupation descriptions of the linker's reference data as a memory, built once per linker (~0.1 s)."""
     index = linker.__dict__.get("_descriptions")
     if index is None:
         index = linker.__dict__["_descriptions"] = index_for(linker.ref)

@@ -89,6 +89,8 @@ def competences(text: str) -> str:
 
 
 def _vote(out: dict, sims: np.ndarray, labels: np.ndarray, k: int, weight: float, floor: float) -> None:
+    if not weight:
+        return
     for j in np.argsort(-sims)[:k]:
         if sims[j] >= floor and sims[j] > 0:
             out[labels[j]] += weight * float(sims[j]) / k
