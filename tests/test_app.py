@@ -255,6 +255,25 @@ def test_occupation_choice_rescreens_at_once(at):
     assert f"Beroep: {other}" in " ".join(m.value for m in at.markdown)
 
 
+def test_occupation_and_its_alternatives_are_described(at):
+    from vacscreen.occupations.reference import load_reference
+
+    at.text_area(key="tekst").input(VACATURE)
+    at.text_input(key="titel").input("Magazijnier")
+    at.button(key="screenen").click().run()
+    name = at.session_state["resultaat"]["occupation"]["name"]
+    box = [e for e in at.expander if e.label.startswith(f"Wat houdt het beroep {name} in?")]
+    assert len(box) == 1
+    shown = " ".join(m.value for m in box[0].markdown)
+    ref = load_reference()
+    rec = ref.by_name(name)
+    assert rec.description and rec.description in shown and all(t in shown for t in rec.titles)
+    # each offered alternative the reference data describes is described in the same box
+    described = [r for r in map(ref.by_name, at.selectbox(key="beroep_keuze").options) if r and r.description]
+    assert len(described) > 1
+    assert all(f"**{r.name}**" in shown and r.description in shown for r in described)
+
+
 def test_occupation_free_text_rescreens_on_change(at):
     at.text_area(key="tekst").input(VACATURE)
     at.button(key="screenen").click().run()

@@ -191,3 +191,16 @@ def test_library_messages_in_dutch():
         "de tekst lijkt Engels, niet Nederlands")
     assert nl("something new") == "something new"
     assert json.dumps(nl("input is empty"))
+
+
+# -- occupation descriptions ---------------------------------------------------------------------------------------
+def test_occupation_descriptions_each_once_and_only_known_ones():
+    from vacscreen.occupations.reference import load_reference
+    from vacscreen.ui.screen import beschrijvingen
+
+    rec = load_reference().by_name("Plaatser binnenschrijnwerk")
+    out = beschrijvingen(["Plaatser binnenschrijnwerk", "plaatser BINNENSCHRIJNWERK", "Geen beroep xyzzy",
+                          "Plaatser buitenschrijnwerk"])
+    assert [n for n, _, _ in out] == ["Plaatser binnenschrijnwerk", "Plaatser buitenschrijnwerk"]
+    assert out[0] == (rec.name, ", ".join(rec.titles), rec.description)
+    assert beschrijvingen([]) == [] and beschrijvingen(["Geen beroep xyzzy"]) == []

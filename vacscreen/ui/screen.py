@@ -216,10 +216,36 @@ def beroep_info(occ: Optional[dict]) -> None:
         st.caption("Bronnen van het profiel: " + "; ".join(occ["profile_sources"])
                    + (f" · lijst knelpuntberoepen {occ['data_year']}" if occ.get("data_year") else ""))
     opties = st.session_state.get("beroep_opties") or []
+    uitleg = beschrijvingen([occ["name"], *opties])
+    if uitleg:
+        eigen = uitleg[0][0].lower() == occ["name"].lower()
+        kop = f"Wat houdt het beroep {uitleg[0][0]} in?" if eigen else "Wat doen de voorgestelde beroepen?"
+        with st.expander(kop + (" En de andere voorstellen?" if eigen and len(uitleg) > 1 else "")):
+            for naam, titels, tekst in uitleg:
+                ook = f" — ook: {titels}" if titels else ""
+                st.markdown(f"**{naam}**{ook}" + (f"\n\n{tekst}" if tekst else ""))
+            st.caption("Beschrijvingen en functietitels van VDAB-beroepen: geschreven door het vacscreen-project "
+                       "(occupation_texts.csv); van ESCO-beroepen: ESCO.")
     if len(opties) > 1:
         st.selectbox("Ander beroep kiezen (de vacature wordt meteen opnieuw gescreend)", opties, key="beroep_keuze",
                      on_change=_beroep_gekozen, placeholder="Kies een beroep …",
                      help="Of typ een beroep in het veld 'Beroep' bovenaan: ook dan wordt meteen opnieuw gescreend.")
+
+
+def beschrijvingen(namen: list[str]) -> list[tuple[str, str, str]]:
+    """(name, job titles, what the work is) of each named occupation the reference data describes, each once: a
+    recruiter choosing between neighbours ("Plaatser binnenschrijnwerk" or "... buitenschrijnwerk") sees the
+    difference."""
+    from vacscreen.occupations.reference import load_reference
+
+    ref = load_reference()
+    out, gezien = [], set()
+    for naam in namen:
+        rec = ref.by_name(naam)
+        if rec is not None and rec.name.lower() not in gezien and (rec.description or rec.titles):
+            gezien.add(rec.name.lower())
+            out.append((rec.name, ", ".join(rec.titles), rec.description))
+    return out
 
 
 def signalen(flags: list[dict]) -> None:
