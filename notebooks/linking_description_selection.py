@@ -34,6 +34,15 @@ def synthetic() -> list[dict]:
             for r in rows if r.get("occupation_norm", {}).get("occupation")]
 
 
+def add(*votes: dict) -> dict:
+    """Votes per occupation name, summed (the experiments combine several sources of votes)."""
+    out: dict = {}
+    for v in votes:
+        for name, x in v.items():
+            out[name] = out.get(name, 0.0) + x
+    return out
+
+
 def memories(items: list[dict], pool: list[dict], make=VacancyMemory) -> list[VacancyMemory]:
     """Per item, a memory fitted on the pool without the item and its near-duplicates."""
     dup = _near_duplicates(items, pool)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linking_description_selection import memories, synthetic
+from linking_description_selection import add, memories, synthetic
 from vacscreen.gold import split_ids
 from vacscreen.occupations.evaluate import cases, correct, query
 from vacscreen.occupations.link import default_linker, description_index
@@ -60,13 +60,6 @@ def main() -> None:
         g = np.zeros_like(base)
         g[np.argsort(-base)[:n]] = 1.0
         return g
-
-    def add(*dicts: dict) -> dict:
-        out: dict = {}
-        for d in dicts:
-            for k, v in d.items():
-                out[k] = out.get(k, 0.0) + v
-        return out
 
     run("shipped", lambda b, m, d, c: add(m, d))
     for n in (3, 5, 10, 20, 50):
