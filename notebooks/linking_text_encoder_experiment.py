@@ -8,7 +8,8 @@ linking_description_selection.py; the test split is not looked at.
 Result of the run on 2026-11-28: shipped train+dev 0.794 / 0.912, synthetic 0.814 / 0.900 (top-1 / top-3). Best of
 128 variants (whole text, 128 tokens, k 1, w 1, with the TF-IDF votes): 0.809 / 0.912 and 0.829 / 0.900, one vacancy
 more in each set; the "Functieomschrijving" section alone at best 0.779 on train+dev. Encoding one vacancy text
-took 70-322 ms over two runs (batch of one, 2 cores), against a linking budget of 5 ms: not worth it, link() stays with TF-IDF.
+took 70-322 ms over two runs (batch of one, 2 cores), against a linking budget of 5 ms: not worth it, link() stays
+with TF-IDF.
 Run: python notebooks/linking_text_encoder_experiment.py (about 10 minutes)"""
 from __future__ import annotations
 
