@@ -423,15 +423,6 @@ def test_r7_welcome_wording_does_not_fire(spec):
     assert_quiet(one(spec, norm=WAREHOUSE, kind="age"))
 
 
-@pytest.mark.parametrize("text", ["Een schoolverlater start al aan €2.300 bruto.",
-                                  "Als schoolverlater start je aan 2.300 euro bruto per maand.",
-                                  "Schoolverlaters verdienen bij ons €2.300 bruto.",
-                                  "Het startloon voor een schoolverlater bedraagt €2.300."])
-def test_r7_pay_information_for_school_leavers_does_not_fire(text):
-    """FLAG_REVIEW.md (age): "een schoolverlater start al aan €…" is pay information, not a demand."""
-    assert one(crit("age", text), norm=WAREHOUSE, kind="age") is None
-
-
 @pytest.mark.parametrize("text", ["We zoeken een pas afgestudeerde kandidaat.", "Starters krijgen voorrang.",
                                   "Je bent een schoolverlater die graag start aan een eerste job."])
 def test_r7_a_starter_demand_still_fires(text):

@@ -243,17 +243,42 @@ def _arrow_schema():
 
 @app.command()
 def evaluate(
-    split: str = typer.Option("test", help="gold split: train, dev or test"),
-    task: str = typer.Option("all", help="extract, flags or all"),
+    split: str = typer.Option("test", help="gold split: train, dev or test (test is sealed: once per issue, logged)"),
+    task: str = typer.Option("report", help="report (per group and sector), extract or flags (detailed)"),
     errors: bool = typer.Option(False, help="list unmatched predictions and gold mentions (extraction)"),
     rules_only: bool = typer.Option(False, help="skip the trained component: the rule layer alone (extraction)"),
     gold_norm: bool = typer.Option(False, help="flags against the annotator's occupation norm instead of the linker's"),
+    output: Optional[Path] = typer.Option(None, "--json", help="also write the full report as JSON"),
 ):
-    """Extraction: mention-level P/R/F1 per kind, loose (kind + overlapping span) and strict (also the value and
-    `required`). Flags: P/R/F1 per (vacancy, kind), model and rule layer alone side by side."""
-    if task not in ("extract", "flags", "all"):
-        raise typer.BadParameter("task is extract, flags or all")
-    if task in ("extract", "all"):
+    """Score vacscreen against gold. `report`: every vacancy screened as a user would, per group (VDAB pages, other
+    real Belgian, real Dutch, team-written) and sector: extraction strict/loose per kind, flags P/R/F1 and false flags
+    per 100 vacancies, occupation acceptable top-1/top-3, education against the job feed's label. `extract`: mention
+    level P/R/F1 per kind. `flags`: P/R/F1 per (vacancy, kind), model and rule layer side by side.
+    Scoring the test split appends a line to docs/test_log.md."""
+    if task not in ("report", "extract", "flags"):
+        raise typer.BadParameter("task is report, extract or flags")
+    from vacscreen import corpus
+
+    why = corpus.available()
+    if why:
+        typer.echo(f"error: {why}", err=True)
+        raise typer.Exit(2)
+    summary = ""
+    if task == "report":
+        import json
+
+        from vacscreen import report
+
+        res = report.run(split)
+        typer.echo(report.format_report(res))
+        if output:
+            output.write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+        summary = "; ".join(
+            f"{corpus.GROUP_LABELS[g]} n={v['vacancies']} strict {_num(v['extraction']['strict']['macro_f1'])} "
+            f"flags P {_num(v['flags']['all']['p'])} R {_num(v['flags']['all']['r'])} "
+            f"top-1 {_num(v['occupation']['top1'])}"
+            for g, v in res["groups"].items() if v["vacancies"])
+    if task == "extract":
         from vacscreen.evaluate import format_report, run
 
         res = run(split, show_errors=errors, use_model=not rules_only)
@@ -264,11 +289,23 @@ def evaluate(
                 typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
         mode = "rule layer only" if rules_only else "rules + trained component"
         typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies, {mode}"))
-    if task in ("flags", "all"):
+        summary = f"extract strict macro-F1 {res['strict']['macro_f1']:.3f} ({mode})"
+    if task == "flags":
         from vacscreen.flags import evaluate as flag_eval
 
-        typer.echo("\nFlags (per vacancy and kind)")
-        typer.echo(flag_eval.format_report(flag_eval.run(split, gold_norm=gold_norm)))
+        res = flag_eval.run(split, gold_norm=gold_norm)
+        typer.echo("Flags (per vacancy and kind)")
+        typer.echo(flag_eval.format_report(res))
+        m = res["model"]["micro"]
+        summary = f"flags P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}"
+    if split == "test":
+        from vacscreen.report import log_test_scoring
+
+        typer.echo(f"logged in {log_test_scoring(f'evaluate --split test --task {task}', summary)}")
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:.3f}"
 
 
 def _values(d: dict) -> dict:
@@ -291,6 +328,32 @@ def _reference_files(knelpunt_csv: Optional[Path], profiles_csv: Optional[Path])
         except ReferenceDataError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2)
+
+
+@app.command()
+def splits(check: bool = typer.Option(False, "--check", help="only verify that data/gold/splits.json is up to date")):
+    """Build data/gold/splits.json: every real vacancy and team-written gold record, split by employer (a hash of the
+    employer key, vacscreen/corpus.py). Run after adding gold; the sealed test split only grows by new employers."""
+    import json
+
+    from vacscreen import corpus, gold
+
+    try:
+        new = corpus.build_splits()
+    except corpus.MissingData as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+    path = gold.GOLD_DIR / "splits.json"
+    old = json.loads(path.read_text()) if path.exists() else {}
+    moved = [i for k in ("train", "dev", "test") for i in old.get(k, []) if i not in new[k] and
+             any(i in new[o] for o in ("train", "dev", "test"))]
+    counts = ", ".join(f"{k} {len(new[k])}" for k in ("train", "dev", "test"))
+    if check:
+        same = all(set(old.get(k, [])) == set(new[k]) for k in ("train", "dev", "test"))
+        typer.echo(f"{path}: {'up to date' if same else 'out of date'} ({counts})")
+        raise typer.Exit(0 if same else 1)
+    path.write_text(json.dumps(new, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {path}: {counts}; {len(moved)} ids changed split")
 
 
 @app.command("evaluate-linking")

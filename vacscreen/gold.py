@@ -1,4 +1,7 @@
-"""Gold data: annotation records (docs/annotation.md format) -> requirements with offsets, and splits."""
+"""Gold data: annotation records (docs/annotation.md format) -> requirements with offsets, and splits.
+
+Gold of real vacancies keeps ids and annotations only; the text is joined from the shared data folder
+(vacscreen/corpus.py). Team-written vacancies carry their own text."""
 from __future__ import annotations
 
 import json
@@ -7,7 +10,13 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "data" / "gold"
-GOLD_FILES = ("vdab_gold.jsonl", "synthetic.jsonl")
+# Real vacancies (text from ../shared/data/) and team-written ones (text in the record). The second, independent
+# annotation of sealed vacancies lives in data/gold/second/ and is only read to measure agreement.
+GOLD_FILES = ("vdab_gold.jsonl", "jobfeed_gold.jsonl", "jobsdb_gold.jsonl",
+              "synthetic.jsonl", "synthetic_a.jsonl", "synthetic_b.jsonl", "synthetic_sealed.jsonl")
+# Fields taken from the source record when the gold record does not carry them.
+_SOURCE_FIELDS = ("text", "title", "publisher", "country", "source_url", "truncated",
+                  "jobfeed_occupation", "jobfeed_education", "vdab_occupation")
 
 _ORIGIN = re.compile(r"moedertaal|native|accent|talig|taal", re.I)
 _FAMILY = re.compile(r"kinder|gezin|gehuwd|alleenstaand|getrouwd|zwanger", re.I)
@@ -37,16 +46,16 @@ def requirements(record: dict) -> list[dict]:
     items = []
     for it in record.get("education", []):
         items.append({"kind": "education", "text": it["text"], "required": it["required"], "level": it["level"],
-                      "field": it.get("field")})
+                      "field": it.get("field"), **_extra(it)})
     for it in record.get("languages", []):
         items.append({"kind": "language", "text": it["text"], "required": it["required"],
-                      "language": it["language"], "cefr": it.get("level"), "raw": it.get("raw")})
+                      "language": it["language"], "cefr": it.get("level"), "raw": it.get("raw"), **_extra(it)})
     for it in record.get("experience", []):
         items.append({"kind": "experience", "text": it["text"], "required": it["required"],
-                      "min_years": it.get("min_years"), "max_years": it.get("max_years")})
+                      "min_years": it.get("min_years"), "max_years": it.get("max_years"), **_extra(it)})
     for it in record.get("licences_certificates", []):
         items.append({"kind": licence_kind(it["name"]), "text": it["text"], "required": it["required"],
-                      "name": it["name"]})
+                      "name": it["name"], **_extra(it)})
     for it in record.get("other_flags", []):
         items.append({"kind": "criterion", "text": it["text"], "required": True,
                       "category": criterion_category(it["text"], it["kind"])})
@@ -66,6 +75,11 @@ def requirements(record: dict) -> list[dict]:
     return items
 
 
+def _extra(item: dict) -> dict:
+    """Route group and legal basis, where the annotator gave them."""
+    return {k: item[k] for k in ("route_group", "legal") if item.get(k) is not None}
+
+
 def _group(kind: str) -> str:
     return "licence" if kind == "certificate" else kind
 
@@ -75,20 +89,47 @@ def split_ids(gold_dir: Path = GOLD_DIR) -> dict[str, set]:
     return {k: set(v) for k, v in s.items() if k in ("train", "dev", "test")}
 
 
-def load(split: Optional[str] = None, gold_dir: Path = GOLD_DIR) -> Iterator[dict]:
-    """Gold records of a split ('train', 'dev', 'test' or None for all). Synthetic records count as
-    train, except those whose id is listed in splits.json under dev."""
-    splits = split_ids(gold_dir)
+def read(gold_dir: Path = GOLD_DIR, with_text: bool = True) -> Iterator[dict]:
+    """Every gold record, real ones joined with their source record (text, title, publisher, ...)."""
+    from vacscreen import corpus
+
     for name in GOLD_FILES:
         path = gold_dir / name
         if not path.exists():
             continue
-        for line in path.open(encoding="utf-8"):
+        for n, line in enumerate(path.open(encoding="utf-8"), 1):
             if not line.strip():
                 continue
             rec = json.loads(line)
-            rid = rec["id"]
-            where = next((k for k, ids in splits.items() if rid in ids), "train")
-            if split is None or where == split:
-                rec["split"] = where
-                yield rec
+            if with_text and "text" not in rec:
+                try:
+                    src = corpus.real_record(rec["id"])
+                except KeyError as e:
+                    raise ValueError(f"{path}:{n}: {e}") from None
+                for k in _SOURCE_FIELDS:
+                    if rec.get(k) is None and src.get(k) is not None:
+                        rec[k] = src[k]
+            rec["group"] = corpus.group_of(rec)
+            yield rec
+
+
+def load(split: Optional[str] = None, gold_dir: Path = GOLD_DIR) -> Iterator[dict]:
+    """Gold records of a split ('train', 'dev', 'test' or None for all), each with `split` and `group`.
+    Every record must be in splits.json (built by `vacscreen splits`): an unlisted one is an error, not train."""
+    splits = split_ids(gold_dir)
+    for rec in read(gold_dir):
+        where = next((k for k, ids in splits.items() if rec["id"] in ids), None)
+        if where is None:
+            raise ValueError(f"{rec['id']} is in no split: run `vacscreen splits` after adding gold")
+        if split is None or where == split:
+            rec["split"] = where
+            yield rec
+
+
+def sealed_text_hashes(gold_dir: Path = GOLD_DIR) -> set[str]:
+    """sha1 of the texts of the sealed test split: training on reviewer labels or recruiters' occupation choices
+    leaves these vacancies out (only their identity is read, never a score)."""
+    import hashlib
+
+    ids = split_ids(gold_dir)["test"]
+    return {hashlib.sha1(r["text"].encode("utf-8")).hexdigest() for r in read(gold_dir) if r["id"] in ids}

@@ -14,9 +14,12 @@ def score(pairs: list[tuple[dict, list]]) -> dict:
     """pairs: (gold record, predicted flags as Flag objects or dicts)."""
     tp, fp, fn = Counter(), Counter(), Counter()
     sev = span = 0
+    outcomes = {}
     for rec, flags in pairs:
         pred = {(f.kind if hasattr(f, "kind") else f["kind"]): f for f in flags}
         gold = {g["kind"]: g for g in rec.get("flags", [])}
+        outcomes[rec["id"]] = [len(pred.keys() & gold.keys()), len(pred.keys() - gold.keys()),
+                               len(gold.keys() - pred.keys())]
         for k in pred.keys() | gold.keys():
             if k in pred and k in gold:
                 tp[k] += 1
@@ -31,7 +34,7 @@ def score(pairs: list[tuple[dict, list]]) -> dict:
     per = {k: _prf(tp[k], fp[k], fn[k]) for k in kinds}
     micro = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     n = sum(tp.values())
-    return {"micro": micro, "per_kind": per, "vacancies": len(pairs),
+    return {"micro": micro, "per_kind": per, "vacancies": len(pairs), "outcomes": outcomes,
             "severity_agreement": sev / n if n else 0.0, "span_overlap": span / n if n else 0.0}
 
 

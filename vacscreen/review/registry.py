@@ -53,16 +53,17 @@ class Registry:
         return json.loads((self.path(version) / "meta.json").read_text(encoding="utf-8"))
 
     def versions(self) -> list[dict]:
-        """Every complete version with its date, training data and held-out scores, oldest first."""
+        """Every complete version with its date, training data and grouped cross-validation scores on train+dev
+        (the sealed test split is not scored per version), oldest first."""
         active = self.active()
         out = []
         for name in self.names():
             m = self.meta(name)
-            test = (m.get("metrics") or {}).get("test", {}).get("micro", {})
+            cv = (m.get("metrics") or {}).get("cv_train", {}).get("micro", {})
             out.append({"version": name, "active": name == active, "date": m.get("date"),
                         "created_at": m.get("created_at") or m.get("date"),
                         "trained_on": m.get("trained_on"), "review_labels": m.get("review_labels", 0),
-                        "test_f1": test.get("f1"), "test_p": test.get("p"), "test_r": test.get("r")})
+                        "cv_f1": cv.get("f1"), "cv_p": cv.get("p"), "cv_r": cv.get("r")})
         return sorted(out, key=lambda v: (v["created_at"] or "", v["version"]))
 
     def history(self) -> list[dict]:

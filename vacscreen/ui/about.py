@@ -45,7 +45,7 @@ def modellen() -> dict:
     meta = reg.meta(actief) if actief else {}
     return {"extract": model_version(), "flags": actief, "threshold": meta.get("threshold", 0.5),
             "strong_score": meta.get("strong_score", 0.7), "date": meta.get("date"),
-            "f1": ((meta.get("metrics") or {}).get("test") or {}).get("micro", {}).get("f1")}
+            "f1": ((meta.get("metrics") or {}).get("cv_train") or {}).get("micro", {}).get("f1")}
 
 
 def page() -> None:
@@ -103,7 +103,7 @@ def page() -> None:
 """)
 
     st.header("Modellen in gebruik")
-    f1 = f", F1 op de testset {m['f1']:.3f}" if isinstance(m.get("f1"), (int, float)) else ""
+    f1 = f", F1 in kruisvalidatie per werkgever {m['f1']:.3f}" if isinstance(m.get("f1"), (int, float)) else ""
     st.markdown(f"- Eisen (vereist/pluspunt): **{m['extract']}**\n"
                 f"- Signalen: **{m['flags'] or 'geen model: alleen de regels'}**"
                 + (f" (getraind {m['date']}{f1})" if m.get("date") else "")

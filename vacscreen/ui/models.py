@@ -34,11 +34,11 @@ def _pct(x: Optional[float]) -> Optional[float]:
 
 def versies_tabel(versions: list[dict]) -> pd.DataFrame:
     rows = [{"versie": v["version"], "actief": "✓" if v["active"] else "", "datum": v.get("date") or "",
-             "test P": _pct(v.get("test_p")), "test R": _pct(v.get("test_r")), "test F1": _pct(v.get("test_f1")),
+             "CV P": _pct(v.get("cv_p")), "CV R": _pct(v.get("cv_r")), "CV F1": _pct(v.get("cv_f1")),
              "reviewerlabels": v.get("review_labels") or 0,
              "getraind op": ", ".join(v["trained_on"]) if isinstance(v.get("trained_on"), list)
              else str(v.get("trained_on") or "")} for v in versions]
-    return pd.DataFrame(rows, columns=["versie", "actief", "datum", "test P", "test R", "test F1", "reviewerlabels",
+    return pd.DataFrame(rows, columns=["versie", "actief", "datum", "CV P", "CV R", "CV F1", "reviewerlabels",
                                        "getraind op"])
 
 
@@ -86,8 +86,9 @@ def trainen(forceren: bool) -> None:
     except Exception as e:  # noqa: BLE001
         ss[MELDING] = ("error", f"Trainen is mislukt ({fout_tekst(e)}).")
         return
-    nieuw, oud = res.get("held_out_f1"), res.get("active_held_out_f1")
-    vergelijk = f"F1 op de testset {nieuw}" + (f" (actieve versie: {oud})" if oud is not None else "")
+    d = res.get("decision_detail") or {}
+    vergelijk = (f"kruisvalidatie per werkgever op train+dev: F1 {d['new_f1']:.3f} tegenover {d['base_f1']:.3f}, "
+                 f"winst tussen {d['low']:+.3f} en {d['high']:+.3f} (95 %)") if d else "geen vergelijking"
     labels = res.get("review_labels_used", 0)
     beroepen = res.get("linking", {}).get("corrections")
     if beroepen:
@@ -97,7 +98,7 @@ def trainen(forceren: bool) -> None:
                                   f"geactiveerd: {vergelijk}.")
     else:
         ss[MELDING] = ("warning", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) maar niet "
-                                  f"geactiveerd: ze scoort lager dan de actieve versie ({vergelijk}). Activeer ze "
+                                  f"geactiveerd: geen winst buiten de ruis ({vergelijk}). Activeer ze "
                                   "hierboven als je ze toch wilt gebruiken.")
     if res.get("activated"):
         ss["_volgende_versie"] = res["version"]  # selected on the next run (the selectbox exists already)
@@ -108,7 +109,7 @@ def page() -> None:
     ss = st.session_state
     st.title("Modellen")
     st.write("Het signaalmodel (een gekalibreerde classifier bovenop de regels R1–R20) heeft versies. Hier zie je "
-             "ze met hun scores op de vaste testset, activeer je een andere versie, draai je terug naar de vorige, "
+             "ze met hun scores uit kruisvalidatie per werkgever (CV, op train + dev), activeer je een andere versie, draai je terug naar de vorige, "
              "of train je een nieuwe versie met de labels van de reviewers erbij.")
     melding = ss.pop(MELDING, None)
     if melding:
@@ -153,8 +154,9 @@ def page() -> None:
             n_labels = None
     st.write("Traint op de gold-data (train + dev) plus de eindbeslissingen van de reviewers "
              + (f"(nu {n_labels} signalen met een beslissing)" if n_labels is not None else "")
-             + ". De nieuwe versie wordt alleen actief als ze op de testset niet slechter scoort dan de actieve.")
-    forceren = st.checkbox("Ook activeren als ze slechter scoort", key="train_forceren")
+             + ". De nieuwe versie wordt alleen actief als ze in kruisvalidatie per werkgever duidelijk beter scoort "
+             "dan de actieve (winst buiten de ruis); de verzegelde testset beslist daar nooit over.")
+    forceren = st.checkbox("Ook activeren zonder duidelijke winst", key="train_forceren")
     if st.button("Opnieuw trainen", key="trainen", type="primary"):
         trainen(forceren)
         st.rerun()
