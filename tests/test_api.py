@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+import realdata
 
 import vacscreen
 from vacscreen import InputError, Screening, screen
@@ -17,7 +18,7 @@ from vacscreen.api import screen_many
 from vacscreen.flags.rules import config as flag_config
 from vacscreen.schema import KIND_FIELDS, KINDS, Section
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
+DATA = realdata.vdab_path()
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
 BY_NUMBER = {r["vdab_number"]: r for r in ROWS}
 FLAG_KINDS = set(flag_config()["kinds"])

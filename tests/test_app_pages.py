@@ -244,7 +244,7 @@ def test_models_activate_and_rollback(models):
     versions = at.dataframe[0].value
     assert list(versions["versie"]) == [old, new]
     assert list(versions["actief"]) == ["✓", ""] and versions["reviewerlabels"].iloc[1] == 12
-    assert versions["test F1"].iloc[0] > 0
+    assert versions["CV F1"].iloc[0] > 0
     assert at.selectbox(key="model_versie").value == old and at.button(key="activeren").disabled
     at.button(key="terugdraaien").click().run()  # nothing was active before the first version: a message
     assert not at.exception and len(at.error) == 1 and "Terugdraaien" in at.error[0].value
@@ -271,9 +271,10 @@ def test_models_retrain(models, monkeypatch, activated):
 
     def fake_train(store=None, force=False, registry=None, **kw):
         calls.append((store, force, registry.root))
-        return {"version": "flags-20261201-120000", "activated": activated, "held_out_f1": 0.7,
-                "active_held_out_f1": 0.667, "review_labels_used": 3, "seconds": 0.1,
-                "micro": {"test": {"p": 0.8, "r": 0.6, "f1": 0.7}}}
+        return {"version": "flags-20261201-120000", "activated": activated, "decision": "...",
+                "decision_detail": {"new_f1": 0.7, "base_f1": 0.667, "low": 0.01 if activated else -0.02,
+                                    "high": 0.06, "vacancies": 140},
+                "review_labels_used": 3, "seconds": 0.1, "micro": {"cv_train": {"p": 0.8, "r": 0.6, "f1": 0.7}}}
 
     monkeypatch.setattr(train_mod, "train", fake_train)
     import vacscreen.occupations.train as linking_train
@@ -288,7 +289,7 @@ def test_models_retrain(models, monkeypatch, activated):
     assert what == "linking" and linking_store is store_  # recruiters' occupation choices refit the linking memory
     if activated:
         shown = [s.value for s in at.success]
-        assert any("geactiveerd" in s and "flags-20261201-120000" in s for s in shown)
+        assert any("geactiveerd" in s and "flags-20261201-120000" in s and "0.700" in s for s in shown)
     else:
         shown = [w.value for w in at.warning]
         assert any("niet geactiveerd" in w for w in shown)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import realdata
 from typer.testing import CliRunner
 
 import vacscreen
@@ -18,7 +19,7 @@ from vacscreen.bulk import COLUMNS, FLAG_KINDS, flatten
 from vacscreen.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL = [json.loads(line) for line in (ROOT / "data" / "vdab_vacancies.jsonl").open(encoding="utf-8")]
+REAL = realdata.vdab_rows()
 runner = CliRunner()
 
 

@@ -9,11 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import realdata
 from typer.testing import CliRunner
 
 from vacscreen.cli import app
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
+DATA = realdata.vdab_path()
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")][:3]
 
 SHORT = ("Magazijnier\nProfiel\n- Je hebt minstens 2 jaar ervaring als magazijnier.\n"
@@ -204,8 +205,8 @@ def test_screen_requires_output(tmp_path):
 # evaluate, train guard
 # --------------------------------------------------------------------------------------------------------------
 
-def test_evaluate_dev_prints_table():
-    res = runner.invoke(app, ["evaluate", "--split", "dev"])
+def test_evaluate_extract_dev_prints_table():
+    res = runner.invoke(app, ["evaluate", "--split", "dev", "--task", "extract"])
     assert res.exit_code == 0, res.output
     out = res.output
     assert "strict" in out and "loose" in out

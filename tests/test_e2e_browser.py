@@ -30,12 +30,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import realdata
 
 from bench.bench_browser import stop_app  # the benchmark starts and stops the app the same way
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-VACANCIES = ROOT / "data" / "vdab_vacancies.jsonl"
+VACANCIES = realdata.vdab_path()
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = os.environ.get("VACSCREEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import realdata
 
 from vacscreen import screen
 from vacscreen import api
@@ -24,7 +25,7 @@ from vacscreen.flags.rules import LANGUAGE_NAMES, Candidate, bk_level, config, p
 from vacscreen.schema import Flag, Occupation, Requirement
 from vacscreen.text.sections import split_sections
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
+DATA = realdata.vdab_path()
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
 EXCESSIVE = set(config()["excessive_kinds"])
 DISCRIMINATION = {"age", "gender", "origin_language", "nationality", "health", "other_discrimination"}

@@ -4,12 +4,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import realdata
 
 from vacscreen.occupations import evaluate
 from vacscreen.occupations.link import link
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
+DATA = realdata.vdab_path()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def _fake_version(folder: Path, name: str, f1: float) -> None:
     shutil.copy(active / "flags.joblib", folder / "flags.joblib")
     meta = json.loads((active / "meta.json").read_text())
     meta.update(version=name, created_at=f"2026-11-28T00:00:{len(name):02d}")
-    meta["metrics"]["test"]["micro"]["f1"] = f1
+    meta["metrics"]["cv_train"]["micro"]["f1"] = f1
     (folder / "meta.json").write_text(json.dumps(meta))
 
 

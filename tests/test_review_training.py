@@ -33,8 +33,10 @@ def labelled(tmp_path):
         decision = "disagree" if kind == "language_too_high" else "agree"
         store.add_label(fid, "anna", decision)
         store.add_label(fid, "bert", decision)
-    test_rec = load_split("test")[0]
-    t = vacscreen.screen(test_rec["text"], title=test_rec["title"], review_floor=0.05)
+    # a sealed vacancy with something to label (a mechanism test: nothing is scored or chosen from it)
+    test_rec, t = next((r, t) for r in load_split("test")
+                       for t in [vacscreen.screen(r["text"], title=r.get("title"), review_floor=0.05)]
+                       if t.for_review().flags)
     tid = store.save_screening(t.for_review(), test_rec["text"])
     for fid in store.flag_ids(tid):
         store.add_label(fid, "anna", "agree")
@@ -62,7 +64,7 @@ def test_training_records_take_store_decisions_but_not_on_the_held_out_split(lab
     assert {r["kind"]: r["label"] for r in own[0]["reviewed"]}.get("language_too_high", 0) == 0
     assert counts["review_labels_on_held_out_skipped"] == n_test_flags
     assert counts["review_labels_used"] == len(kinds)
-    assert len(rows) == len(load_split("dev")) + 1
+    assert len(rows) == len({r["text"] for r in load_split("dev")}) + 1  # identical reposts count once
 
 
 def test_examples_from_a_review_only_vacancy_are_the_labelled_candidates_only(labelled):
@@ -128,3 +130,56 @@ def test_retraining_defaults_are_the_shipped_models_settings():
     meta = reg.meta(reg.active())
     params = inspect.signature(flags_train.train).parameters
     assert (params["C"].default, params["threshold"].default) == (meta["C"], meta["threshold"])
+
+
+def test_training_and_activation_never_score_the_test_split(labelled, tmp_path, monkeypatch):
+    """Activation is decided by grouped cross-validation on the training splits: train() asks gold for no split but
+    those (the sealed split's texts are only hashed, to leave reviewer labels on them out)."""
+    from vacscreen import gold
+    from vacscreen.flags.train import train
+
+    asked = []
+    real_load = gold.load
+    monkeypatch.setattr(gold, "load", lambda split=None, *a, **k: asked.append(split) or real_load(split, *a, **k))
+    store, _, _ = labelled
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models" / "flags", models / "flags")
+    res = train(("dev",), store=store, registry=Registry(models / "flags"), version="flags-test-cv")
+    assert asked and set(asked) == {"dev"}
+    assert "grouped CV on train+dev" in res["decision"]
+    meta = Registry(models / "flags").meta("flags-test-cv")
+    assert "test" not in meta["metrics"] and meta["cv_outcomes"]
+
+
+def test_activation_needs_a_gain_beyond_noise():
+    from vacscreen.flags.train import decide_activation
+
+    ids = [f"v{i}" for i in range(60)]
+    base = {i: [1, 0, 0] if n % 2 else [0, 0, 1] for n, i in enumerate(ids)}          # F1 0.667
+    tie = {"cv_outcomes": dict(base), "rules_outcomes": base, "gold_fingerprint": "g"}
+    one_more = dict(base, v0=[1, 0, 0])                                                   # one flag more found
+    much_better = {i: [1, 0, 0] for i in ids}
+    active = {"version": "old", "cv_outcomes": base, "gold_fingerprint": "g"}
+    assert not decide_activation(tie, active)["activate"]
+    assert not decide_activation(dict(tie, cv_outcomes=one_more), active)["activate"]
+    assert decide_activation(dict(tie, cv_outcomes=much_better), active)["activate"]
+    # an active model measured on other gold is not comparable: the rule layer is the baseline then
+    other = dict(active, gold_fingerprint="other", cv_outcomes={i: [0, 0, 1] for i in ids})
+    assert "rule layer alone" in decide_activation(dict(tie, cv_outcomes=much_better), other)["reason"]
+    assert not decide_activation(tie, other)["activate"]
+
+
+def test_linking_training_skips_occupation_choices_on_sealed_vacancies(tmp_path):
+    from vacscreen.occupations.train import train as train_linking
+
+    store = Store(f"sqlite:///{tmp_path / 'labels.db'}")
+    try:
+        sealed = load_split("test")[0]
+        for text, title in ((sealed["text"], sealed.get("title")), (OWN, "Magazijnmedewerker")):
+            s = vacscreen.screen(text, title=title, occupation="Magazijnier")
+            assert s.occupation.source == "user"
+            store.save_screening(s, text)
+        meta = train_linking(("dev",), path=tmp_path / "memory", store=store)
+    finally:
+        store.close()
+    assert meta["corrections"] == 1 and meta["corrections_on_test_skipped"] == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import realdata
 
 REQUIRE = os.environ.get("VACSCREEN_REQUIRE_SPARK") == "1"
 
@@ -34,7 +35,7 @@ from vacscreen.bulk import COLUMNS  # noqa: E402
 from vacscreen.spark import output_schema, screen_files, screen_spark, session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL = [json.loads(line) for line in (ROOT / "data" / "vdab_vacancies.jsonl").open(encoding="utf-8")]
+REAL = realdata.vdab_rows()
 SCHEMA = "id string, title string, text string"
 # PySpark 4.3's own notices about pandas 3 (its conversions are what these tests check)
 pytestmark = [pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),

@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+import realdata
 
 from vacscreen.schema import InputError
 from vacscreen.text import MAX_CHARS, Prepared, SectionSpan, prepare
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vdab_vacancies.jsonl"
+DATA = realdata.vdab_path()
 LABELS = {"vdab_fields", "description", "profile", "offer", "company", "other"}
 
 

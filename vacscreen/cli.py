@@ -356,21 +356,48 @@ def splits(check: bool = typer.Option(False, "--check", help="only verify that d
     typer.echo(f"wrote {path}: {counts}; {len(moved)} ids changed split")
 
 
+@app.command("gold-agreement")
+def gold_agreement():
+    """Agreement of the independent second annotation (data/gold/second/) with the gold, per group: strict and
+    loose F1 per requirement kind, flag F1 per (vacancy, kind), occupation."""
+    from vacscreen import corpus, report
+
+    why = corpus.available()
+    if why:
+        typer.echo(f"error: {why}", err=True)
+        raise typer.Exit(2)
+    typer.echo(report.format_agreement(report.agreement()))
+
+
 @app.command("evaluate-linking")
 def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev or test; all vacancies when omitted")):
-    """Occupation linking accuracy (top-1, top-3) on the real vacancies with a "VDAB-beroep" line, the line
-    removed: the title by the lexical matcher, the encoder and both combined; then with the text's evidence
-    (occupation descriptions; and the memory of coded vacancies, fitted without the vacancy scored)."""
+    """Occupation linking accuracy (top-1, top-3), VDAB pages and other vacancies apart. VDAB pages: the "VDAB-beroep"
+    line and the "Professionele vaardigheden" section removed, VDAB's code is the label. Other gold vacancies: the
+    annotated occupation or a listed alternative. Modes: the title by the lexical matcher, the encoder and both
+    combined; then with the text's evidence (occupation descriptions; and the memory of coded VDAB pages, fitted
+    without the vacancy scored)."""
+    from vacscreen import corpus
     from vacscreen.occupations import evaluate
     from vacscreen.occupations.link import default_linker
 
+    why = corpus.available()
+    if why:
+        typer.echo(f"error: {why}", err=True)
+        raise typer.Exit(2)
     linker = default_linker()
     res = evaluate.run(linker, split)
     enc = linker.encoder.name if linker.encoder is not None else "none (lexical only)"
     typer.echo(f"split={split or 'all'}, encoder: {enc}")
-    typer.echo(f"{'mode':<29} {'n':>4} {'top-1':>7} {'top-3':>7}")
-    for mode, r in res.items():
-        typer.echo(f"{mode:<29} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
+    for part, modes in res.items():
+        typer.echo(f"\n{part:<29} {'n':>4} {'top-1':>7} {'top-3':>7}")
+        for mode, r in modes.items():
+            typer.echo(f"{mode:<29} {r['n']:4d} {r['top1']:7.3f} {r['top3']:7.3f}")
+    if split == "test":
+        from vacscreen.report import log_test_scoring
+
+        m = {p: list(v.values())[-1] for p, v in res.items()}
+        typer.echo("logged in " + log_test_scoring("evaluate-linking --split test", "; ".join(
+            f"{p} n={r['n']} top-1 {r['top1']:.3f} top-3 {r['top3']:.3f}" for p, r in m.items())))
 
 
 @app.command()
@@ -382,10 +409,11 @@ def train(
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="lowest flag score that becomes a flag (default: flags/train.py DEFAULT_THRESHOLD, chosen by tune-flags)"),
     db: Optional[str] = typer.Option(None, envvar="VACSCREEN_DB",
                                      help="label store (SQLite path or SQLAlchemy URL): reviewer labels join the gold, recruiters' occupation choices the linking memory"),
-    force: bool = typer.Option(False, help="activate the new flag model even if it scores lower on the held-out split"),
+    force: bool = typer.Option(False, help="activate the new flag model without a gain beyond noise"),
 ):
     """Train the required/optional component and the flag classifier from gold (+ reviewer labels); the flag model
-    becomes a new version under models/flags/versions/, active only if not worse on the held-out split."""
+    becomes a new version under models/flags/versions/, active only on a gain beyond noise in grouped
+    cross-validation on the training splits (the sealed test split is never scored here)."""
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
     if "test" in names:
         raise typer.BadParameter("the test split is held out: train on train and dev only")
@@ -424,8 +452,8 @@ def train(
             if store is not None:
                 store.close()
         typer.echo(json.dumps(res, indent=1, ensure_ascii=False))
-        state = "activated" if res["activated"] else "NOT activated (held-out F1 below the active model's; --force)"
-        typer.echo(f"flag model {res['version']}: {state}", err=True)
+        state = "activated" if res["activated"] else "NOT activated (--force activates it)"
+        typer.echo(f"flag model {res['version']}: {state}: {res['decision']}", err=True)
 
 
 def _open_store(url: Optional[str]):
@@ -482,15 +510,15 @@ app.add_typer(models_app, name="models")
 
 @models_app.command("list")
 def models_list():
-    """Every flag model version with its held-out scores; * marks the active one."""
+    """Every flag model version with its grouped cross-validation scores on train+dev; * marks the active one."""
     from vacscreen.review.registry import Registry
 
     reg = Registry()
-    typer.echo(f"{'':1} {'version':<26} {'trained':<20} {'reviews':>7} {'test P':>7} {'test R':>7} {'test F1':>7}")
+    typer.echo(f"{'':1} {'version':<26} {'trained':<20} {'reviews':>7} {'CV P':>7} {'CV R':>7} {'CV F1':>7}")
     for v in reg.versions():
         f = lambda x: f"{x:7.3f}" if x is not None else f"{'-':>7}"  # noqa: E731
         typer.echo(f"{'*' if v['active'] else ' ':1} {v['version']:<26} {str(v['created_at'])[:19]:<20} "
-                   f"{v['review_labels']:>7} {f(v['test_p'])} {f(v['test_r'])} {f(v['test_f1'])}")
+                   f"{v['review_labels']:>7} {f(v['cv_p'])} {f(v['cv_r'])} {f(v['cv_f1'])}")
 
 
 @models_app.command("activate")

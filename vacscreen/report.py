@@ -8,6 +8,7 @@ linking, flags), and scored for
 - education level against the job feed's own label, where the text states a level (real Dutch IT ads)."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Iterable, Optional
 
@@ -134,12 +135,26 @@ def summarise(rows: list[dict]) -> dict:
                                                                        "pred_agrees_gold", "pred_missing")}}}
 
 
+def unique_texts(records: Iterable[dict]) -> tuple[list[dict], int]:
+    """The records with identical texts counted once (one employer posting the same ad many times would otherwise
+    outweigh the rest of its group), and how many were dropped."""
+    seen, out = set(), []
+    records = list(records)
+    for r in records:
+        if r["text"] not in seen:
+            seen.add(r["text"])
+            out.append(r)
+    return out, len(records) - len(out)
+
+
 def run(split: str = "test", progress: bool = True) -> dict:
-    rows = screen_records(gold.load(split), progress=progress)
+    records, dropped = unique_texts(gold.load(split))
+    rows = screen_records(records, progress=progress)
     by_group = {g: summarise([r for r in rows if r["group"] == g]) for g in corpus.GROUPS}
     sectors = sorted({r["sector"] for r in rows})
     by_sector = {s: summarise([r for r in rows if r["sector"] == s]) for s in sectors}
-    return {"split": split, "groups": by_group, "sectors": by_sector, "all": summarise(rows)}
+    return {"split": split, "groups": by_group, "sectors": by_sector, "all": summarise(rows),
+            "duplicates_dropped": dropped}
 
 
 def _f(x: Optional[float]) -> str:
@@ -149,7 +164,8 @@ def _f(x: Optional[float]) -> str:
 def format_report(res: dict) -> str:
     kinds = ("education", "language", "experience", "licence+certificate", "criterion")
     parts = [("groups", corpus.GROUP_LABELS), ("sectors", None)]
-    lines = [f"split={res['split']}; every vacancy screened as a user would (title, linking, flags)"]
+    lines = [f"split={res['split']}; every vacancy screened as a user would (title, linking, flags); "
+             f"{res.get('duplicates_dropped', 0)} reposts of an identical text counted once"]
     for key, labels in parts:
         table = res[key]
         lines.append("")
@@ -199,3 +215,52 @@ def log_test_scoring(command: str, summary: str) -> str:
         f.write(f"- {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, `vacscreen {command}`: "
                 f"{summary}\n")
     return str(path.relative_to(corpus.ROOT))
+
+
+def agreement(second_dir=None) -> dict:
+    """Agreement of the independent second annotation (data/gold/second/) with the gold, per group: extraction
+    strict/loose F1 per kind (gold as reference; F1 is symmetric), flag F1 per (vacancy, kind), and how often the
+    second annotator's occupation is one the first accepts. This is the ceiling a system can be expected to reach."""
+    from pathlib import Path
+
+    second_dir = Path(second_dir or gold.GOLD_DIR / "second")
+    first = {r["id"]: r for r in gold.read()}
+    pairs = []
+    for path in sorted(second_dir.glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            if line.strip():
+                rec = json.loads(line)
+                ref = first[rec["id"]]
+                rec = {**rec, "text": ref["text"], "synthetic": ref.get("synthetic"), "group": ref["group"]}
+                if all(ref["text"] != b["text"] for _, b in pairs):  # identical reposts count once
+                    pairs.append((rec, ref))
+    out = {}
+    for name in ("all",) + corpus.GROUPS:
+        sel = [(a, b) for a, b in pairs if name == "all" or b["group"] == name]
+        if not sel:
+            continue
+        ex = extraction_score((gold.requirements(a), gold.requirements(b)) for a, b in sel)
+        rows = [{"record": b, "flags": a.get("flags") or []} for a, b in sel]
+        occ = [bool(_names({"occupation": a.get("occupation")}) & _names(b)) for a, b in sel
+               if a.get("occupation") and _names(b)]
+        out[name] = {"vacancies": len(sel), "extraction": ex, "flags": _flag_counts(rows)["all"],
+                     "gold_flags": sum(len(b.get("flags") or []) for _, b in sel),
+                     "second_flags": sum(len(a.get("flags") or []) for a, _ in sel),
+                     "occupation_agrees": sum(occ) / len(occ) if occ else None}
+    return out
+
+
+def format_agreement(res: dict) -> str:
+    kinds = ("education", "language", "experience", "licence+certificate", "criterion")
+    lines = ["strict F1 per kind (loose in brackets) of the second annotation against the gold; identical reposts once",
+             f"{'group':<22} {'n':>4}  " + "  ".join(f"{k[:10]:>10}" for k in kinds)
+             + "   flag F1  flags 1st/2nd  occupation agrees"]
+    for name, s in res.items():
+        ex = s["extraction"]
+        cells = "  ".join(f"{ex['strict'][k]['f1']:.2f}({ex['loose'][k]['f1']:.2f})"
+                          if ex['strict'][k]['tp'] + ex['strict'][k]['fp'] + ex['strict'][k]['fn'] else f"{'–':>10}"
+                          for k in kinds)
+        label = corpus.GROUP_LABELS.get(name, name)
+        lines.append(f"{label:<22} {s['vacancies']:4d}  {cells}   {_f(s['flags']['f1']):>7}  "
+                     f"{s['gold_flags']:5d}/{s['second_flags']:<5d}  {_f(s['occupation_agrees'])}")
+    return "\n".join(lines)

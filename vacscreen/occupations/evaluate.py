@@ -1,6 +1,11 @@
-"""Linking accuracy on the real VDAB vacancies that name their VDAB occupation ("VDAB-beroep: …"):
-the line is removed from the text, the vacancy is linked from its title, and the named occupation is the
-label. A link counts as correct when it is that occupation or the ESCO occupation it is mapped to.
+"""Linking accuracy, VDAB pages and other vacancies apart.
+
+VDAB pages that name their VDAB occupation ("VDAB-beroep: …"): the line and the "Professionele vaardigheden"
+section (VDAB's list of the coded occupation's own competences, which gives the label away) are removed from the
+text scored, the vacancy is linked from its title and text, and the named occupation is the label. A link counts as
+correct when it is that occupation or the ESCO occupation it is mapped to.
+Other gold vacancies (real non-VDAB and team-written): correct when the link is the annotated occupation or one of
+its listed alternatives (data/gold/*.jsonl).
 
 The "+descriptions" mode adds the votes of the occupation descriptions (occupations/descriptions.py); the
 "+descriptions+memory" mode (link() as shipped) also a VacancyMemory's votes. The memory's coded vacancies never
@@ -16,35 +21,67 @@ from typing import Callable, Optional
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from vacscreen.gold import GOLD_DIR, split_ids
+from vacscreen import corpus, gold
+from vacscreen.gold import split_ids
 from vacscreen.occupations.reference import fold
 from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
 from vacscreen.occupations.link import description_index, text_votes
-from vacscreen.occupations.memory import VacancyMemory
-
-VACANCIES = GOLD_DIR.parent / "vdab_vacancies.jsonl"
+from vacscreen.occupations.memory import VacancyMemory, competences
 
 
-def cases(path: Path = VACANCIES) -> list[dict]:
-    """{id, title, text (VDAB line removed), label} for every vacancy with a VDAB-beroep line."""
+def without_competences(text: str) -> str:
+    """The text without VDAB's "Professionele vaardigheden" section (heading and body)."""
+    body = competences(text)
+    if not body:
+        return text
+    i = text.find(body)
+    head = text.lower().rfind("professionele vaardigheden", 0, i)
+    return text[:head if head >= 0 else i] + text[i + len(body):]
+
+
+def cases(path: Optional[Path] = None) -> list[dict]:
+    """{id, title, text, pool_text, label} for every VDAB page with a VDAB-beroep line: `text` (what is linked)
+    without the line and the competence section, `pool_text` (what a memory of coded pages learns from) without
+    the line only. Pages come from the shared data folder (or `path`, a JSONL file of VDAB records)."""
+    rows = ([json.loads(line) for line in path.open(encoding="utf-8") if line.strip()] if path
+            else list(corpus.real_records("vdab").values()))
     out = []
-    for line in path.open(encoding="utf-8"):
-        r = json.loads(line)
+    for r in rows:
         f = vdab_field(r["text"])
         if f is None:
             continue
         name, s, e = f
-        out.append({"id": "vdab-" + r["vdab_number"], "title": r["title"], "label": name,
-                    "text": r["text"][:s] + r["text"][e:]})
+        pool_text = r["text"][:s] + r["text"][e:]
+        out.append({"id": "vdab-" + str(r["vdab_number"]), "title": r["title"], "label": name,
+                    "labels": {fold(name)}, "text": without_competences(pool_text), "pool_text": pool_text})
     return out
 
 
-def correct(linker: Linker, idx: int, label: str) -> bool:
+def other_cases(split: Optional[str] = None) -> list[dict]:
+    """Gold vacancies that are not VDAB pages, with the occupation names the annotator accepts."""
+    out = []
+    for r in gold.load(split):
+        if r["group"] == "vdab":
+            continue
+        names = [r.get("occupation"), *(r.get("occupation_alternatives") or [])]
+        labels = {fold(n) for n in names if isinstance(n, str) and n.strip() and fold(n) != "onbekend"}
+        if labels:
+            out.append({"id": r["id"], "title": r.get("title") or "", "text": r["text"], "label": r.get("occupation"),
+                        "labels": labels, "group": r["group"]})
+    return out
+
+
+def correct(linker: Linker, idx: int, label) -> bool:
+    """Whether occupation idx is the label (a name, or a case with several accepted names)."""
+    labels = (label.get("labels") or {fold(label["label"])}) if isinstance(label, dict) else {fold(label)}
     occ = linker.occupations[idx]
-    if fold(occ.name) == fold(label):
+    if fold(occ.name) in labels:
         return True
-    gold = linker.ref.by_name(label)
-    return bool(gold is not None and gold.esco_uri and occ.esco_uri == gold.esco_uri)
+    for name in labels:
+        g = linker.ref.by_name(name)
+        if g is not None and g.esco_uri and occ.esco_uri == g.esco_uri:
+            return True
+    return False
 
 
 def query(c: dict) -> str:
@@ -64,10 +101,10 @@ def accuracy(linker: Linker, items: list[dict], mode: str, pool: Optional[list[d
         mem = None
         if memory is not None:
             others = [p for j, p in enumerate(pool) if p["id"] != c["id"] and not dup[n, j]]
-            mem = memory().fit([p["text"] for p in others], [p["label"] for p in others])
+            mem = memory().fit([p.get("pool_text", p["text"]) for p in others], [p["label"] for p in others])
         votes = text_votes(c["text"], mem, descriptions)
         ranked = [i for i, _ in (linker.rank_with(query(c), votes, mode) if votes else linker.rank(query(c), mode))]
-        hits = [correct(linker, i, c["label"]) for i in ranked[:3]]
+        hits = [correct(linker, i, c) for i in ranked[:3]]
         top1 += hits[0]
         top3 += any(hits)
     n = len(items)
@@ -75,13 +112,15 @@ def accuracy(linker: Linker, items: list[dict], mode: str, pool: Optional[list[d
 
 
 def _near_duplicates(items: list[dict], pool: list[dict], min_cosine: float = 0.95) -> np.ndarray:
-    vec = TfidfVectorizer(sublinear_tf=True).fit([c["text"] for c in pool])
-    return (vec.transform([c["text"] for c in items]) @ vec.transform([c["text"] for c in pool]).T).toarray() >= min_cosine
+    vec = TfidfVectorizer(sublinear_tf=True).fit([c.get("pool_text", c["text"]) for c in pool])
+    return (vec.transform([c.get("pool_text", c["text"]) for c in items])
+            @ vec.transform([c.get("pool_text", c["text"]) for c in pool]).T).toarray() >= min_cosine
 
 
 def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMemory] = VacancyMemory) -> dict:
-    """Accuracy per mode: the title alone (lexical, semantic, combined), then with the text's evidence as link()
-    uses it: the description index, and the memory fitted on the cases outside the split (all others without)."""
+    """Accuracy per part ("VDAB pages", "other vacancies") and mode: the title alone (lexical, semantic, combined),
+    then with the text's evidence as link() uses it: the description index, and the memory of coded VDAB pages
+    fitted on the pages outside the split (all other pages without a split: leave-one-out)."""
     everything = cases()
     items, pool = everything, everything
     if split:
@@ -89,8 +128,11 @@ def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMe
         items = [c for c in everything if c["id"] in ids]
         pool = [c for c in everything if c["id"] not in ids]
     modes = ["lexical"] + (["semantic", "combined"] if linker.encoder is not None else [])
-    res = {m: accuracy(linker, items, m) for m in modes}
-    res[modes[-1] + "+descriptions"] = accuracy(linker, items, modes[-1], descriptions=description_index(linker))
-    res[modes[-1] + "+descriptions+memory"] = accuracy(linker, items, modes[-1], pool, memory,
-                                                       description_index(linker))
-    return res
+    desc = description_index(linker)
+    out = {}
+    for part, its, pl in (("VDAB pages", items, pool), ("other vacancies", other_cases(split), pool)):
+        res = {m: accuracy(linker, its, m) for m in modes}
+        res[modes[-1] + "+descriptions"] = accuracy(linker, its, modes[-1], descriptions=desc)
+        res[modes[-1] + "+descriptions+memory"] = accuracy(linker, its, modes[-1], pl, memory, desc)
+        out[part] = res
+    return out

@@ -36,15 +36,13 @@ def build(splits: tuple[str, ...] = ("train", "dev"), min_vacancies: int = 2, mi
     """One row per occupation linked from real gold vacancies of the splits whose profile has no sourced level:
     the annotators' most frequent typical VKS, kept when at least min_vacancies vacancies and min_agreement of
     them give it. Occupations are linked as screen() links them (the VDAB field, else the title)."""
-    from vacscreen.gold import GOLD_DIR, split_ids
+    from vacscreen import gold
     from vacscreen.occupations.link import link
 
-    ids = set().union(*(split_ids()[s] for s in splits))
     levels: dict[str, list[int]] = defaultdict(list)
-    for line in (GOLD_DIR / "vdab_gold.jsonl").open(encoding="utf-8"):
-        rec = json.loads(line)
+    for rec in gold.load():
         vks = (rec.get("occupation_norm") or {}).get("typical_vks")
-        if rec["id"] not in ids or vks is None:
+        if rec["split"] not in splits or rec.get("synthetic") or vks is None:
             continue
         occ = link(rec["text"], rec.get("title"), memory=None, norms=False)
         if occ is not None and occ.profile and (occ.profile.get("fallback") or occ.vks is None):
@@ -56,7 +54,7 @@ def build(splits: tuple[str, ...] = ("train", "dev"), min_vacancies: int = 2, mi
             rows.append({"occupation": name, "typical_vks": level, "vacancies": len(vals), "agreeing": agreeing,
                          "splits": "+".join(splits),
                          "source": f"annotated norm: VKS {level} given by the vacscreen annotators on {agreeing} of "
-                                   f"{len(vals)} real vacancies ({'+'.join(splits)} splits, data/gold/vdab_gold.jsonl)"})
+                                   f"{len(vals)} real vacancies ({'+'.join(splits)} splits, data/gold/)"})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as f:

@@ -1,11 +1,12 @@
 """`vacscreen train --component linking`: the VacancyMemory from the coded real vacancies of the given splits,
-plus, with a label store, the vacancies whose occupation a recruiter chose in the app; saved to models/linking/
+plus, with a label store, the vacancies whose occupation a recruiter chose in the app (never those of the sealed
+test split); saved to models/linking/
 with meta.json and a model card (its metrics come from `vacscreen evaluate-linking`)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from vacscreen.gold import split_ids
+from vacscreen.gold import sealed_text_hashes, split_ids
 from vacscreen.occupations.evaluate import cases
 from vacscreen.occupations.memory import MODEL_PATH, VacancyMemory, default_memory
 from vacscreen.schema import InputError
@@ -15,9 +16,13 @@ from vacscreen.text import prepare
 def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=None) -> dict:
     ids = set().union(*(split_ids()[s] for s in splits))
     items = [c for c in cases() if c["id"] in ids]
-    texts, labels = [c["text"] for c in items], [c["label"] for c in items]
-    corrections = skipped = 0
+    texts, labels = [c["pool_text"] for c in items], [c["label"] for c in items]
+    corrections = skipped = sealed = 0
+    held = sealed_text_hashes() if store is not None else set()
     for c in store.occupation_corrections() if store is not None else ():
+        if c["vacancy_sha1"] in held:  # a vacancy of the sealed test split: never learnt from
+            sealed += 1
+            continue
         try:
             texts.append(prepare(c["text"]).text)  # stored as pasted: HTML becomes the text the linker sees
         except InputError:
@@ -27,7 +32,7 @@ def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=Non
         corrections += 1
     memory = VacancyMemory().fit(texts, labels)
     meta = {"version": f"linking-{dt.date.today().isoformat()}", "splits": list(splits), "vacancies": len(items),
-            "corrections": corrections, "corrections_unreadable": skipped, "occupations": len(set(labels)),
+            "corrections": corrections, "corrections_unreadable": skipped, "corrections_on_test_skipped": sealed, "occupations": len(set(labels)),
             "k": memory.k, "weight": memory.weight, "min_similarity": memory.min_similarity,
             "with_competences": int(memory.competence_labels_.size), "competence_k": memory.competence_k,
             "competence_weight": memory.competence_weight,

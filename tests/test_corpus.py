@@ -1,0 +1,155 @@
+"""The evaluation corpus: gold joined with the real texts of the shared folder, employer-disjoint splits with a sealed
+test split, no real vacancy text in the repository, and the leaks of earlier rounds kept out (activation and
+linking training never read the test split's scores or labels)."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import realdata
+
+from vacscreen import corpus, gold
+
+realdata.require()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def records():
+    return list(gold.load())
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return json.loads((gold.GOLD_DIR / "splits.json").read_text(encoding="utf-8"))
+
+
+def test_splits_file_is_what_the_employer_hash_gives(splits):
+    new = corpus.build_splits()
+    for name in ("train", "dev", "test"):
+        assert set(splits[name]) == set(new[name]), f"{name}: run `vacscreen splits`"
+
+
+def test_no_employer_in_two_splits(splits):
+    where = defaultdict(set)
+    for name in ("train", "dev", "test"):
+        for rid in splits[name]:
+            where[splits["employer"][rid]].add(name)
+    assert not {k: v for k, v in where.items() if len(v) > 1}
+
+
+def test_every_real_vacancy_and_gold_record_is_in_one_split(records, splits):
+    ids = [i for name in ("train", "dev", "test") for i in splits[name]]
+    assert len(ids) == len(set(ids))
+    for source in corpus.SOURCES:
+        assert set(corpus.real_records(source)) <= set(ids)
+    assert {r["id"] for r in records} <= set(ids)
+
+
+def test_sealed_split_holds_a_third_of_the_real_non_vdab_employers_and_the_independent_writer(records, splits):
+    test = set(splits["test"])
+    emp = splits["employer"]
+    real = {emp[i] for i in emp if corpus.source_of(i) not in (None, "vdab")}
+    sealed = {emp[i] for i in test if corpus.source_of(i) not in (None, "vdab")}
+    assert len(sealed) >= math.ceil(len(real) / 3)
+    independent = [r for r in records if r.get("synthetic") and r.get("writer") == "S"]
+    assert all(r["id"] in test for r in independent)
+    # and no team-written record of the other writers is sealed with them
+    assert all(r["id"] not in test for r in records if r.get("synthetic") and r.get("writer") != "S")
+
+
+def test_gold_of_every_real_source_vacancy(records):
+    have = {r["id"] for r in records}
+    for source in ("jobfeed", "jobsdb", "vdab"):
+        assert set(corpus.real_records(source)) <= have, source
+
+
+def test_every_gold_span_is_in_its_text(records):
+    for rec in records:
+        for item in gold.requirements(rec):  # raises on a span not in the text
+            assert rec["text"][item["start"]:item["end"]] == item["text"]
+        for flag in rec.get("flags") or []:
+            assert flag["text"] in rec["text"], (rec["id"], flag["text"])
+
+
+def test_no_real_vacancy_text_in_the_repository():
+    """Gold of real vacancies keeps ids and annotations only: no file tracked by git holds a passage of a real text
+    (short span quotes in annotations are allowed; passages of 120 characters are not)."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    blob = []
+    for f in files:
+        p = ROOT / f
+        if p.suffix in (".jsonl", ".json", ".md", ".py", ".csv", ".txt", ".yaml", ".html") and p.is_file():
+            blob.append(p.read_text(encoding="utf-8", errors="ignore"))
+    blob = "\n".join(blob)
+    found = []
+    for source in corpus.SOURCES:
+        for rid, rec in corpus.real_records(source).items():
+            text = rec["text"]
+            for at in (len(text) // 4, len(text) // 2):
+                piece = text[at:at + 120]
+                if len(piece) == 120 and piece in blob:
+                    found.append(rid)
+    assert not found, f"real vacancy text stored in the repository: {sorted(set(found))[:10]}"
+
+
+def test_real_gold_records_carry_no_text():
+    for name in gold.GOLD_FILES:
+        path = gold.GOLD_DIR / name
+        if not path.exists():
+            continue
+        for line in path.open(encoding="utf-8"):
+            rec = json.loads(line)
+            if corpus.source_of(rec["id"]) is not None:
+                assert "text" not in rec, rec["id"]
+
+
+def test_second_annotation_is_of_sealed_vacancies(splits):
+    test = set(splits["test"])
+    ids = [json.loads(line)["id"] for p in (gold.GOLD_DIR / "second").glob("*.jsonl")
+           for line in p.open(encoding="utf-8") if line.strip()]
+    assert len(ids) >= 40 and set(ids) <= test
+
+
+def test_employer_key_groups_branches_and_legal_forms():
+    assert corpus.employer_key("Deloitte Consulting B.V.", "a") == corpus.employer_key("Deloitte Risk Advisory", "b")
+    assert corpus.employer_key("Stad Gent", "a") != corpus.employer_key("Stad Brugge", "b")
+    assert corpus.employer_key(None, "x").startswith("id:")
+
+
+def test_missing_shared_folder_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("VACSCREEN_SHARED_DATA", str(tmp_path))
+    assert "not found" in corpus.available()
+    with pytest.raises(corpus.MissingData):
+        corpus.real_records("jobfeed")
+
+
+def test_vdab_occupation_rows_do_not_come_from_test_labels():
+    """Occupations added from VDAB pages' codes must occur on a train or dev page (not only on sealed pages)."""
+    import csv
+
+    from vacscreen.occupations.linker import vdab_field
+
+    ids = gold.split_ids()
+    seen = defaultdict(set)
+    for rid, rec in corpus.real_records("vdab").items():
+        f = vdab_field(rec["text"])
+        if f:
+            seen[f[0]].add(next(k for k, v in ids.items() if rid in v))
+    with (ROOT / "vacscreen" / "data" / "vdab_occupations.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if "VDAB vacancy pages" in row["source"]:
+                assert seen[row["name"]] - {"test"}, row["name"]
+
+
+def test_linking_evaluation_removes_the_competence_section():
+    from vacscreen.occupations.evaluate import cases
+
+    cs = cases()
+    assert cs and any("Professionele vaardigheden" in c["pool_text"] for c in cs)
+    assert not any("Professionele vaardigheden" in c["text"] for c in cs)
+    assert not any("VDAB-beroep" in c["text"] for c in cs)
