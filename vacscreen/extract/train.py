@@ -60,7 +60,7 @@ def train(splits=("train", "dev"), C: float = 0.2, out_dir=None) -> dict:
     version = f"extract-{date.today().isoformat()}"
     joblib.dump({"model": model, "version": version}, out / "required.joblib")
     meta = {"version": version, "trained_on": list(splits), "vacancies": len(records),
-            "synthetic": sum(r["id"].startswith("syn-") for r in records), "candidates": len(X),
+            "synthetic": sum(bool(r.get("synthetic")) for r in records), "candidates": len(X),
             "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "seconds": round(time.time() - t0, 1)}
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     return meta

@@ -15,10 +15,10 @@ def score(pairs: list[tuple[dict, list]]) -> dict:
     tp, fp, fn = Counter(), Counter(), Counter()
     sev = span = 0
     outcomes = {}
-    for rec, flags in pairs:
+    for n, (rec, flags) in enumerate(pairs):
         pred = {(f.kind if hasattr(f, "kind") else f["kind"]): f for f in flags}
         gold = {g["kind"]: g for g in rec.get("flags", [])}
-        outcomes[rec["id"]] = [len(pred.keys() & gold.keys()), len(pred.keys() - gold.keys()),
+        outcomes[rec.get("id", n)] = [len(pred.keys() & gold.keys()), len(pred.keys() - gold.keys()),
                                len(gold.keys() - pred.keys())]
         for k in pred.keys() | gold.keys():
             if k in pred and k in gold:
