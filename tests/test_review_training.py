@@ -163,10 +163,12 @@ def test_activation_needs_a_gain_beyond_noise():
     assert not decide_activation(tie, active)["activate"]
     assert not decide_activation(dict(tie, cv_outcomes=one_more), active)["activate"]
     assert decide_activation(dict(tie, cv_outcomes=much_better), active)["activate"]
-    # an active model measured on other gold is not comparable: the rule layer is the baseline then
+    # an active model measured on other gold is not comparable: the best measured option against the rule layer
     other = dict(active, gold_fingerprint="other", cv_outcomes={i: [0, 0, 1] for i in ids})
-    assert "rule layer alone" in decide_activation(dict(tie, cv_outcomes=much_better), other)["reason"]
-    assert not decide_activation(tie, other)["activate"]
+    assert "rule layer alone" in decide_activation(dict(tie, cv_outcomes=one_more), other)["reason"]
+    assert decide_activation(dict(tie, cv_outcomes=one_more), other)["activate"]
+    assert not decide_activation(tie, other)["activate"]  # a tie with the rules: the rules stay
+    assert not decide_activation(tie, None)["activate"]
 
 
 def test_linking_training_skips_occupation_choices_on_sealed_vacancies(tmp_path):
