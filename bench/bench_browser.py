@@ -1,6 +1,6 @@
 """Speed of the Screenen page in a real browser: paste a vacancy, click Screenen, see the result.
 
-    python bench/bench_browser.py                 # the 100 real vacancies of data/vdab_vacancies.jsonl
+    python bench/bench_browser.py                 # the 100 real VDAB vacancies of ../shared/data
     python bench/bench_browser.py --n 20 --out /tmp/browser.json
 
 The app is started as `make run` starts it (`streamlit run app.py --server.headless true`, here on a free loopback
@@ -53,12 +53,13 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
+from vacscreen import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 APP = ROOT / "app.py"
-VACANCIES = ROOT / "data" / "vdab_vacancies.jsonl"
+VACANCIES = corpus.shared_dir() / corpus.SOURCES["vdab"]  # the real texts stay in ../shared/data
 OUT = ROOT / "bench" / "results" / "browser.json"
 CHROMIUM = os.environ.get("VACSCREEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -27,6 +27,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from vacscreen.corpus import SOURCES, shared_dir  # the real texts stay in ../shared/data
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "bulk.json"
 _YEARS = re.compile(r"\b([1-9]) jaar")
@@ -38,7 +40,7 @@ def corpus(n: int, distinct_titles: bool = False, no_vdab_field: bool = False):
     gets its number, so that no title is served from the linker's cache (the worst case for linking).
     no_vdab_field: the "VDAB-beroep: ..." line is cut, so that every vacancy is linked from its title and text
     (as for job boards other than VDAB); otherwise 97 of the 100 are linked by that field."""
-    real = [json.loads(line) for line in (ROOT / "data" / "vdab_vacancies.jsonl").open(encoding="utf-8")]
+    real = [json.loads(line) for line in (shared_dir() / SOURCES["vdab"]).open(encoding="utf-8")]
     for k in range(n):
         r = real[k % len(real)]
         text = r["text"]

@@ -29,9 +29,10 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
+from vacscreen import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data" / "vdab_vacancies.jsonl"
+DATA = corpus.shared_dir() / corpus.SOURCES["vdab"]  # the real texts stay in ../shared/data
 OUT = ROOT / "bench" / "results" / "screen.json"
 # Peak memory: 1 GB for extraction alone (issue 2), 1.5 GB per process end to end with the encoder (issue 7).
 TARGETS = {"throughput_per_s": 100.0, "p95_ms": 50.0, "peak_mb": 1024.0, "peak_mb_with_linking": 1536.0,

@@ -4,6 +4,7 @@ copy of models/flags) and Over (data year, rule sources)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 import re
 import shutil
 from pathlib import Path
@@ -228,7 +229,8 @@ def models(tmp_path, monkeypatch):
     new = "flags-2026-12-01"
     shutil.copytree(root / "versions" / old, root / "versions" / new)
     meta = json.loads((root / "versions" / new / "meta.json").read_text())
-    meta.update(version=new, date="2026-12-01", created_at="2026-12-01T10:00:00+00:00", review_labels=12)
+    later = (datetime.fromisoformat(meta["created_at"]) + timedelta(days=1)).isoformat()  # listed after the active one
+    meta.update(version=new, date=later[:10], created_at=later, review_labels=12)
     (root / "versions" / new / "meta.json").write_text(json.dumps(meta))
     monkeypatch.setattr(flagger, "MODEL_DIR", root)
     reloads = []

@@ -370,7 +370,7 @@ def gold_agreement():
 
 
 @app.command("evaluate-linking")
-def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev or test; all vacancies when omitted")):
+def evaluate_linking(split: str = typer.Option("train,dev", help="train, dev, test (sealed: once per issue), train,dev, or all")):
     """Occupation linking accuracy (top-1, top-3), VDAB pages and other vacancies apart. VDAB pages: the "VDAB-beroep"
     line and the "Professionele vaardigheden" section removed, VDAB's code is the label. Other gold vacancies: the
     annotated occupation or a listed alternative. Modes: the title by the lexical matcher, the encoder and both
@@ -385,7 +385,7 @@ def evaluate_linking(split: Optional[str] = typer.Option(None, help="train, dev 
         typer.echo(f"error: {why}", err=True)
         raise typer.Exit(2)
     linker = default_linker()
-    res = evaluate.run(linker, split)
+    res = evaluate.run(linker, None if split == "all" else split)
     enc = linker.encoder.name if linker.encoder is not None else "none (lexical only)"
     typer.echo(f"split={split or 'all'}, encoder: {enc}")
     for part, modes in res.items():

@@ -102,9 +102,12 @@ def employer_key(publisher: Optional[str], fallback: str) -> str:
 
 
 def employer_of(record: dict) -> str:
-    """The employer key of a gold record, as the split uses it."""
-    key = employer_key(record.get("publisher"), record["id"])
-    return "team:" + key if record.get("synthetic") else key
+    """The employer key of a gold record, as the split uses it. Team-written vacancies name an invented employer
+    each, so their key is the whole name (a first word such as "WZC" would tie unrelated writers together)."""
+    if record.get("synthetic"):
+        words = re.findall(r"[a-z0-9]+", (record.get("publisher") or "").lower())
+        return "team:" + (" ".join(words) if words else f"id:{record['id']}")
+    return employer_key(record.get("publisher"), record["id"])
 
 
 def group_of(record: dict) -> str:

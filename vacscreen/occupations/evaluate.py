@@ -60,8 +60,9 @@ def cases(path: Optional[Path] = None) -> list[dict]:
 def other_cases(split: Optional[str] = None) -> list[dict]:
     """Gold vacancies that are not VDAB pages, with the occupation names the annotator accepts."""
     out = []
-    for r in gold.load(split):
-        if r["group"] == "vdab":
+    names = split.split(",") if split else None
+    for r in gold.load():
+        if r["group"] == "vdab" or (names and r["split"] not in names):
             continue
         names = [r.get("occupation"), *(r.get("occupation_alternatives") or [])]
         labels = {fold(n) for n in names if isinstance(n, str) and n.strip() and fold(n) != "onbekend"}
@@ -120,13 +121,16 @@ def _near_duplicates(items: list[dict], pool: list[dict], min_cosine: float = 0.
 def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMemory] = VacancyMemory) -> dict:
     """Accuracy per part ("VDAB pages", "other vacancies") and mode: the title alone (lexical, semantic, combined),
     then with the text's evidence as link() uses it: the description index, and the memory of coded VDAB pages
-    fitted on the pages outside the split (all other pages without a split: leave-one-out)."""
+    fitted on the train and dev pages other than the one scored (leave-one-out; the sealed test pages never
+    join the memory). split: "train", "dev", "test", "train,dev", or None for every page (the test pages then
+    count among the scored ones: avoid it outside the end-of-issue scoring)."""
     everything = cases()
-    items, pool = everything, everything
+    ids = split_ids()
+    pool = [c for c in everything if c["id"] in ids["train"] | ids["dev"]] if split else everything
+    items = everything
     if split:
-        ids = split_ids()[split]
-        items = [c for c in everything if c["id"] in ids]
-        pool = [c for c in everything if c["id"] not in ids]
+        wanted = set().union(*(ids[s.strip()] for s in split.split(",")))
+        items = [c for c in everything if c["id"] in wanted]
     modes = ["lexical"] + (["semantic", "combined"] if linker.encoder is not None else [])
     desc = description_index(linker)
     out = {}
