@@ -153,3 +153,12 @@ def test_linking_evaluation_removes_the_competence_section():
     assert cs and any("Professionele vaardigheden" in c["pool_text"] for c in cs)
     assert not any("Professionele vaardigheden" in c["text"] for c in cs)
     assert not any("VDAB-beroep" in c["text"] for c in cs)
+
+
+def test_linking_evaluation_scores_every_other_gold_vacancy_of_the_split(records):
+    from vacscreen.occupations.evaluate import other_cases
+
+    want = {r["id"] for r in records if r["group"] != "vdab" and r["split"] in ("train", "dev") and r.get("occupation")}
+    got = other_cases("train,dev")
+    assert {c["id"] for c in got} == want
+    assert all(c["labels"] for c in got)

@@ -71,12 +71,13 @@ def test_link_adds_description_votes_to_the_memory_votes(lexical):
 def test_evaluation_reports_the_description_modes(lexical, monkeypatch):
     items = [{"id": "a", "title": "Rioollegger", "text": DOCS["Rioollegger"], "label": "Rioollegger"},
              {"id": "b", "title": "Kok", "text": DOCS["Kok"], "label": "Kok"}]
-    others = [{"id": "c", "title": "Kok", "text": DOCS["Kok"], "label": "Kok", "labels": {"kok", "chef-kok"}}]
+    others = [{"id": "c", "title": "Kok", "text": DOCS["Kok"], "label": "Kok", "labels": {"kok", "chef-kok"},
+               "group": "team"}]
     monkeypatch.setattr(evaluate, "cases", lambda: items)
     monkeypatch.setattr(evaluate, "other_cases", lambda split=None: others)
     res = evaluate.run(lexical)
-    assert list(res) == ["VDAB pages", "other vacancies"]
-    for part, n in (("VDAB pages", 2), ("other vacancies", 1)):
+    assert list(res) == ["VDAB pages", "team-written"]
+    for part, n in (("VDAB pages", 2), ("team-written", 1)):
         assert list(res[part]) == ["lexical", "lexical+descriptions", "lexical+descriptions+memory"]
         assert all(r["n"] == n for r in res[part].values())
 

@@ -60,9 +60,9 @@ def cases(path: Optional[Path] = None) -> list[dict]:
 def other_cases(split: Optional[str] = None) -> list[dict]:
     """Gold vacancies that are not VDAB pages, with the occupation names the annotator accepts."""
     out = []
-    names = split.split(",") if split else None
+    splits = split.split(",") if split else None
     for r in gold.load():
-        if r["group"] == "vdab" or (names and r["split"] not in names):
+        if r["group"] == "vdab" or (splits and r["split"] not in splits):
             continue
         names = [r.get("occupation"), *(r.get("occupation_alternatives") or [])]
         labels = {fold(n) for n in names if isinstance(n, str) and n.strip() and fold(n) != "onbekend"}
@@ -119,7 +119,7 @@ def _near_duplicates(items: list[dict], pool: list[dict], min_cosine: float = 0.
 
 
 def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMemory] = VacancyMemory) -> dict:
-    """Accuracy per part ("VDAB pages", "other vacancies") and mode: the title alone (lexical, semantic, combined),
+    """Accuracy per part (VDAB pages, then the other gold vacancies by group) and mode: the title alone (lexical, semantic, combined),
     then with the text's evidence as link() uses it: the description index, and the memory of coded VDAB pages
     fitted on the train and dev pages other than the one scored (leave-one-out; the sealed test pages never
     join the memory). split: "train", "dev", "test", "train,dev", or None for every page (the test pages then
@@ -134,7 +134,13 @@ def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMe
     modes = ["lexical"] + (["semantic", "combined"] if linker.encoder is not None else [])
     desc = description_index(linker)
     out = {}
-    for part, its, pl in (("VDAB pages", items, pool), ("other vacancies", other_cases(split), pool)):
+    others = other_cases(split)
+    parts = [("VDAB pages", items)] + [(corpus.GROUP_LABELS[g], [c for c in others if c["group"] == g])
+                                       for g in corpus.GROUPS if g != "vdab"]
+    for part, its in parts:
+        if not its:
+            continue
+        pl = pool
         res = {m: accuracy(linker, its, m) for m in modes}
         res[modes[-1] + "+descriptions"] = accuracy(linker, its, modes[-1], descriptions=desc)
         res[modes[-1] + "+descriptions+memory"] = accuracy(linker, its, modes[-1], pl, memory, desc)
