@@ -3,7 +3,7 @@
 The app is started as `make run` starts it (`streamlit run app.py --server.headless true`), on a free loopback port,
 with VACSCREEN_DB pointing at a fresh SQLite file. Then, like a person would:
 
-1. Screenen (/): paste a real VDAB vacancy (the first of data/vdab_vacancies.jsonl that vacscreen.screen() flags),
+1. Screenen (/): paste a real VDAB vacancy (the first of ../shared/data/vdab_vacancies.jsonl that vacscreen.screen() flags),
    click "Screenen", wait for the result; the requirement spans are highlighted (`.vs-tekst mark.vs`), one
    expander per flag (🔴/🟠) is shown, and the screening is in the label store (tests/artifacts/screen.png).
 2. Review (/review, through the sidebar): type a reviewer name, wait for the first flag, press the keyboard

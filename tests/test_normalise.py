@@ -1,6 +1,6 @@
 """The normalisers (vacscreen/extract/normalise.py) and the rule layer (vacscreen/extract/rules.py) on real Dutch
 vacancy wordings: years of experience, CEFR levels, licences/certificates, education levels and languages.
-Most wordings are taken from data/vdab_vacancies.jsonl."""
+Most wordings are taken from the real VDAB pages (../shared/data/vdab_vacancies.jsonl)."""
 from __future__ import annotations
 
 import pytest
