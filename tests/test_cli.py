@@ -289,3 +289,30 @@ def test_screen_bad_profiles_csv_names_the_row(tmp_path):
                            "--profiles-csv", str(bad)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "row 4" in proc.stderr and "zes" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_evaluate_reports_every_group_with_figures_in_range(tmp_path):
+    out_json = tmp_path / "dev.json"
+    res = runner.invoke(app, ["evaluate", "--split", "dev", "--json", str(out_json)])
+    assert res.exit_code == 0, res.output
+    for label in ("VDAB pages", "other real Belgian", "real Dutch", "team-written", "by sector"):
+        assert label in res.output
+    assert "logged in" not in res.output  # only the sealed split is logged
+    rep = json.loads(out_json.read_text())
+    for name, g in rep["groups"].items():
+        assert g["vacancies"] > 0, name
+        for mode in ("strict", "loose"):
+            m = g["extraction"][mode]["macro_f1"]
+            assert m is None or 0.0 <= m <= 1.0
+        assert g["flags"]["all"]["false_per_100"] >= 0.0
+
+
+def test_test_scoring_is_logged(tmp_path, monkeypatch):
+    from vacscreen import corpus, report
+
+    monkeypatch.setattr(corpus, "ROOT", tmp_path)
+    where = report.log_test_scoring("evaluate --split test", "VDAB pages n=1 strict 0.5")
+    log = (tmp_path / where).read_text()
+    assert log.startswith("# Scorings of the sealed test split") and "VDAB pages n=1 strict 0.5" in log
+    report.log_test_scoring("evaluate --split test", "second")
+    assert len([x for x in (tmp_path / where).read_text().splitlines() if x.startswith("- ")]) == 2

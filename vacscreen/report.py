@@ -175,8 +175,8 @@ def format_report(res: dict) -> str:
             if not s["vacancies"]:
                 continue
             ex, fl, oc = s["extraction"], s["flags"], s["occupation"]
-            strict = "  ".join(f"{ex['strict'][k]['f1']:9.3f}" if ex['strict'][k]['tp'] + ex['strict'][k]['fn']
-                               + ex['strict'][k]['fp'] else f"{'–':>9}" for k in kinds)
+            strict = "  ".join(f"{ex['strict'][k]['f1']:.2f}/{ex['loose'][k]['f1']:.2f}" if ex['strict'][k]['tp']
+                               + ex['strict'][k]['fn'] + ex['strict'][k]['fp'] else f"{'–':>9}" for k in kinds)
             label = (labels or {}).get(name, name)
             lines.append(f"{label:<22} {s['vacancies']:4d}  {_f(ex['strict']['macro_f1']):>12}  {_f(ex['loose']['macro_f1']):>11}  "
                          f"{strict}   {_f(fl['all']['p'])} {_f(fl['all']['r'])} {_f(fl['all']['f1'])}"
@@ -184,7 +184,7 @@ def format_report(res: dict) -> str:
                          f"  {_f(oc['top1'])} {_f(oc['top3'])}")
     a = res["all"]
     lines.append("")
-    lines.append("per-kind strict F1 above; loose = kind and overlapping span, strict = also the value and `required`;"
+    lines.append("per kind: strict/loose F1; loose = kind and overlapping span, strict = also the value and `required`;"
                  " macro = mean over the four requirement kinds that occur in the group (gold or predicted).")
     fe = a["feed_education"]
     if fe["n"]:
