@@ -9,7 +9,6 @@ writes models/norms/annotated_norms.csv; profile_for uses a row before the estim
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections import Counter, defaultdict
 from functools import lru_cache
