@@ -547,6 +547,33 @@ def models_rollback():
     typer.echo(f"active: {version}")
 
 
+@app.command("cv-extract")
+def cv_extract(
+    splits: str = typer.Option("train,dev", help="gold splits to cross-validate on (never test)"),
+    folds: int = typer.Option(5),
+    C: float = typer.Option(0.2, help="inverse regularisation strength of the required/optional component"),
+):
+    """Extraction out of fold, folds by employer: the rule layer alone vs the rule layer + the trained
+    required/optional component (fitted on the other folds), strict F1 per kind (loose macro too), per group."""
+    from vacscreen import corpus
+    from vacscreen.extract.train import cross_validate
+    from vacscreen.report import _f, _macro
+
+    names = tuple(s.strip() for s in splits.split(",") if s.strip())
+    if "test" in names:
+        raise typer.BadParameter("the test split is held out")
+    res = cross_validate(names, folds=folds, C=C)
+    kinds = ("education", "language", "experience", "licence+certificate", "criterion")
+    typer.echo(f"{'group':<20} {'system':<16} {'strict':>6} {'loose':>6}  " + " ".join(f"{k[:10]:>10}" for k in kinds))
+    for g in ("all",) + corpus.GROUPS:
+        for system, by in res.items():
+            r = by[g]
+            cells = " ".join(f"{r['strict'][k]['f1']:10.3f}" if r["strict"][k]["tp"] + r["strict"][k]["fp"]
+                             + r["strict"][k]["fn"] else f"{'-':>10}" for k in kinds)
+            label = corpus.GROUP_LABELS.get(g, g)
+            typer.echo(f"{label:<20} {system:<16} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
+
+
 @app.command("tune-flags")
 def tune_flags(
     splits: str = typer.Option("train,dev", help="gold splits to cross-validate on (never test)"),

@@ -44,6 +44,9 @@ class Requirement:
     name: Optional[str] = None
     category: Optional[str] = None
     score: Optional[float] = None  # probability that the demand is required (trained component)
+    # Routes of one requirement ("ofwel een diploma ..., ofwel een certificaat ..."): the same id on each route;
+    # one route suffices, so the lowest level among them is the demand (annotation.md).
+    route_group: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("kind", "text", "start", "end", "required", "section")}
@@ -51,6 +54,8 @@ class Requirement:
             out[k] = getattr(self, k)
         if self.score is not None:
             out["required_score"] = round(self.score, 3)
+        if self.route_group is not None:
+            out["route_group"] = self.route_group
         return out
 
 

@@ -43,6 +43,7 @@ class Patterns:
     must: re.Pattern
     offered: re.Pattern
     equal_opportunity: re.Pattern
+    age_welcome: re.Pattern
     criteria: list  # [(category, regex)]
     clause_break: re.Pattern
     abbreviations: frozenset
@@ -80,6 +81,7 @@ def load_patterns() -> Patterns:
         must=re.compile(cues["must"], I),
         offered=re.compile(cues["offered"], I),
         equal_opportunity=re.compile(cues["equal_opportunity"], I),
+        age_welcome=re.compile(cues["age_welcome"], I),
         criteria=[(p["category"], re.compile(p["re"], I)) for p in cues["criteria"]],
         clause_break=re.compile(cues["clause_break"], re.MULTILINE),
         abbreviations=frozenset(a.lower() for a in cues["abbreviations"]),

@@ -225,7 +225,10 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
         return []
     # The criterion spans its clause: two cues of one ground in a clause are one criterion.
     first = {}
+    welcome = load_patterns().age_welcome.search(text, cs, ce)
     for cat, m, a, b in found:
+        if cat == "age" and welcome:
+            continue
         first.setdefault(cat, (a, b))
     return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
             for cat, ab in first.items()]
@@ -268,4 +271,54 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
         vdab_line = section == "vdab_fields"
         for fn in EXTRACTORS:
             out.extend(fn(text, cs, ce, section, vdab_line, mx))
+    _mark_routes(text, out)
     return out
+
+
+_ROUTE_WORD = re.compile(r"\bofwel\b|\beither\b", re.IGNORECASE)
+_ROUTE_BREAK = re.compile(r"\n\s*\n")
+
+
+def _mark_routes(text: str, cands: list[Candidate]) -> None:
+    """Routes of one requirement share a route_group: a run of two or more "ofwel" (no blank line or more than
+    400 characters between two of them) spans from the first to the end of the clause of the last; the
+    requirements found in it (not the criteria) are its routes."""
+    hits = [m.start() for m in _ROUTE_WORD.finditer(text)]
+    runs, run = [], hits[:1]
+    for a, b in zip(hits, hits[1:]):
+        if b - a <= 400 and not _ROUTE_BREAK.search(text, a, b):
+            run.append(b)
+        else:
+            runs.append(run)
+            run = [b]
+    if run:
+        runs.append(run)
+    n = 0
+    for run in runs:
+        if len(run) < 2:
+            continue
+        end = max((c.clause[1] for c in cands if c.clause[0] <= run[-1] < c.clause[1]), default=run[-1])
+        members = [c for c in cands if c.req.kind != "criterion" and run[0] - 200 <= c.anchor[0] < end
+                   and (c.anchor[0] >= run[0] or c.clause[1] > run[0])]
+        if len(members) >= 2:
+            n += 1
+            for c in members:
+                c.req.route_group = f"r{n}"
+                _to_route_segment(text, c, run)
+
+
+def _to_route_segment(text: str, c: Candidate, run: list[int]) -> None:
+    """A route found in a clause that holds several routes spans its own route: from its "ofwel" to the next."""
+    r = c.req
+    if (r.start, r.end) != c.clause:
+        return
+    cuts = [x for x in run if r.start <= x < r.end]
+    if len(cuts) < 2:
+        return
+    bounds = [r.start] + cuts + [r.end]
+    for s, e in zip(bounds, bounds[1:]):
+        if s <= c.anchor[0] < e:
+            while e > s and text[e - 1] in " ,;:":
+                e -= 1
+            r.start, r.end, r.text = s, e, text[s:e]
+            return

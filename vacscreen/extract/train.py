@@ -64,3 +64,41 @@ def train(splits=("train", "dev"), C: float = 0.2, out_dir=None) -> dict:
             "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "seconds": round(time.time() - t0, 1)}
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     return meta
+
+
+def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = 0.2, progress: bool = True) -> dict:
+    """Extraction scored out of fold, folds by employer (corpus.fold_of): the rule layer alone, and the rule layer
+    with the required/optional component fitted on the other folds. {system: {group: evaluate.score(...)}}, groups
+    as in vacscreen/corpus.py plus "all". Identical reposts count once."""
+    import tempfile
+    from pathlib import Path
+
+    from tqdm.auto import tqdm
+
+    from vacscreen import corpus
+    from vacscreen.api import _requirements
+    from vacscreen.evaluate import score
+    from vacscreen.extract.pipeline import build_nlp
+    from vacscreen.report import unique_texts
+
+    records, _ = unique_texts(r for s in splits for r in gold.load(s))
+    parts = [[r for r in records if corpus.fold_of(r, folds) == k] for k in range(folds)]
+    pairs = {"rules": [], "rules+component": []}
+    rules_nlp = build_nlp(use_model=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, held in enumerate(tqdm(parts, desc="folds", disable=not progress)):
+            if not held:
+                continue
+            X, keep, req = labelled_candidates([r for j, p in enumerate(parts) if j != k for r in p])
+            path = Path(tmp) / f"fold{k}.joblib"
+            joblib.dump({"model": RequirementClassifier(C=C).fit(X, keep, req), "version": f"fold{k}"}, path)
+            for name, nlp in (("rules", rules_nlp), ("rules+component", build_nlp(model_path=path))):
+                for rec in held:
+                    doc = nlp(make_doc(nlp, prepare(rec["text"])))
+                    pairs[name].append((rec["group"], [r.to_dict() for r in _requirements(doc)],
+                                        gold.requirements(rec)))
+    out = {}
+    for name, rows in pairs.items():
+        out[name] = {g: score((p, q) for grp, p, q in rows if g == "all" or grp == g)
+                     for g in ("all",) + corpus.GROUPS}
+    return out
