@@ -1,0 +1,128 @@
+"""Extraction of the categories other publishers word differently (issue 17): diplomas named by programme or
+qualification, public-sector level codes, routes ("ofwel ... ofwel ..."), certificates and registrations of
+regulated work, NL wording; and the non-criteria that are no criteria. Every sentence is written for these tests
+(none is taken from a vacancy of the corpus)."""
+from __future__ import annotations
+
+import pytest
+
+from vacscreen import screen
+
+
+def reqs(body: str, title: str = "Medewerker", kind: str | None = None) -> list:
+    out = screen(f"{title}\nProfiel\n{body}\n", link_occupation=False).requirements
+    return [r for r in out if kind is None or r.kind == kind]
+
+
+def levels(body: str, **kw) -> list[str]:
+    return [r.level for r in reqs(body, kind="education", **kw)]
+
+
+@pytest.mark.parametrize("body, level", [
+    ("- Je hebt een bachelor in de verpleegkunde.", "bachelor"),
+    ("- Je behaalde het diploma HBO5 verpleegkunde.", "graduaat"),
+    ("- Je bent gegradueerde verpleegkunde.", "graduaat"),
+    ("- Je hebt een diploma kinderbegeleider.", "secundair"),
+    ("- Een afgeronde opleiding op mbo niveau 3, bijvoorbeeld pedagogisch werk.", "mbo3"),
+    ("- Je hebt een afgeronde hbo-/wo-opleiding in informatica.", "bachelor"),
+    ("- Een BSc of MSc in wiskunde of een verwante richting.", "bachelor"),
+    ("- Niveau: HBO / WO", "bachelor"),
+    ("- Je werkt op hbo werk- en denkniveau.", "bachelor"),
+    ("- Je hebt minstens een diploma van het 7de jaar BSO.", "secundair"),
+])
+def test_diplomas_named_by_programme_get_their_level(body, level):
+    assert level in levels(body), levels(body)
+
+
+@pytest.mark.parametrize("body", ["- Je hebt een afgeronde hbo-/wo-opleiding in informatica.", "- Niveau: HBO / WO"])
+def test_hbo_or_wo_is_one_bachelor_demand(body):
+    assert levels(body) == ["bachelor"]
+
+
+@pytest.mark.parametrize("title, level, required", [
+    ("Administratief medewerker burgerzaken (C1-C3)", "secundair", True),
+    ("Begeleider buitenschoolse opvang (C1-C2)", "secundair", True),
+    ("Deskundige personeelsdienst (B1-B3)", "bachelor", True),
+    ("Diensthoofd financiën (A1a-A3a)", "master", True),
+    ("Technisch assistent groendienst (D1-D3)", "none", False),
+    ("Schoonmaker sporthal (E1-E3)", "none", False),
+])
+def test_public_sector_level_codes_are_the_posts_diploma_condition(title, level, required):
+    edu = [r for r in screen(f"Gemeente Oostervliet zoekt een {title}.\nProfiel\n- Je werkt graag in team.\n",
+                             link_occupation=False, use_model=False).requirements if r.kind == "education"]
+    assert [(r.level, r.required) for r in edu] == [(level, required)]
+
+
+@pytest.mark.parametrize("body", ["- Je spreekt Nederlands op niveau C1-C2.", "- Nederlands (C1-C2)",
+                                  "- Engels op niveau B1-B2 is voldoende."])
+def test_a_cefr_range_is_no_level_code(body):
+    assert levels(body) == []
+
+
+def test_routes_share_a_group_and_partial_bachelor_credits_are_no_bachelor():
+    body = ("- Je hebt ofwel een diploma van het 7de jaar Thuis- en bejaardenzorg, ofwel een certificaat zorgkundige "
+            "van een centrum voor volwassenenonderwijs, ofwel een attest dat je 60 studiepunten van een bachelor "
+            "verpleegkunde behaalde.")
+    edu = reqs(body, title="Zorgkundige", kind="education")
+    assert len(edu) == 3 and {r.level for r in edu} == {"secundair"}
+    assert len({r.route_group for r in edu}) == 1 and edu[0].route_group
+    assert all(r.text.startswith("ofwel") for r in edu)  # each route has its own span
+    assert all("route_group" in r.to_dict() for r in edu)
+
+
+def test_language_proof_routes_are_a_language_demand_and_no_origin_criterion():
+    body = "- Je bewijst je kennis van het Nederlands: ofwel met een Nederlandstalig diploma, ofwel met een taalattest."
+    found = reqs(body, title="Leraar")
+    assert any(r.kind == "language" and r.language == "nl" for r in found)
+    assert any(r.kind == "certificate" and r.name == "taalattest" for r in found)
+    assert not [r for r in found if r.kind == "criterion"]
+
+
+def test_a_single_ofwel_is_no_route_group():
+    assert all(r.route_group is None for r in reqs("- Je hebt ofwel ervaring in de zorg.\n- Rijbewijs B."))
+
+
+@pytest.mark.parametrize("body, name", [
+    ("- Je bezorgt een uittreksel uit het strafregister (model 2).", "uittreksel strafregister"),
+    ("- Een recent uittreksel uit het centraal strafregister, model 596.2, is verplicht.", "uittreksel strafregister"),
+    ("- Je bezorgt een gedragsattest bij indiensttreding.", "uittreksel strafregister"),
+    ("- Je hebt een visum van de FOD Volksgezondheid.", "visum"),
+    ("- Je bent geregistreerd als zorgkundige.", "registratie zorgkundige"),
+    ("- Je beschikt over een kwalificatiebewijs voor de kinderopvang.", "kwalificatiebewijs kinderopvang"),
+    ("- Je hebt een bekwaamheidsbewijs voor het lager onderwijs.", "bekwaamheidsbewijs"),
+    ("- Met een buitenlands diploma vraag je een gelijkwaardigheidsattest aan bij NARIC.", "NARIC-gelijkwaardigheid"),
+    ("- Je legt een medisch attest voor.", "medisch attest"),
+    ("- Je kunt een Verklaring Omtrent het Gedrag (VOG) overleggen.", "VOG"),
+    ("- Je hebt een geldige BIG-registratie als verpleegkundige.", "BIG-registratie"),
+    ("- Je bent SKJ-geregistreerd of bereid je te registreren.", "SKJ-registratie"),
+])
+def test_certificates_and_registrations_of_regulated_work(body, name):
+    assert name in [r.name for r in reqs(body) if r.kind in ("certificate", "licence")]
+
+
+@pytest.mark.parametrize("body", [
+    "- Stuur je kandidatuur uiterlijk op 15 maart naar de personeelsdienst.",
+    "- Je bezorgt je diploma uiterlijk op de dag van je indiensttreding.",
+])
+def test_a_deadline_is_no_appearance_criterion(body):
+    assert not [r for r in reqs(body) if r.kind == "criterion"]
+
+
+@pytest.mark.parametrize("body", ["- Schoolverlaters zijn van harte welkom.",
+                                  "- Pas afgestudeerde kandidaten krijgen een mentor die hen inwerkt.",
+                                  "- Wie geen Nederlandstalig diploma heeft, legt een taalattest voor.",
+                                  "- Ons woonzorgcentrum is een Nederlandstalige voorziening in Brussel."])
+def test_welcomes_and_dutch_language_diplomas_are_no_criteria(body):
+    assert not [r for r in reqs(body) if r.kind == "criterion"], body
+
+
+@pytest.mark.parametrize("body, category", [("- Je bent maximaal 30 jaar.", "age"),
+                                            ("- Nederlands is je moedertaal.", "origin_language"),
+                                            ("- Een verzorgd uiterlijk is belangrijk.", "appearance")])
+def test_real_criteria_are_still_found(body, category):
+    assert category in [r.category for r in reqs(body) if r.kind == "criterion"]
+
+
+def test_a_sentence_glued_to_the_next_one_is_split():
+    found = reqs("- Je werkt in een groeiend team.Wat wij vragen: een afgeronde hbo-opleiding.", kind="education")
+    assert [r.level for r in found] == ["bachelor"] and found[0].text.startswith("Wat wij vragen")
