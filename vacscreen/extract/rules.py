@@ -15,7 +15,7 @@ from vacscreen.schema import Requirement
 # Span of a language mention chained to the previous one: "Nederlands, Frans en Engels", "NL/FR".
 _CHAIN_GAP = re.compile(r"^[\s,/&+()\-–]*(?:en/of|en|én|of|and|or|&|as\s+well\s+as)?[\s,/&+()\-–]*(?:(?:or|of|and|en)\s+)?(?:het|de|in\s+het)?\s*$", re.IGNORECASE)
 # Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend".
-_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|\s)*\s*$", re.IGNORECASE)
+_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|aan|het|minstens|minimaal|\s)*\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -27,7 +27,9 @@ class Candidate:
 
 
 _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
-_SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s", re.IGNORECASE)
+# "HBO werk- en denkniveau en bij voorkeur kennis van ...": the preference starts a new segment.
+_SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s|\s(?:en|of)\s+(?=bij\s+voorkeur|liefst|idealiter)",
+                            re.IGNORECASE)
 _DOMAIN_PREFERENCE = re.compile(r"^(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s+(?:in|binnen|met|als|uit|bij|op|voor|een|de|het|within|in)\b", re.IGNORECASE)
 
 
@@ -171,7 +173,8 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
             k = i + 1  # a level written after the language (VDAB "Nederlands (Goed)")
             while k < len(markers) and markers[k][2] == "lang" and _CHAIN_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
                 k += 1
-            if k < len(markers) and markers[k][2] == "cue" and k == i + 1 and _FOLLOW_GAP.match(text[b: markers[k][0]]):
+            # the level after a chain of languages is each one's: "Nederlands, Frans en Engels perfect"
+            if k < len(markers) and markers[k][2] == "cue" and _FOLLOW_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
                 level = markers[k][3]
                 e = markers[k][1]
                 if text[e: e + 2].lstrip().startswith(")"):
