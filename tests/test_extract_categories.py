@@ -126,3 +126,25 @@ def test_real_criteria_are_still_found(body, category):
 def test_a_sentence_glued_to_the_next_one_is_split():
     found = reqs("- Je werkt in een groeiend team.Wat wij vragen: een afgeronde hbo-opleiding.", kind="education")
     assert [r.level for r in found] == ["bachelor"] and found[0].text.startswith("Wat wij vragen")
+
+
+def test_nl_qualifications_come_from_the_mbo_list_and_name_their_entry():
+    [r] = reqs("- Je hebt een afgerond diploma Verzorgende IG.", kind="education")
+    assert r.level == "mbo3" and r.entry.startswith("mbo_kwalificaties_2015.csv: crebo") and "Verzorgende IG" in r.entry
+    assert r.to_dict()["entry"] == r.entry
+    [r] = reqs("- Een afgeronde opleiding tot Pedagogisch medewerker kinderopvang.", kind="education")
+    assert r.level == "mbo3" and "niveau 3" in r.entry
+
+
+def test_a_qualification_name_alone_is_no_diploma_demand():
+    assert reqs("- Je werkt als kok en helpt de verzorgende collega's.", kind="education") == []
+
+
+def test_a_flemish_care_diploma_is_secondary_level():
+    assert levels("- Je hebt een diploma verzorgende of zorgkundige.") == ["secundair"]
+
+
+def test_a_public_sector_code_names_its_level_row():
+    edu = [r for r in screen("Stad Oostervliet zoekt een medewerker burgerzaken (C1-C3).\nProfiel\n- Je bent klantvriendelijk.\n",
+                             link_occupation=False, use_model=False).requirements if r.kind == "education"]
+    assert edu and edu[0].entry.startswith("public_sector_levels.csv: niveau C")

@@ -47,6 +47,8 @@ class Requirement:
     # Routes of one requirement ("ofwel een diploma ..., ofwel een certificaat ..."): the same id on each route;
     # one route suffices, so the lowest level among them is the demand (annotation.md).
     route_group: Optional[str] = None
+    # The knowledge entry a normalised value rests on ("mbo_kwalificaties_2015.csv: crebo ...", a public-sector level).
+    entry: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("kind", "text", "start", "end", "required", "section")}
@@ -56,6 +58,8 @@ class Requirement:
             out["required_score"] = round(self.score, 3)
         if self.route_group is not None:
             out["route_group"] = self.route_group
+        if self.entry is not None:
+            out["entry"] = self.entry
         return out
 
 

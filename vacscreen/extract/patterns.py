@@ -57,7 +57,7 @@ def load_patterns() -> Patterns:
     cs = set(lic.get("case_sensitive", []))
     licences = [(p["name"], p["kind"], re.compile(p["re"], 0 if p["name"] in cs else I)) for p in lic["patterns"]]
     return Patterns(
-        education=[(p["level"], re.compile(p["re"], I)) for p in edu["patterns"]],
+        education=_with_qualifications([(p["level"], re.compile(p["re"], I)) for p in edu["patterns"]]),
         or_equivalent=re.compile(edu["or_equivalent"], I),
         field=[re.compile(rx, I) for rx in edu["field"]],
         vks=_load("levels")["vks"],
@@ -86,3 +86,12 @@ def load_patterns() -> Patterns:
         clause_break=re.compile(cues["clause_break"], re.MULTILINE),
         abbreviations=frozenset(a.lower() for a in cues["abbreviations"]),
     )
+
+
+def _with_qualifications(education: list) -> list:
+    """The education patterns with the mbo qualification names (extract/knowledge.py) before the first generic mbo
+    wording: "diploma Verzorgende IG" is niveau 3 by the qualification list."""
+    from vacscreen.extract.knowledge import mbo_patterns
+
+    at = next((i for i, (level, _) in enumerate(education) if level.startswith("mbo")), len(education))
+    return education[:at] + mbo_patterns() + education[at:]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from vacscreen.extract import normalise
+from vacscreen.extract import knowledge, normalise
 from vacscreen.extract.matcher import Matches, Triggers
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.schema import Requirement
@@ -106,7 +106,7 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
             fld = _field(clause)
         out.append(Candidate(
             _mk("education", text, s, e, section, level=level, vks=normalise.vks(level), field=fld or None,
-                or_equivalent=equiv),
+                or_equivalent=equiv, entry=knowledge.entry(level, m.group(0))),
             (cs, ce), (a, b), rule_required=level != "none" and rule_required(text, (cs, ce), (a, b))))
     return out
 
