@@ -1205,3 +1205,17 @@ def test_score_counts_one_flag_per_kind_and_vacancy():
                                                                                      "text": "c"}]}
     res = score([(rec, [_pred("age", "mild", "a", 0), _pred("age", "mild", "b", 2)])])
     assert (res["micro"]["tp"], res["micro"]["fp"], res["micro"]["fn"]) == (1, 0, 0)
+
+
+def test_flag_classifier_fast_probabilities_equal_scikit_learns():
+    import numpy as np
+
+    from vacscreen.flags.classifier import FlagClassifier
+
+    rng = np.random.default_rng(3)
+    X = [{"a": float(rng.normal()), f"w={rng.integers(5)}": 1, "b": float(rng.integers(3))} for _ in range(120)]
+    y = [int(x["a"] + rng.normal(scale=0.5) > 0) for x in X]
+    model = FlagClassifier(C=0.5).fit(X, y)
+    fast = model.predict_proba(X[:40])
+    slow = model.model_.predict_proba(model.vectorizer_.transform(X[:40]))
+    assert np.allclose(fast, slow, atol=1e-12)

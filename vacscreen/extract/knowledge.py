@@ -59,6 +59,32 @@ def public_levels() -> dict[str, str]:
     return out
 
 
+_VKS_LEVEL = {7: "master", 6: "bachelor", 5: "graduaat", 4: "secundair"}
+
+
+@lru_cache(maxsize=1)
+def public_letter_levels() -> dict[str, str]:
+    """Level letter -> annotation level of its diploma condition, from the first row of each letter (the Flemish
+    local-government rules): A master, B bachelor, C secundair, D and E none."""
+    out: dict[str, str] = {}
+    with open(DATA / PUBLIC_FILE, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            letter = row["level"].strip().upper()
+            if len(letter) == 1 and letter not in out:
+                vks = int(row["vks_level"]) if row["vks_level"].strip().isdigit() else 0
+                out[letter] = _VKS_LEVEL.get(vks, "none")
+    return out
+
+
+def public_level(m) -> Optional[str]:
+    """The level of a public-sector code match (the `public_sector` education pattern), None for a CEFR range."""
+    lang, *letters = m.groups()  # the matcher lower-cases patterns, so the groups are numbered, not named
+    if lang:
+        return None
+    letter = next((x for x in letters if x), None)
+    return public_letter_levels().get(letter.upper()) if letter else None
+
+
 def entry(level: str, matched: str) -> Optional[str]:
     """Which knowledge entry an education match rests on, or None for the patterns' own wordings."""
     low = matched.lower()

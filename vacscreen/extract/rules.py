@@ -87,7 +87,13 @@ def _mk(kind, text, s, e, section, **kw) -> Requirement:
 
 def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
-    found = sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2])
+    found = []
+    for level, m, a, b in sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2]):
+        if level == "public_sector":  # a rank code: its letter's level (knowledge), or a CEFR range (skipped)
+            level = knowledge.public_level(m)
+            if level is None:
+                continue
+        found.append((level, m, a, b))
     if not found:
         return []
     clause = text[cs:ce]
