@@ -97,6 +97,54 @@ def test_no_real_vacancy_text_in_the_repository():
     assert not found, f"real vacancy text stored in the repository: {sorted(set(found))[:10]}"
 
 
+def test_no_tracked_file_holds_much_of_any_real_text():
+    """Span quotes are allowed, a copy is not: no tracked file (JSON strings read unescaped) covers more than a third
+    of any real text with 40-character passages (VDAB's field labels and annotated spans stay far below)."""
+    k = 40
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    owner: dict[str, set] = defaultdict(set)
+    for f in files:
+        p = ROOT / f
+        if p.suffix not in (".jsonl", ".json", ".md", ".py", ".csv", ".txt", ".yaml", ".html") or not p.is_file():
+            continue
+        content = p.read_text(encoding="utf-8", errors="ignore")
+        if p.suffix in (".jsonl", ".json"):
+            content += "\n".join(_strings(content))
+        for i in range(len(content) - k + 1):
+            owner[content[i:i + k]].add(f)
+    worst = (0.0, None, None)
+    for source in corpus.SOURCES:
+        for rid, rec in corpus.real_records(source).items():
+            text, covered = rec["text"], defaultdict(set)
+            for i in range(len(text) - k + 1):
+                for f in owner.get(text[i:i + k], ()):
+                    covered[f].update(range(i, i + k))
+            for f, pos in covered.items():
+                worst = max(worst, (len(pos) / len(text), rid, f))
+    assert worst[0] < 1 / 3, worst
+
+
+def _strings(content: str) -> list[str]:
+    out = []
+
+    def walk(o):
+        if isinstance(o, str):
+            out.append(o)
+        elif isinstance(o, dict):
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+
+    for line in content.splitlines():
+        try:
+            walk(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
 def test_real_gold_records_carry_no_text():
     for name in gold.GOLD_FILES:
         path = gold.GOLD_DIR / name

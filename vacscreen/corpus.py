@@ -97,16 +97,19 @@ def employer_key(publisher: Optional[str], fallback: str) -> str:
     """A coarse employer key: the first distinctive word of the publisher's name ('Deloitte Consulting B.V.' and
     'Deloitte Risk Advisory' are one employer; so are 'Outlier' and 'Outlier Ai'). Coarse keys only make the
     split stricter."""
-    words = [w for w in re.findall(r"[a-z0-9]+", (publisher or "").lower()) if w not in _STOP]
+    words = [w for w in _words(publisher) if w not in _STOP]
     return words[0] if words else f"id:{fallback}"
+
+
+def _words(name: Optional[str]) -> list[str]:
+    return re.findall(r"[a-z0-9]+", (name or "").lower())
 
 
 def employer_of(record: dict) -> str:
     """The employer key of a gold record, as the split uses it. Team-written vacancies name an invented employer
     each, so their key is the whole name (a first word such as "WZC" would tie unrelated writers together)."""
     if record.get("synthetic"):
-        words = re.findall(r"[a-z0-9]+", (record.get("publisher") or "").lower())
-        return "team:" + (" ".join(words) if words else f"id:{record['id']}")
+        return "team:" + (" ".join(_words(record.get("publisher"))) or f"id:{record['id']}")
     return employer_key(record.get("publisher"), record["id"])
 
 

@@ -9,16 +9,12 @@ linking, flags), and scored for
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from typing import Iterable, Optional
 
 from vacscreen import corpus, gold
 from vacscreen.evaluate import MACRO, score as extraction_score
 
 DISCRIMINATION = {"age", "gender", "origin_language", "nationality", "health", "other_discrimination"}
-# annotation.md: education level -> VKS/NLQF (= EQF)
-LEVEL_VKS = {"none": 0, "lager": 1, "vmbo": 2, "mbo1": 1, "mbo2": 2, "mbo3": 3, "mbo4": 4, "bso": 3, "secundair": 4,
-             "tso": 4, "aso": 4, "kso": 4, "havo": 4, "vwo": 4, "graduaat": 5, "bachelor": 6, "master": 7, "doctor": 8}
 # The job feed's education label -> the levels it admits (its lowest route counts, as in annotation.md).
 FEED_VKS = {"VMBO": {2}, "MBO": {1, 2, 3, 4}, "MBO/HBO": {2, 3, 4}, "HBO": {6}, "HBO/WO": {6}, "WO": {7},
             "Post_WO": {8}}
@@ -61,8 +57,10 @@ def feed_education(record: dict, predicted: list[dict]) -> Optional[dict]:
     label = record.get("jobfeed_education")
     if label not in FEED_VKS:
         return None
-    golds = [LEVEL_VKS[e["level"]] for e in record.get("education") or [] if e.get("required") and e["level"] in LEVEL_VKS
-             and e["level"] != "none"]
+    from vacscreen.extract.normalise import vks
+
+    golds = [vks(e["level"]) for e in record.get("education") or []
+             if e.get("required") and e["level"] != "none" and vks(e["level"]) is not None]
     if not golds:
         return None
     preds = [p["vks"] for p in predicted if p["kind"] == "education" and p.get("required") and p.get("vks")]
@@ -92,23 +90,20 @@ def screen_records(records: Iterable[dict], progress: bool = True) -> list[dict]
 
 
 def _flag_counts(rows: list[dict]) -> dict:
-    c = defaultdict(int)
-    for r in rows:
-        pred = {f["kind"] for f in r["flags"]}
-        gold_kinds = {g["kind"] for g in r["record"].get("flags") or []}
-        for part, keep in (("all", lambda k: True), ("discrimination", lambda k: k in DISCRIMINATION)):
-            p = {k for k in pred if keep(k)}
-            g = {k for k in gold_kinds if keep(k)}
-            c[part + "_tp"] += len(p & g)
-            c[part + "_fp"] += len(p - g)
-            c[part + "_fn"] += len(g - p)
+    """Flag P/R/F1 per (vacancy, kind) over all kinds and over the discrimination kinds, and false flags per 100."""
+    from vacscreen.flags.evaluate import _prf
+
     out = {}
-    for part in ("all", "discrimination"):
-        tp, fp, fn = c[part + "_tp"], c[part + "_fp"], c[part + "_fn"]
-        p = tp / (tp + fp) if tp + fp else None
-        rr = tp / (tp + fn) if tp + fn else None
-        f = 2 * p * rr / (p + rr) if p and rr else (0.0 if p is not None and rr is not None else None)
-        out[part] = {"tp": tp, "fp": fp, "fn": fn, "p": p, "r": rr, "f1": f,
+    for part, keep in (("all", lambda k: True), ("discrimination", lambda k: k in DISCRIMINATION)):
+        tp = fp = fn = 0
+        for r in rows:
+            pred = {f["kind"] for f in r["flags"] if keep(f["kind"])}
+            gold_kinds = {g["kind"] for g in r["record"].get("flags") or [] if keep(g["kind"])}
+            tp, fp, fn = tp + len(pred & gold_kinds), fp + len(pred - gold_kinds), fn + len(gold_kinds - pred)
+        m = _prf(tp, fp, fn)
+        # None where nothing was predicted (precision) or nothing is in gold (recall): "–" in the report
+        out[part] = {"tp": tp, "fp": fp, "fn": fn, "p": m["p"] if tp + fp else None,
+                     "r": m["r"] if tp + fn else None, "f1": m["f1"] if tp + fp and tp + fn else None,
                      "false_per_100": 100 * fp / len(rows) if rows else None}
     return out
 

@@ -89,18 +89,21 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     found = []
     for level, m, a, b in sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2]):
+        entry = None
         if level == "public_sector":  # a rank code: its letter's level (knowledge), or a CEFR range (skipped)
-            level = knowledge.public_level(m)
+            level, entry = knowledge.public_level(m)
             if level is None:
                 continue
-        found.append((level, m, a, b))
+        elif level.startswith("mbo"):
+            entry = knowledge.mbo_entry(m)
+        found.append((level, m, a, b, entry))
     if not found:
         return []
     clause = text[cs:ce]
     equiv = bool(p.or_equivalent.search(clause))
-    starts = [_vdab_item_start(text, cs, a) for _, _, a, _ in found]
+    starts = [_vdab_item_start(text, cs, a) for _, _, a, _, _ in found]
     out = []
-    for i, (level, m, a, b) in enumerate(found):
+    for i, (level, m, a, b, entry) in enumerate(found):
         if vdab_line:  # "Of gelijkwaardig door ervaring Professionele bachelor: Logistiek Master: Bouw"
             s = cs if i == 0 else starts[i]
             e = starts[i + 1] if i + 1 < len(found) else ce
@@ -112,7 +115,7 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
             fld = _field(clause)
         out.append(Candidate(
             _mk("education", text, s, e, section, level=level, vks=normalise.vks(level), field=fld or None,
-                or_equivalent=equiv, entry=knowledge.entry(level, m.group(0))),
+                or_equivalent=equiv, entry=entry),
             (cs, ce), (a, b), rule_required=level != "none" and rule_required(text, (cs, ce), (a, b))))
     return out
 
