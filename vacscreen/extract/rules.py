@@ -310,8 +310,9 @@ def _mark_routes(text: str, cands: list[Candidate]) -> None:
         if len(run) < 2:
             continue
         end = max((c.clause[1] for c in cands if c.clause[0] <= run[-1] < c.clause[1]), default=run[-1])
-        members = [c for c in cands if c.req.kind != "criterion" and run[0] - 200 <= c.anchor[0] < end
-                   and (c.anchor[0] >= run[0] or c.clause[1] > run[0])]
+        # the requirements after the first "ofwel", and those in the clause that introduces the run
+        members = [c for c in cands if c.req.kind != "criterion" and c.anchor[0] < end
+                   and (c.anchor[0] >= run[0] or c.clause[0] <= run[0] < c.clause[1])]
         if len(members) >= 2:
             n += 1
             for c in members:
