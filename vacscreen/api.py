@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
-from vacscreen.extract.pipeline import build_nlp, make_doc, model_version
+from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version
 from vacscreen.flags import Vacancy, load_flagger
 from vacscreen.occupations.link import link, prime as prime_links
 from vacscreen.schema import InputError, Screening
@@ -13,7 +13,7 @@ from vacscreen.text import prepare
 
 @lru_cache(maxsize=2)
 def _nlp(use_model: bool = True):
-    return build_nlp(use_model=use_model)
+    return load_nlp() if use_model else build_nlp(use_model=False)
 
 
 @lru_cache(maxsize=4)

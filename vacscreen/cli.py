@@ -404,7 +404,7 @@ def evaluate_linking(split: str = typer.Option("train,dev", help="train, dev, te
 def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
     component: str = typer.Option("all", help="extract, flags, linking, norms or all (flags are trained on the new extraction and norms)"),
-    C: float = typer.Option(0.2, help="inverse regularisation strength of the extraction component"),
+    C: Optional[float] = typer.Option(None, help="inverse regularisation strength of the extraction component (default: extract/required.py DEFAULT_C, chosen by cv-extract)"),
     flags_C: Optional[float] = typer.Option(None, "--flags-C", help="inverse regularisation strength of the flag classifier (default: flags/train.py DEFAULT_C, chosen by tune-flags)"),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="lowest flag score that becomes a flag (default: flags/train.py DEFAULT_THRESHOLD, chosen by tune-flags)"),
     db: Optional[str] = typer.Option(None, envvar="VACSCREEN_DB",
@@ -438,7 +438,9 @@ def train(
     if component in ("extract", "all"):
         from vacscreen.extract.train import train as fit
 
-        typer.echo(json.dumps(fit(names, C=C), indent=1))
+        from vacscreen.extract.required import DEFAULT_C
+
+        typer.echo(json.dumps(fit(names, C=DEFAULT_C if C is None else C), indent=1))
     if component in ("flags", "all"):
         from vacscreen.api import _nlp
         from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, train as fit_flags
@@ -551,7 +553,8 @@ def models_rollback():
 def cv_extract(
     splits: str = typer.Option("train,dev", help="gold splits to cross-validate on (never test)"),
     folds: int = typer.Option(5),
-    C: float = typer.Option(0.2, help="inverse regularisation strength of the required/optional component"),
+    C: str = typer.Option("1", help="inverse regularisation strength(s) of the required/optional component, "
+                                      "comma-separated to compare"),
 ):
     """Extraction out of fold, folds by employer: the rule layer alone vs the rule layer + the trained
     required/optional component (fitted on the other folds), strict F1 per kind (loose macro too), per group."""
@@ -562,16 +565,26 @@ def cv_extract(
     names = tuple(s.strip() for s in splits.split(",") if s.strip())
     if "test" in names:
         raise typer.BadParameter("the test split is held out")
-    res = cross_validate(names, folds=folds, C=C)
+    try:
+        values = [float(c) for c in C.split(",") if c.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"C is a comma-separated list of numbers, not {C!r}")
+    if not values or min(values) <= 0:
+        raise typer.BadParameter("C values are positive numbers")
+    res = {}
+    for c in values:
+        out = cross_validate(names, folds=folds, C=c)
+        res.setdefault("rules", out["rules"])
+        res[f"rules+comp C={c:g}" if len(values) > 1 else "rules+component"] = out["rules+component"]
     kinds = ("education", "language", "experience", "licence+certificate", "criterion")
-    typer.echo(f"{'group':<20} {'system':<16} {'strict':>6} {'loose':>6}  " + " ".join(f"{k[:10]:>10}" for k in kinds))
+    typer.echo(f"{'group':<20} {'system':<20} {'strict':>6} {'loose':>6}  " + " ".join(f"{k[:10]:>10}" for k in kinds))
     for g in ("all",) + corpus.GROUPS:
         for system, by in res.items():
             r = by[g]
             cells = " ".join(f"{r['strict'][k]['f1']:10.3f}" if r["strict"][k]["tp"] + r["strict"][k]["fp"]
                              + r["strict"][k]["fn"] else f"{'-':>10}" for k in kinds)
             label = corpus.GROUP_LABELS.get(g, g)
-            typer.echo(f"{label:<20} {system:<16} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
+            typer.echo(f"{label:<20} {system:<20} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
 
 
 @app.command("tune-flags")

@@ -1,17 +1,18 @@
 """Trains the required/optional component from the gold train split (never the test split)."""
 from __future__ import annotations
 
-import json
+import shutil
+import tempfile
 import time
-from datetime import date
+from datetime import datetime
+from pathlib import Path
 
-import joblib
 import spacy
 
 from vacscreen import gold
 from vacscreen.evaluate import GROUPS, _overlap, _same_value
-from vacscreen.extract.pipeline import MODEL_DIR, RuleComponent, candidate_features, make_doc
-from vacscreen.extract.required import RequirementClassifier
+from vacscreen.extract.required import DEFAULT_C
+from vacscreen.extract.pipeline import EXTRACT_MODEL, RuleComponent, build_nlp, candidate_features, make_doc
 from vacscreen.text import prepare
 
 
@@ -50,53 +51,69 @@ def labelled_candidates(records):
     return X, keep, req
 
 
-def train(splits=("train", "dev"), C: float = 0.2, out_dir=None) -> dict:
+def train(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
+    """Fits the pipeline's trained component on the gold of `splits` and saves the pipeline with nlp.to_disk
+    (default models/extract); the folder is replaced whole, so a failed run leaves the old model in place."""
+    if "test" in splits:
+        raise ValueError("the sealed test split is never trained on")
     records = [r for s in splits for r in gold.load(s)]
     t0 = time.time()
+    nlp = build_nlp(C=C)
     X, keep, req = labelled_candidates(records)
-    model = RequirementClassifier(C=C).fit(X, keep, req)
-    out = (out_dir or MODEL_DIR) / "extract"
-    out.mkdir(parents=True, exist_ok=True)
-    version = f"extract-{date.today().isoformat()}"
-    joblib.dump({"model": model, "version": version}, out / "required.joblib")
-    meta = {"version": version, "trained_on": list(splits), "vacancies": len(records),
+    component = nlp.get_pipe("vacscreen_required")
+    component.fit_labelled(X, keep, req)
+    version = f"extract-{datetime.now():%Y-%m-%d-%H%M%S}"
+    info = {"trained_on": list(splits), "vacancies": len(records),
             "synthetic": sum(bool(r.get("synthetic")) for r in records), "candidates": len(X),
             "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "seconds": round(time.time() - t0, 1)}
-    (out / "meta.json").write_text(json.dumps(meta, indent=1))
-    return meta
+    nlp.meta.update({"name": "vacscreen_extract", "version": version, "vacscreen": info,
+                     "description": "vacscreen requirement extraction: rule candidates + required/optional classifier"})
+    out = Path(out_dir) / "extract" if out_dir else EXTRACT_MODEL
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-extract-", dir=out.parent))
+    try:
+        nlp.to_disk(tmp)
+        tmp.chmod(0o755)  # mkdtemp makes it private
+        card = out / "MODEL_CARD.md"
+        if card.exists():
+            shutil.copy2(card, tmp / "MODEL_CARD.md")
+        old = out.with_name(f".old-{out.name}")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"version": version, **info}
 
 
-def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = 0.2, progress: bool = True) -> dict:
+def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C, progress: bool = True) -> dict:
     """Extraction scored out of fold, folds by employer (corpus.fold_of): the rule layer alone, and the rule layer
     with the required/optional component fitted on the other folds. {system: {group: evaluate.score(...)}}, groups
     as in vacscreen/corpus.py plus "all". Identical reposts count once."""
-    import tempfile
-    from pathlib import Path
-
     from tqdm.auto import tqdm
 
     from vacscreen import corpus
     from vacscreen.api import _requirements
     from vacscreen.evaluate import score
-    from vacscreen.extract.pipeline import build_nlp
     from vacscreen.report import unique_texts
 
     records, _ = unique_texts(r for s in splits for r in gold.load(s))
     parts = [[r for r in records if corpus.fold_of(r, folds) == k] for k in range(folds)]
     pairs = {"rules": [], "rules+component": []}
     rules_nlp = build_nlp(use_model=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        for k, held in enumerate(tqdm(parts, desc="folds", disable=not progress)):
-            if not held:
-                continue
-            X, keep, req = labelled_candidates([r for j, p in enumerate(parts) if j != k for r in p])
-            path = Path(tmp) / f"fold{k}.joblib"
-            joblib.dump({"model": RequirementClassifier(C=C).fit(X, keep, req), "version": f"fold{k}"}, path)
-            for name, nlp in (("rules", rules_nlp), ("rules+component", build_nlp(model_path=path))):
-                for rec in held:
-                    doc = nlp(make_doc(nlp, prepare(rec["text"])))
-                    pairs[name].append((rec["group"], [r.to_dict() for r in _requirements(doc)],
-                                        gold.requirements(rec)))
+    for k, held in enumerate(tqdm(parts, desc="folds", disable=not progress)):
+        if not held:
+            continue
+        fold_nlp = build_nlp(C=C)
+        fold_nlp.get_pipe("vacscreen_required").initialize(
+            records=[r for j, p in enumerate(parts) if j != k for r in p])
+        for name, nlp in (("rules", rules_nlp), ("rules+component", fold_nlp)):
+            for rec in held:
+                doc = nlp(make_doc(nlp, prepare(rec["text"])))
+                pairs[name].append((rec["group"], [r.to_dict() for r in _requirements(doc)],
+                                    gold.requirements(rec)))
     out = {}
     for name, rows in pairs.items():
         out[name] = {g: score((p, q) for grp, p, q in rows if g == "all" or grp == g)
