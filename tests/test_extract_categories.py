@@ -100,6 +100,34 @@ def test_certificates_and_registrations_of_regulated_work(body, name):
     assert name in [r.name for r in reqs(body) if r.kind in ("certificate", "licence")]
 
 
+@pytest.mark.parametrize("body, name, where", [
+    ("- Je bent geregistreerd als zorgkundige.", "registratie zorgkundige", "BE-VL zorgkundige (registration)"),
+    ("- Je kunt een Verklaring Omtrent het Gedrag (VOG) overleggen.", "VOG", "(criminal_record)"),
+    ("- Je hebt een geldige BIG-registratie als verpleegkundige.", "BIG-registratie", "NL verpleegkundige (registration)"),
+    ("- Een blanco uittreksel uit het strafregister (model 2) is vereist.", "uittreksel strafregister",
+     "BE-VL kinderbegeleider (criminal_record)"),
+    ("- Je beschikt over code 95.", "code 95", "BE chauffeur vrachtwagen (certificate)"),
+])
+def test_a_certificate_the_law_sets_names_its_legal_rows(body, name, where):
+    entries = [r.entry for r in reqs(body) if r.name == name]
+    assert entries and entries[0].startswith("legal_requirements.csv: ") and where in entries[0], entries
+
+
+def test_a_certificate_no_law_sets_has_no_legal_entry():
+    assert [r.entry for r in reqs("- Een PRINCE2-certificaat is een pluspunt.") if r.name == "PRINCE2"] == [None]
+
+
+def test_every_legal_key_of_the_licence_patterns_finds_a_row_of_the_legal_requirements():
+    """Per rule: a `legal` regex in patterns/licences.yaml that matches no condition is a broken link."""
+    from vacscreen.extract import knowledge
+    from vacscreen.extract.patterns import load_patterns
+
+    keys = load_patterns().licence_legal
+    assert len(keys) >= 15
+    for name in keys:
+        assert knowledge.legal_entry(name), name
+
+
 @pytest.mark.parametrize("body", [
     "- Stuur je kandidatuur uiterlijk op 15 maart naar de personeelsdienst.",
     "- Je bezorgt je diploma uiterlijk op de dag van je indiensttreding.",

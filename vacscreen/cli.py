@@ -555,6 +555,9 @@ def cv_extract(
     folds: int = typer.Option(5),
     C: str = typer.Option("1", help="inverse regularisation strength(s) of the required/optional component, "
                                       "comma-separated to compare"),
+    learned: bool = typer.Option(False, help="also the learned clause model (extract/clause_model.py), alone and "
+                                             "added to the pipeline"),
+    thresholds: str = typer.Option("0.5,0.7,0.9", help="clause-model probability thresholds (with --learned)"),
 ):
     """Extraction out of fold, folds by employer: the rule layer alone vs the rule layer + the trained
     required/optional component (fitted on the other folds), strict F1 per kind (loose macro too), per group."""
@@ -571,20 +574,25 @@ def cv_extract(
         raise typer.BadParameter(f"C is a comma-separated list of numbers, not {C!r}")
     if not values or min(values) <= 0:
         raise typer.BadParameter("C values are positive numbers")
+    try:
+        ts = [float(t) for t in thresholds.split(",") if t.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"thresholds is a comma-separated list of numbers, not {thresholds!r}")
     res = {}
     for c in values:
-        out = cross_validate(names, folds=folds, C=c)
-        res.setdefault("rules", out["rules"])
-        res[f"rules+comp C={c:g}" if len(values) > 1 else "rules+component"] = out["rules+component"]
+        out = cross_validate(names, folds=folds, C=c, learned=learned, thresholds=ts)
+        res.setdefault("rules", out.pop("rules"))
+        res[f"rules+comp C={c:g}" if len(values) > 1 else "rules+component"] = out.pop("rules+component")
+        res.update(out)
     kinds = ("education", "language", "experience", "licence+certificate", "criterion")
-    typer.echo(f"{'group':<20} {'system':<20} {'strict':>6} {'loose':>6}  " + " ".join(f"{k[:10]:>10}" for k in kinds))
+    typer.echo(f"{'group':<20} {'system':<24} {'strict':>6} {'loose':>6}  " + " ".join(f"{k[:10]:>10}" for k in kinds))
     for g in ("all",) + corpus.GROUPS:
         for system, by in res.items():
             r = by[g]
             cells = " ".join(f"{r['strict'][k]['f1']:10.3f}" if r["strict"][k]["tp"] + r["strict"][k]["fp"]
                              + r["strict"][k]["fn"] else f"{'-':>10}" for k in kinds)
             label = corpus.GROUP_LABELS.get(g, g)
-            typer.echo(f"{label:<20} {system:<20} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
+            typer.echo(f"{label:<20} {system:<24} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
 
 
 @app.command("tune-flags")

@@ -1,5 +1,6 @@
 """Qualification knowledge as data (vacscreen/data/, sources in its README): every Dutch mbo qualification of the
-2015 structure with its niveau, and the Belgian/Flemish public-sector levels with the diploma each asks. The rule
+2015 structure with its niveau, the Belgian/Flemish public-sector levels with the diploma each asks, and the
+conditions the law sets for regulated occupations (certificates and registrations name their rows). The rule
 layer turns the qualification names into education patterns, and each education requirement found through this
 knowledge names the entry it matched (`Requirement.entry`)."""
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Optional
 DATA = Path(__file__).resolve().parents[1] / "data"
 MBO_FILE = "mbo_kwalificaties_2015.csv"
 PUBLIC_FILE = "public_sector_levels.csv"
+LEGAL_FILE = "legal_requirements.csv"
 # A qualification name counts only right after a word that makes it a diploma ("diploma Verzorgende IG"), so
 # that names that are ordinary words ("Kok", "Schilder") do not become demands in a task description.
 _BEFORE = r"(?:diploma|opleiding|kwalificatie|mbo[\s-]*(?:diploma|opleiding)?)\s+(?:als\s+|tot\s+|van\s+)?"
@@ -80,3 +82,27 @@ def public_level(m) -> tuple[Optional[str], Optional[str]]:
     if hit is None:
         return None, None
     return hit[0], f"{PUBLIC_FILE}: niveau {letter.upper()} ({hit[1]})"
+
+
+@lru_cache(maxsize=1)
+def legal_rows() -> list[dict]:
+    with open(DATA / LEGAL_FILE, encoding="utf-8") as f:
+        return [row for row in csv.DictReader(f) if row["condition"].strip()]
+
+
+@lru_cache(maxsize=None)
+def legal_entry(name: str) -> Optional[str]:
+    """The rows of legal_requirements.csv that set a licence or certificate (by its canonical name and the
+    `legal` regex of patterns/licences.yaml): "legal_requirements.csv: BE-VL zorgkundige (registration); ..."."""
+    from vacscreen.extract.patterns import load_patterns
+
+    rx = load_patterns().licence_legal.get(name)
+    if rx is None:
+        return None
+    hits = []
+    for row in legal_rows():
+        if rx.search(row["condition"]):
+            where = f"{row['country']} {row['occupation'].split('(')[0].strip()} ({row['condition_kind']})"
+            if where not in hits:
+                hits.append(where)
+    return f"{LEGAL_FILE}: " + "; ".join(hits) if hits else None

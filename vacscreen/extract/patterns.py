@@ -39,6 +39,7 @@ class Patterns:
     exp_not_years: re.Pattern
     licences: list  # [(name, kind, regex)]
     licence_items: list  # [((name, kind), regex)]
+    licence_legal: dict  # name -> regex over the condition column of data/legal_requirements.csv
     optional: re.Pattern
     must: re.Pattern
     offered: re.Pattern
@@ -77,6 +78,7 @@ def load_patterns() -> Patterns:
         exp_not_years=re.compile(exp["not_years"], I),
         licences=licences,
         licence_items=[((name, kind), rx) for name, kind, rx in licences],
+        licence_legal={p["name"]: re.compile(p["legal"], I) for p in lic["patterns"] if p.get("legal")},
         optional=re.compile(cues["optional"], I),
         must=re.compile(cues["must"], I),
         offered=re.compile(cues["offered"], I),

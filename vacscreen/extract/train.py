@@ -88,32 +88,44 @@ def train(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
     return {"version": version, **info}
 
 
-def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C, progress: bool = True) -> dict:
+def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C, progress: bool = True,
+                   learned: bool = False, thresholds=(0.5,)) -> dict:
     """Extraction scored out of fold, folds by employer (corpus.fold_of): the rule layer alone, and the rule layer
-    with the required/optional component fitted on the other folds. {system: {group: evaluate.score(...)}}, groups
-    as in vacscreen/corpus.py plus "all". Identical reposts count once."""
+    with the required/optional component fitted on the other folds. With `learned`, also the clause model
+    (extract/clause_model.py) alone and added to the pipeline, at each threshold. {system: {group:
+    evaluate.score(...)}}, groups as in vacscreen/corpus.py plus "all". Identical reposts count once."""
     from tqdm.auto import tqdm
 
     from vacscreen import corpus
     from vacscreen.api import _requirements
     from vacscreen.evaluate import score
+    from vacscreen.extract import clause_model
     from vacscreen.report import unique_texts
 
     records, _ = unique_texts(r for s in splits for r in gold.load(s))
     parts = [[r for r in records if corpus.fold_of(r, folds) == k] for k in range(folds)]
-    pairs = {"rules": [], "rules+component": []}
+    pairs: dict[str, list] = {"rules": [], "rules+component": []}
     rules_nlp = build_nlp(use_model=False)
     for k, held in enumerate(tqdm(parts, desc="folds", disable=not progress)):
         if not held:
             continue
+        train_records = [r for j, p in enumerate(parts) if j != k for r in p]
         fold_nlp = build_nlp(C=C)
-        fold_nlp.get_pipe("vacscreen_required").initialize(
-            records=[r for j, p in enumerate(parts) if j != k for r in p])
-        for name, nlp in (("rules", rules_nlp), ("rules+component", fold_nlp)):
-            for rec in held:
-                doc = nlp(make_doc(nlp, prepare(rec["text"])))
-                pairs[name].append((rec["group"], [r.to_dict() for r in _requirements(doc)],
-                                    gold.requirements(rec)))
+        fold_nlp.get_pipe("vacscreen_required").initialize(records=train_records)
+        clause_clf = clause_model.ClauseClassifier().fit(*clause_model.clause_data(train_records)) if learned else None
+        for rec in held:
+            row = lambda doc: (rec["group"], [r.to_dict() for r in _requirements(doc)], gold.requirements(rec))  # noqa: E731
+            for name, nlp in (("rules", rules_nlp), ("rules+component", fold_nlp)):
+                pairs[name].append(row(nlp(make_doc(nlp, prepare(rec["text"])))))
+            if not learned:
+                continue
+            for t in thresholds:
+                doc = rules_nlp.get_pipe("vacscreen_rules")(make_doc(rules_nlp, prepare(rec["text"])))
+                doc._.requirements = clause_model.propose(doc, clause_clf, t)
+                pairs.setdefault(f"model t={t:g}", []).append(row(doc))
+                doc = fold_nlp(make_doc(fold_nlp, prepare(rec["text"])))
+                doc._.requirements = clause_model.propose(doc, clause_clf, t, shipped=doc._.requirements)
+                pairs.setdefault(f"rules+comp+model t={t:g}", []).append(row(doc))
     out = {}
     for name, rows in pairs.items():
         out[name] = {g: score((p, q) for grp, p, q in rows if g == "all" or grp == g)
