@@ -59,6 +59,20 @@ def test_a_cefr_range_is_no_level_code(body):
     assert levels(body) == []
 
 
+@pytest.mark.parametrize("body, langs", [
+    ("- Je bent communicatief zeer sterk in het Nederlands.", {"nl"}),
+    ("- Sterke communicatieve vaardigheden in het Nederlands en het Engels.", {"nl", "en"}),
+    ("- Communicatief sterk (NL/FR).", {"nl", "fr"}),
+])
+def test_communication_strength_is_no_language_level(body, langs):
+    found = [r for r in reqs(body) if r.kind == "language"]
+    assert {r.language for r in found} == langs and all(r.cefr is None for r in found), found
+
+
+def test_strength_in_a_language_is_still_a_level():
+    assert [r.cefr for r in reqs("- Je bent sterk in het Frans.") if r.kind == "language"] == ["B2"]
+
+
 def test_routes_share_a_group_and_partial_bachelor_credits_are_no_bachelor():
     body = ("- Je hebt ofwel een diploma van het 7de jaar Thuis- en bejaardenzorg, ofwel een certificaat zorgkundige "
             "van een centrum voor volwassenenonderwijs, ofwel een attest dat je 60 studiepunten van een bachelor "

@@ -39,6 +39,7 @@ class Patterns:
     exp_not_years: re.Pattern
     licences: list  # [(name, kind, regex)]
     licence_items: list  # [((name, kind), regex)]
+    lang_not_level: re.Pattern
     licence_legal: dict  # name -> regex over the condition column of data/legal_requirements.csv
     optional: re.Pattern
     must: re.Pattern
@@ -67,6 +68,7 @@ def load_patterns() -> Patterns:
         bilingual=re.compile(lang["bilingual"], I),
         bilingual_default=list(lang["bilingual_default"]),
         lang_levels=[(p["cefr"], re.compile(p["re"], I)) for p in lang["levels"]],
+        lang_not_level=re.compile(lang["not_level"], I),
         lang_context=re.compile(lang["demand_context"], I),
         exp_anchor=re.compile(exp["anchor"], I),
         exp_not_anchor=re.compile(exp["not_anchor"], I),

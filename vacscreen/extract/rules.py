@@ -150,8 +150,10 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
         if p.lang_not_after.search(text[b: b + 30]):
             continue
         langs.append((a, b, iso))
+    not_level = [(m.start() + cs, m.end() + cs) for m in p.lang_not_level.finditer(clause)]
     cues = [(a, b, lvl if lvl != "explicit" else _CEFR.search(m.group(0)).group(0).upper())
-            for lvl, m, a, b in mx["lang_levels"].in_clause(cs, ce)]
+            for lvl, m, a, b in mx["lang_levels"].in_clause(cs, ce)
+            if not any(s <= a and b <= e for s, e in not_level)]
     bil = p.bilingual.search(clause)
     if not langs and bil:
         a, b = cs + bil.start(), cs + bil.end()
