@@ -46,7 +46,7 @@ def test_paste_and_screen(at):
     assert not at.error
     assert len(at.dataframe) == 1
     df = at.dataframe[0].value
-    assert list(df.columns) == ["soort", "tekst", "vereist", "waarde", "sectie"]
+    assert list(df.columns) == ["soort", "tekst", "vereist", "waarde", "sectie", "wettelijk"]
     assert len(df) >= 4
     rows = {(r.soort, r.waarde, r.vereist, r.sectie) for r in df.itertuples()}
     assert ("taal", "Nederlands C1", "ja", "profiel") in rows
@@ -138,6 +138,20 @@ def test_flags_panel_shows_reason_norm_and_suggestion(at):
     for f in stored:
         assert f["reason"] in shown and f["suggestion"] in shown
     assert any(f["norm"] in c.value for c in at.caption for f in stored)
+
+
+def test_a_demand_the_law_sets_is_marked_legal_and_not_flagged(at):
+    """Written for this test: a childcare job with the legal minimum age and criminal-record extract."""
+    text = ("Kinderbegeleider\nProfiel\n- Je bent minstens 18 jaar.\n- Je bezorgt een uittreksel uit het strafregister "
+            "(model 2).\nAanbod\nEen vast contract.\n")
+    at.text_area(key="tekst").input(text)
+    at.text_input(key="titel").input("Kinderbegeleider")
+    at.button(key="screenen").click().run()
+    assert not at.exception and not at.error
+    df = at.dataframe[0].value
+    legal = [r.wettelijk for r in df.itertuples() if r.wettelijk]
+    assert len(legal) == 2 and all(w.startswith("wettelijk vereist: ") for w in legal), legal
+    assert at.session_state["resultaat"]["flags"] == []
 
 
 def test_clean_vacancy_says_no_flags(at):

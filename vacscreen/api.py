@@ -6,6 +6,7 @@ from typing import Iterable, Iterator, Optional
 
 from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version
 from vacscreen.flags import Vacancy, load_flagger
+from vacscreen.occupations import legal
 from vacscreen.occupations.link import link, prime as prime_links
 from vacscreen.schema import InputError, Screening
 from vacscreen.text import prepare
@@ -49,6 +50,7 @@ def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[fl
         p = doc._.prepared
         reqs = _requirements(doc)
         occ = link(p.text, title, occupation) if link_occupation else None
+        legal.annotate(reqs, occ.name if occ else occupation, title)
         parts.append((reqs, occ, Vacancy.from_prepared(p, title)))
     out = []
     for (doc, title, id, _), (reqs, occ, _), found in zip(items, parts, flagger.flag_many(parts, review_floor)):

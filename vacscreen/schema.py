@@ -49,6 +49,8 @@ class Requirement:
     route_group: Optional[str] = None
     # The knowledge entry a normalised value rests on ("mbo_kwalificaties_2015.csv: crebo ...", a public-sector level).
     entry: Optional[str] = None
+    # The condition the law sets this demand by for the linked job (occupations/legal.py); never flagged.
+    legal_basis: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("kind", "text", "start", "end", "required", "section")}
@@ -60,6 +62,8 @@ class Requirement:
             out["route_group"] = self.route_group
         if self.entry is not None:
             out["entry"] = self.entry
+        if self.legal_basis is not None:
+            out["legal_basis"] = self.legal_basis
         return out
 
 

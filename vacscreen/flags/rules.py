@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 import yaml
 
+from vacscreen.occupations import legal
 from vacscreen.schema import Occupation, Requirement
 
 CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -317,7 +318,10 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
     lowest = min((r.vks for r in education_reqs if r.required), default=None)
     softened = frozenset(r.vks for r in education_reqs if not r.required and r.section != "vdab_fields")
     out = []
+    conds = legal.conditions_for(norm.occupation, vac.title)
     for i, r in enumerate(requirements):
+        if r.legal_basis or (conds and legal.legal_basis(r, conds)):
+            continue  # the law sets this demand for the job: never excessive, never discrimination
         for rule in (language, experience, certificate, criterion):
             c = rule(i, r, norm, vac)
             if c is not None:

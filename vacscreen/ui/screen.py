@@ -22,7 +22,7 @@ from vacscreen.ui.highlight import css, markeer
 from vacscreen.ui.rewrite import herschrijf, herschreven_html, vervangingen
 
 TITEL = "vacscreen — vacature screenen"
-KOLOMMEN = ["soort", "tekst", "vereist", "waarde", "sectie"]
+KOLOMMEN = ["soort", "tekst", "vereist", "waarde", "sectie", "wettelijk"]
 REVIEW_FLOOR = 0.1  # candidates scoring at least this go to the label store for reviewers
 BRON = {"vdab_field": "VDAB-veld 'VDAB-beroep'", "title": "functietitel", "text": "vacaturetekst",
         "user": "door jou gekozen"}
@@ -72,7 +72,9 @@ def waarde(r: dict) -> str:
 def tabel(result: dict) -> pd.DataFrame:
     rows = [{"soort": SOORT.get(r["kind"], r["kind"]), "tekst": " ".join(r["text"].split()),
              "vereist": "ja" if r["required"] else "nee", "waarde": waarde(r),
-             "sectie": SECTIE.get(r["section"], r["section"])} for r in result["requirements"]]
+             "sectie": SECTIE.get(r["section"], r["section"]),
+             "wettelijk": f"wettelijk vereist: {r['legal_basis']}" if r.get("legal_basis") else ""}
+            for r in result["requirements"]]
     return pd.DataFrame(rows, columns=KOLOMMEN)
 
 

@@ -1,0 +1,85 @@
+"""Demands the law sets for the job (vacscreen/occupations/legal.py) carry a legal basis and are never flagged;
+the same wording for another job, or beyond what the law sets, still is. Every sentence is written for these
+tests."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from vacscreen import screen
+from vacscreen.occupations import legal
+
+
+def screened(title: str, line: str):
+    return screen(f"{title}\nProfiel\n- {line}\nAanbod\nEen vast contract.\n", title=title)
+
+
+@pytest.mark.parametrize("title, line", [
+    ("Kinderbegeleider", "Je bent minstens 18 jaar."),
+    ("Onthaalouder", "Je bent minstens 18 jaar, zoals de regelgeving vraagt."),
+    ("Bewakingsagent", "Je bent minstens 18 jaar oud."),
+])
+def test_a_legal_minimum_age_is_no_age_discrimination(title, line):
+    s = screened(title, line)
+    ages = [r for r in s.requirements if r.kind == "criterion" and r.category == "age"]
+    assert ages and all(r.legal_basis for r in ages)
+    assert "age" not in {f.kind for f in s.flags}
+
+
+@pytest.mark.parametrize("title, line", [
+    ("Kinderbegeleider", "Je bent tussen 18 en 30 jaar."),
+    ("Kinderbegeleider", "Je bent minstens 25 jaar."),
+    ("Magazijnier", "Je bent minstens 18 jaar en maximum 35 jaar."),
+])
+def test_an_age_the_law_does_not_set_is_still_flagged(title, line):
+    s = screened(title, line)
+    assert not any(r.legal_basis for r in s.requirements if r.kind == "criterion")
+    assert "age" in {f.kind for f in s.flags}
+
+
+@pytest.mark.parametrize("title, line, name", [
+    ("Zorgkundige", "Je bent geregistreerd als zorgkundige.", "registratie zorgkundige"),
+    ("Kinderbegeleider", "Je bezorgt een blanco uittreksel uit het strafregister (model 2).", "uittreksel strafregister"),
+    ("Leerkracht lager onderwijs", "Je hebt een bekwaamheidsbewijs voor het ambt.", "bekwaamheidsbewijs"),
+    ("Vrachtwagenchauffeur CE", "Je beschikt over rijbewijs CE en code 95.", "code 95"),
+])
+def test_a_certificate_the_law_sets_for_the_job_has_a_legal_basis(title, line, name):
+    s = screened(title, line)
+    hits = [r for r in s.requirements if r.name == name]
+    assert hits and hits[0].legal_basis and "legal_basis" in hits[0].to_dict()
+    assert "certificate_unneeded" not in {f.kind for f in s.flags}
+
+
+def test_the_same_certificate_for_a_job_the_law_does_not_regulate_has_none():
+    s = screened("Boekhoudkundig bediende", "Je bezorgt een uittreksel uit het strafregister (model 2).")
+    assert [r.legal_basis for r in s.requirements if r.name == "uittreksel strafregister"] == [None]
+
+
+def test_a_teachers_dutch_up_to_c1_is_the_law_and_mother_tongue_is_not():
+    s = screened("Leraar Nederlands secundair onderwijs", "Je beheerst het Nederlands op C1-niveau.")
+    assert [bool(r.legal_basis) for r in s.requirements if r.kind == "language"] == [True]
+    assert "language_too_high" not in {f.kind for f in s.flags}
+    s = screened("Leraar Nederlands secundair onderwijs", "Nederlands is je moedertaal.")
+    assert "origin_language" in {f.kind for f in s.flags}
+
+
+def test_nationality_is_legal_only_where_the_law_sets_it():
+    assert "nationality" not in {f.kind for f in screened("Leerkracht lager onderwijs",
+                                                          "Je hebt de Belgische nationaliteit.").flags}
+    assert "nationality" in {f.kind for f in screened("Schoonmaker", "Je hebt de Belgische nationaliteit.").flags}
+
+
+def test_every_occupation_key_of_legal_yaml_names_rows_of_the_data():
+    """Per rule: a key that names no row of the legal data is a broken link."""
+    with open(legal.Path(legal.__file__).with_name("legal.yaml"), encoding="utf-8") as f:
+        keys = {k.lower() for k in yaml.safe_load(f)["occupations"]}
+    rows = {legal._key(c.occupation) for c in legal.conditions()}
+    assert keys <= rows, keys - rows
+    assert len(rows - keys) <= 2, rows - keys  # only rows that are about no job of their own may lack a key
+
+
+def test_conditions_need_the_job():
+    assert legal.conditions_for(None, None) == ()
+    assert legal.conditions_for("Magazijnmedewerker", "Magazijnier") == ()
+    kinds = {c.kind for c in legal.conditions_for("Kinderbegeleider baby's en peuters", "Kinderbegeleider")}
+    assert {"age_minimum", "criminal_record", "language", "medical"} <= kinds
