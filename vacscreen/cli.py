@@ -632,5 +632,35 @@ def tune_flags(
     typer.echo(f"chosen: C {c:g}, threshold {t:g} (F1 {m['f1']:.3f}{note})")
 
 
+@app.command("cv-flags")
+def cv_flags(
+    splits: str = typer.Option("train,dev", help="gold splits to cross-validate on (never test)"),
+    folds: int = typer.Option(5),
+    C: Optional[float] = typer.Option(None, help="classifier C (default: flags/train.py DEFAULT_C)"),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
+                                              help="flag threshold (default: flags/train.py DEFAULT_THRESHOLD)"),
+    json_out: Optional[Path] = typer.Option(None, "--json", dir_okay=False, help="also write the figures as JSON"),
+):
+    """Flags per group of publishers, out of fold by employer: the rule layer alone vs rules + the classifier
+    fitted on the other folds. P/R/F1, discrimination precision, false flags per 100 vacancies (all, and on the
+    vacancies without gold discrimination)."""
+    from vacscreen.flags.data import analyse, load_split
+    from vacscreen.flags.evaluate import by_group, format_groups, predict
+    from vacscreen.flags.flagger import Flagger
+    from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, cross_validate_pairs
+
+    names = [s.strip() for s in splits.split(",") if s.strip()]
+    if "test" in names:
+        raise typer.BadParameter("the test split is held out")
+    c = DEFAULT_C if C is None else C
+    t = DEFAULT_THRESHOLD if threshold is None else threshold
+    analysed = analyse([r for s in names for r in load_split(s)])
+    res = {"rules": by_group(predict(analysed, Flagger(None))),
+           f"rules+clf C={c:g} t={t:g}": by_group(cross_validate_pairs(analysed, C=c, thresholds=(t,), folds=folds)[t])}
+    typer.echo(format_groups(res))
+    if json_out:
+        json_out.write_text(json.dumps(res, indent=1), encoding="utf-8")
+
+
 if __name__ == "__main__":
     app()

@@ -46,6 +46,7 @@ class Patterns:
     offered: re.Pattern
     equal_opportunity: re.Pattern
     age_welcome: re.Pattern
+    about_others: re.Pattern
     criteria: list  # [(category, regex)]
     clause_break: re.Pattern
     abbreviations: frozenset
@@ -86,6 +87,7 @@ def load_patterns() -> Patterns:
         offered=re.compile(cues["offered"], I),
         equal_opportunity=re.compile(cues["equal_opportunity"], I),
         age_welcome=re.compile(cues["age_welcome"], I),
+        about_others=re.compile(cues["about_others"], I),
         criteria=[(p["category"], re.compile(p["re"], I)) for p in cues["criteria"]],
         clause_break=re.compile(cues["clause_break"], re.MULTILINE),
         abbreviations=frozenset(a.lower() for a in cues["abbreviations"]),

@@ -240,9 +240,12 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
     # The criterion spans its clause: two cues of one ground in a clause are one criterion.
     first = {}
     welcome = load_patterns().age_welcome.search(text, cs, ce)
+    about_others = load_patterns().about_others
     for cat, m, a, b in found:
         if cat == "age" and welcome:
             continue
+        if cat in ("age", "origin_language", "health", "nationality") and about_others.search(text, max(cs, a - 40), a):
+            continue  # "leerlingen (13 tot 21 jaar)": said of others, not of the candidate
         first.setdefault(cat, (a, b))
     return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
             for cat, ab in first.items()]

@@ -78,3 +78,48 @@ def format_report(res: dict) -> str:
                  f"{b['p']:7.3f} {b['r']:6.3f} {b['f1']:6.3f}")
     lines.append(f"matched flags: severity agrees {m['severity_agreement']:.3f}, span overlaps gold {m['span_overlap']:.3f}")
     return "\n".join(lines)
+
+
+DISCRIMINATION = ("age", "gender", "origin_language", "nationality", "health", "other_discrimination")
+
+
+def by_group(pairs: list[tuple[dict, list]]) -> dict:
+    """Per group of publishers (corpus.GROUPS, plus "all"): micro P/R/F1, discrimination precision, false flags per
+    100 vacancies, and false flags per 100 on the vacancies whose gold has no discrimination flag."""
+    from vacscreen.corpus import GROUPS, group_of
+
+    out = {}
+    for g in ("all",) + GROUPS:
+        rows = [(rec, flags) for rec, flags in pairs if g == "all" or group_of(rec) == g]
+        if not rows:
+            continue
+        s = score(rows)
+        disc_tp = sum(s["per_kind"].get(k, {}).get("tp", 0) for k in DISCRIMINATION)
+        disc_fp = sum(s["per_kind"].get(k, {}).get("fp", 0) for k in DISCRIMINATION)
+        clean = [(rec, flags) for rec, flags in rows
+                 if not {f["kind"] for f in rec.get("flags") or []} & set(DISCRIMINATION)]
+        clean_fp = score(clean)["micro"]["fp"] if clean else 0
+        out[g] = {"vacancies": len(rows), "micro": s["micro"],
+                  "discrimination": _prf(disc_tp, disc_fp, sum(s["per_kind"].get(k, {}).get("fn", 0)
+                                                                 for k in DISCRIMINATION)),
+                  "false_per_100": 100 * s["micro"]["fp"] / len(rows),
+                  "non_discriminating": len(clean),
+                  "false_per_100_non_discriminating": 100 * clean_fp / len(clean) if clean else 0.0}
+    return out
+
+
+def format_groups(results: dict[str, dict]) -> str:
+    """results: {system: by_group(...)} -> one table, a line per group and system."""
+    from vacscreen.corpus import GROUP_LABELS
+
+    lines = [f"{'group':<20} {'system':<22} {'n':>4} {'P':>6} {'R':>6} {'F1':>6} {'discr P':>8} {'false/100':>9} "
+             f"{'false/100 non-discr':>19}"]
+    groups = next(iter(results.values())).keys()
+    for g in groups:
+        for system, res in results.items():
+            r = res[g]
+            m, d = r["micro"], r["discrimination"]
+            dp = f"{d['p']:.3f}" if d["tp"] + d["fp"] else "-"
+            lines.append(f"{GROUP_LABELS.get(g, g):<20} {system:<22} {r['vacancies']:4d} {m['p']:6.3f} {m['r']:6.3f} "
+                         f"{m['f1']:6.3f} {dp:>8} {r['false_per_100']:9.1f} {r['false_per_100_non_discriminating']:19.1f}")
+    return "\n".join(lines)

@@ -270,13 +270,11 @@ the annotator's norm instead).
 """
 
 
-def cross_validate(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5, train_extra=()) -> dict:
-    """Out-of-fold flag metrics over the given vacancies, folds by employer (corpus.fold_of: no employer in two
-    folds): the model is fitted on the other folds (plus train_extra, e.g. vacancies only reviewers labelled) and
-    flags the held-out one. Used to choose C and the threshold, and to decide activation, without the test split.
-    Each result carries `outcomes` {id: [tp, fp, fn]} for paired comparisons and `real` (no team-written ones)."""
+def cross_validate_pairs(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5, train_extra=()) -> dict:
+    """{threshold: [(gold record, out-of-fold flags)]}, folds by employer (corpus.fold_of: no employer in two folds):
+    the model is fitted on the other folds (plus train_extra, e.g. vacancies only reviewers labelled) and flags the
+    held-out one."""
     from vacscreen.corpus import fold_of
-    from vacscreen.flags.evaluate import score
 
     parts = [[a for a in analysed if fold_of(a.record, folds) == k] for k in range(folds)]
     pairs: dict[float, list] = {t: [] for t in thresholds}
@@ -289,5 +287,15 @@ def cross_validate(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5, 
         for t in thresholds:
             flagger = Flagger(model, threshold=t)
             pairs[t] += [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in held]
+    return pairs
+
+
+def cross_validate(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5, train_extra=()) -> dict:
+    """Out-of-fold flag metrics over the given vacancies (cross_validate_pairs), used to choose C and the
+    threshold, and to decide activation, without the test split. Each result carries `outcomes` {id: [tp, fp, fn]}
+    for paired comparisons and `real` (no team-written ones)."""
+    from vacscreen.flags.evaluate import score
+
+    pairs = cross_validate_pairs(analysed, C, thresholds, folds, train_extra)
     real = {t: [x for x in p if not x[0].get("synthetic")] for t, p in pairs.items()}
     return {t: score(p) | {"real": score(real[t])["micro"]} for t, p in pairs.items()}

@@ -98,7 +98,8 @@ def legal_basis(r: Requirement, conds: Iterable[Condition]) -> Optional[str]:
         from vacscreen.extract.patterns import load_patterns
 
         rx = load_patterns().licence_legal.get(r.name)
-        hit = next((c for c in conds if rx is not None and rx.search(c.condition)), None)
+        # a row of kind "other" says what the law does NOT ask ("geen wettelijk heftruckattest")
+        hit = next((c for c in conds if c.kind != "other" and rx is not None and rx.search(c.condition)), None)
         return hit.label() if hit else None
     if r.kind == "language" and r.language == "nl":
         if r.cefr is not None and _CEFR.index(r.cefr) > _CEFR.index(DUTCH_LEGAL_MAX):

@@ -1,0 +1,39 @@
+"""The flag suite of issue 18 (tests/data/flag_suite.yaml): sentences an independent writer wrote from domain.md
+and annotation.md only (never the code or its output). Neutral and legal sentences must raise no flag; the true
+positives must raise their kind. Each sentence is screened in a short vacancy under its title and section."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vacscreen import screen
+
+ITEMS = yaml.safe_load((Path(__file__).parent / "data" / "flag_suite.yaml").read_text(encoding="utf-8"))["items"]
+HEADING = {"profile": "Profiel", "offer": "Aanbod", "company": "Over ons", "description": "Functieomschrijving"}
+# Known disagreements, each with its reason (reported in docs/evaluation.md); everything else must pass.
+KNOWN = {
+    "fp-011": "the law sets 16 for bar staff (NL Alcoholwet, data/legal_minimum_ages.csv), not the 18 the sentence asks",
+    "tp-058": "the profile gives heftruckchauffeur VKS 4 from an ISCO estimate, so a bachelor is only two levels up "
+              "and the classifier scores it below the threshold (norms: issue 19)",
+}
+
+
+def test_the_suite_is_as_large_as_the_issue_asks():
+    expect = Counter("none" if i["expect"] == "none" else "flag" for i in ITEMS)
+    assert expect["none"] >= 150 and expect["flag"] >= 60
+    assert len({i["id"] for i in ITEMS}) == len(ITEMS)
+    assert len({i["category"] for i in ITEMS if i["expect"] == "none"}) >= 10
+
+
+@pytest.mark.parametrize("item", [pytest.param(i, id=i["id"], marks=pytest.mark.xfail(reason=KNOWN[i["id"]], strict=True))
+                                  if i["id"] in KNOWN else pytest.param(i, id=i["id"]) for i in ITEMS])
+def test_flag_suite(item):
+    text = f"{item['title']}\n{HEADING.get(item['section'], 'Profiel')}\n- {item['text']}\n"
+    kinds = [f.kind for f in screen(text, title=item["title"]).flags]
+    if item["expect"] == "none":
+        assert kinds == [], f"{item['category']}: {item['text']!r} raised {kinds}"
+    else:
+        assert item["expect"] in kinds, f"{item['text']!r} raised {kinds}, not {item['expect']}"
