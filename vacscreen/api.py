@@ -34,6 +34,13 @@ def _requirements(doc) -> list:
     return reqs
 
 
+def uncertain_link(occ) -> bool:
+    """The link is too unsure for the flags to measure demands against its profile (flags/rules.yaml norms)."""
+    from vacscreen.flags.rules import config
+
+    return occ.confidence is not None and occ.confidence < config()["norms"]["link_confidence_min"]
+
+
 def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True,
                flag_threshold: Optional[float] = None, review_floor: Optional[float] = None) -> Screening:
     return _screenings([(doc, title, id, occupation)], link_occupation, flag_threshold, review_floor)[0]
@@ -55,7 +62,11 @@ def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[fl
     out = []
     for (doc, title, id, _), (reqs, occ, _), found in zip(items, parts, flagger.flag_many(parts, review_floor)):
         p = doc._.prepared
-        out.append(Screening(id=id, title=title, language=p.language, warnings=list(p.warnings), occupation=occ,
+        warnings = list(p.warnings)
+        if occ is not None and occ.profile and uncertain_link(occ):
+            warnings.append(f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn niet aan het "
+                            "beroepsprofiel getoetst. Kies het beroep om ze te laten toetsen.")
+        out.append(Screening(id=id, title=title, language=p.language, warnings=warnings, occupation=occ,
                              requirements=reqs, flags=[f for f in found if f.score >= flagger.threshold],
                              model_version=f"{_version()}+{flagger.version}",
                              review_candidates=[f for f in found if f.score < flagger.threshold]))

@@ -428,6 +428,11 @@ def train(
         finally:
             if store is not None:
                 store.close()
+        from vacscreen.flags.data import analyse, load_split
+        from vacscreen.occupations import confidence
+
+        # the link confidence learns from the links the (new) linker makes on the gold
+        typer.echo(json.dumps(confidence.train(analyse([r for s in names for r in load_split(s)])), indent=1))
     if component in ("norms", "all"):
         from vacscreen.occupations import norms
 
@@ -549,6 +554,15 @@ def models_rollback():
     typer.echo(f"active: {version}")
 
 
+@models_app.command("deactivate")
+def models_deactivate():
+    """Flag with the rule layer alone (no active model); `models rollback` re-activates the previous one."""
+    from vacscreen.review.registry import Registry
+
+    Registry().deactivate(reason="deactivated from the command line")
+    typer.echo("active: none (rule layer alone)")
+
+
 @app.command("cv-extract")
 def cv_extract(
     splits: str = typer.Option("train,dev", help="gold splits to cross-validate on (never test)"),
@@ -639,6 +653,7 @@ def cv_flags(
     C: Optional[float] = typer.Option(None, help="classifier C (default: flags/train.py DEFAULT_C)"),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
                                               help="flag threshold (default: flags/train.py DEFAULT_THRESHOLD)"),
+    gates: str = typer.Option("", help="link-confidence floors to compare (comma-separated; default: rules.yaml's)"),
     json_out: Optional[Path] = typer.Option(None, "--json", dir_okay=False, help="also write the figures as JSON"),
 ):
     """Flags per group of publishers, out of fold by employer: the rule layer alone vs rules + the classifier
@@ -654,9 +669,23 @@ def cv_flags(
         raise typer.BadParameter("the test split is held out")
     c = DEFAULT_C if C is None else C
     t = DEFAULT_THRESHOLD if threshold is None else threshold
+    from vacscreen.occupations.confidence import out_of_fold
+
     analysed = analyse([r for s in names for r in load_split(s)])
-    res = {"rules": by_group(predict(analysed, Flagger(None))),
-           f"rules+clf C={c:g} t={t:g}": by_group(cross_validate_pairs(analysed, C=c, thresholds=(t,), folds=folds)[t])}
+    cal = out_of_fold(analysed, folds)  # link confidences from models fitted on the other folds
+    typer.echo(f"link confidence out of fold: {cal['vacancies']} vacancies, top-1 acceptable {cal['acceptable']:.3f}, "
+               f"expected calibration error {cal['ece']:.3f}")
+    try:
+        floors = [float(g) for g in gates.split(",") if g.strip()] or [None]
+    except ValueError:
+        raise typer.BadParameter(f"gates is a comma-separated list of numbers, not {gates!r}")
+    res = {}
+    for g in floors:
+        tag = "" if g is None else f" gate={g:g}"
+        res[f"rules{tag}"] = by_group(predict(analysed, Flagger(None, min_confidence=g)))
+        res[f"rules+clf{tag}"] = by_group(cross_validate_pairs(analysed, C=c, thresholds=(t,), folds=folds,
+                                                               min_confidence=g)[t])
+    typer.echo(f"classifier C={c:g}, threshold {t:g}")
     typer.echo(format_groups(res))
     if json_out:
         json_out.write_text(json.dumps(res, indent=1), encoding="utf-8")

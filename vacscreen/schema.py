@@ -81,6 +81,9 @@ class Occupation:
     profile_sources: list[str] = field(default_factory=list)
     data_year: Optional[int] = None  # year of the bottleneck list used
     profile: Optional[dict] = None  # the full profile (typical VKS, range, languages, legal requirement, sources)
+    # P(this occupation is acceptable for the vacancy), occupations/confidence.py; the flags measure demands
+    # against the profile only above flags/rules.yaml link_confidence_min. None: no confidence model.
+    confidence: Optional[float] = None
 
     def to_dict(self) -> dict[str, Any]:
         # _json_ready copies the nested values; asdict would copy them a second time (bulk scoring feels it).

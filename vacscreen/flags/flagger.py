@@ -25,13 +25,15 @@ class Flagger:
     threshold: the lowest score that becomes a flag. strong_score: a flag is strong when its rule says strong
     (gap, explicit wording) and its score reaches this."""
 
-    def __init__(self, model=None, threshold: float = 0.5, strong_score: float = 0.7, version: str = "rules"):
+    def __init__(self, model=None, threshold: float = 0.5, strong_score: float = 0.7, version: str = "rules",
+                 min_confidence: Optional[float] = None):
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"flag threshold must be between 0 and 1, got {threshold}")
         self.model = model
         self.threshold = threshold
         self.strong_score = strong_score
         self.version = version
+        self.min_confidence = min_confidence  # link confidence below which no norm is used (None: rules.yaml)
 
     def candidates(self, requirements: list[Requirement], occupation: Optional[Occupation], vacancy: Vacancy
                    ) -> tuple[Norm, list[Candidate]]:
@@ -42,7 +44,7 @@ class Flagger:
         than the prediction on one vacancy's few candidates)."""
         out, X = [], []
         for requirements, occupation, vacancy in items:
-            norm = Norm.from_occupation(occupation)
+            norm = Norm.from_occupation(occupation, self.min_confidence)
             cands = propose(requirements, norm, vacancy)
             for c in cands:
                 if c.requirement is None and vacancy.to_original is not None:

@@ -40,6 +40,7 @@ def config() -> dict:
         "strong": {k: re.compile(v, re.I) for k, v in cfg["discrimination"]["strong_re"].items()},
         # matched in lower-cased text: IGNORECASE makes re several times slower
         "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg["overload"]["soft_skills"]) + r")\w*"),
+        "ceiling": re.compile(cfg["discrimination"]["experience_ceiling_re"], re.I),
         "student": re.compile(r"\b(?:student|jobstudent|stage|stagiair|starter|schoolverlater|afgestudeerd)", re.I),
     }
     return cfg
@@ -59,15 +60,21 @@ class Norm:
     fallback: bool = False
     confidence: str = "none"
     sources: list[str] = field(default_factory=list)
+    # The link was too unsure to measure demands against this occupation's profile (rules.yaml norms).
+    uncertain: bool = False
 
     @property
     def known(self) -> bool:
         return self.vks is not None
 
     @classmethod
-    def from_occupation(cls, occ: Optional[Occupation]) -> "Norm":
+    def from_occupation(cls, occ: Optional[Occupation], min_confidence: Optional[float] = None) -> "Norm":
         if occ is None or not occ.profile:
             return cls(occupation=occ.name if occ else None)
+        floor = config()["norms"]["link_confidence_min"] if min_confidence is None else min_confidence
+        if occ.confidence is not None and occ.confidence < floor:
+            # an unsure link gives no norm: only the rules that need none (discrimination, driving) apply
+            return cls(occupation=occ.name, uncertain=True)
         p = occ.profile
         return cls(occupation=occ.name, vks=p.get("typical_vks"), bottleneck=bool(p.get("bottleneck")),
                    regulated=bool(p.get("regulated")), legal_requirement=p.get("legal_requirement"),
@@ -193,8 +200,9 @@ def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Can
     if r.kind != "experience":
         return None
     cfg = config()
-    if r.max_years is not None and not r.min_years and r.section != "vdab_fields" \
-            and r.max_years <= cfg["discrimination"]["max_experience_years"]:
+    # A ceiling written as one ("maximaal 2 jaar ervaring"), not a band from zero ("0-2 jaar", "< 2 jaar").
+    if r.max_years is not None and r.min_years is None and r.section != "vdab_fields" \
+            and r.max_years <= cfg["discrimination"]["max_experience_years"] and cfg["_re"]["ceiling"].search(r.text):
         return _cand("age", "R7x", i, r, True, False, {}, {"max_years": r.max_years})
     if not r.required:
         return None

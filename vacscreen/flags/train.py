@@ -24,11 +24,11 @@ DEFAULT_C = 0.3
 DEFAULT_THRESHOLD = 0.4
 
 
-def examples(analysed) -> tuple[list[dict], list[int]]:
+def examples(analysed, min_confidence: Optional[float] = None) -> tuple[list[dict], list[int]]:
     """Candidate features and labels. Gold vacancies: every candidate, labelled from the gold flags; a reviewer's
     decision on a flag overrides the gold label of the candidates it covers. Vacancies known only from the review
     store: only the candidates a reviewer decided on."""
-    rules = Flagger(None)
+    rules = Flagger(None, min_confidence=min_confidence)
     X, y = [], []
     for a in analysed:
         rec = a.record
@@ -270,7 +270,8 @@ the annotator's norm instead).
 """
 
 
-def cross_validate_pairs(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5, train_extra=()) -> dict:
+def cross_validate_pairs(analysed, C: float = 1.0, thresholds=(0.5,), folds: int = 5, train_extra=(),
+                         min_confidence: Optional[float] = None) -> dict:
     """{threshold: [(gold record, out-of-fold flags)]}, folds by employer (corpus.fold_of: no employer in two folds):
     the model is fitted on the other folds (plus train_extra, e.g. vacancies only reviewers labelled) and flags the
     held-out one."""
@@ -282,10 +283,10 @@ def cross_validate_pairs(analysed, C: float = 1.0, thresholds=(0.5,), folds: int
         if not held:
             continue
         rest = [a for j, p in enumerate(parts) if j != k for a in p] + list(train_extra)
-        X, y = examples(rest)
+        X, y = examples(rest, min_confidence)
         model = FlagClassifier(C=C).fit(X, y)
         for t in thresholds:
-            flagger = Flagger(model, threshold=t)
+            flagger = Flagger(model, threshold=t, min_confidence=min_confidence)
             pairs[t] += [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in held]
     return pairs
 

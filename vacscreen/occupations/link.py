@@ -75,6 +75,19 @@ _DEFAULT = object()
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
          linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True,
          descriptions: bool = True) -> Optional[Occupation]:
+    """_link() with the occupation's `confidence` (occupations/confidence.py) when a confidence model is trained."""
+    from vacscreen.occupations import confidence
+
+    occ = _link(text, title, override, linker, memory, norms, descriptions)
+    model = confidence.load()
+    if occ is not None and model is not None:
+        occ.confidence = model(occ, title)
+    return occ
+
+
+def _link(text: str, title: Optional[str] = None, override: Optional[str] = None,
+          linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True,
+          descriptions: bool = True) -> Optional[Occupation]:
     """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text.
     Without a VDAB field, the text adds evidence: a VacancyMemory (default: the shipped one; None for none) votes
     for the occupations of the closest coded vacancies, and (descriptions=True) the occupation descriptions for

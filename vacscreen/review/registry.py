@@ -101,11 +101,23 @@ class Registry:
             f.flush()
             os.fsync(f.fileno())
 
+    def deactivate(self, reason: str = "deactivate") -> None:
+        """No active version: the rule layer alone flags (rollback re-activates the one before)."""
+        previous = self.active()
+        if previous is None:
+            return
+        (self.root / "ACTIVE").unlink()
+        with open(self.root / "HISTORY.jsonl", "a", encoding="utf-8") as f:
+            f.write(json.dumps({"version": None, "previous": previous, "reason": reason,
+                                "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
     def rollback(self) -> str:
         """Activate the version that was active before the current one."""
         current = self.active()
         for entry in reversed(self.history()):
-            if entry["version"] == current and entry.get("previous") and entry["previous"] in self.names():
+            if entry.get("version") == current and entry.get("previous") and entry["previous"] in self.names():
                 self.activate(entry["previous"], reason=f"rollback from {current}")
                 return entry["previous"]
         raise RegistryError("nothing to roll back to: no earlier active version in HISTORY.jsonl")

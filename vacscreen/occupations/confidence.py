@@ -1,0 +1,148 @@
+"""How sure a link is: P(the linked occupation is acceptable for the vacancy), a logistic regression over
+agreement features of the link (does the title's head word occur in the occupation's name, how far ahead of the
+alternatives is it, where did it come from), fitted on the gold of train+dev (`vacscreen train --component
+linking`). The linker's own score is near 1 for most links, right or wrong; this is what the flags gate on.
+
+Stored as plain JSON (models/linking/confidence.json): coefficients only, nothing that runs on load."""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from rapidfuzz import fuzz
+
+from vacscreen.occupations.reference import loose
+from vacscreen.schema import Occupation
+
+FEATURES = ("score", "margin", "vdab_field", "from_text", "head_in_name", "name_in_title", "no_profile",
+            "estimated_level", "title_similarity", "head_exact")
+# Title words that say nothing about the occupation.
+_GENERIC = {"medewerker", "medewerkers", "vacature", "gezocht", "zoekt", "junior", "senior", "voltijds", "deeltijds",
+            "interim", "uitzend", "fulltime", "parttime", "omgeving", "regio", "team", "functie", "contract",
+            "bepaalde", "onbepaalde", "duur", "graag", "onze", "voor", "with", "and", "the"}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in loose(text).split() if len(w) >= 4 and w not in _GENERIC and not w.isdigit()]
+
+
+def features(occ: Occupation, title: Optional[str]) -> list[float]:
+    name = loose(occ.name)
+    title_words = _words(title or "")
+    alts = [a.get("score") or 0.0 for a in occ.alternatives]
+    prof = occ.profile or {}
+    return [
+        float(occ.score),
+        float(occ.score - max(alts, default=0.0)),
+        float(occ.source == "vdab_field"),
+        float(occ.source == "text"),
+        # a title word inside the occupation's name ("vrachtwagen" in "vrachtwagenbestuurder")
+        max((fuzz.partial_ratio(w, name) for w in title_words), default=0.0) / 100,
+        max((fuzz.partial_ratio(w, loose(title or "")) for w in _words(occ.name)), default=0.0) / 100
+        if title_words else 0.0,
+        float(not prof or prof.get("typical_vks") is None),
+        float(bool(prof.get("fallback"))),
+        fuzz.token_set_ratio(loose(title or ""), name) / 100 if title_words else 0.0,
+        # the title's first word (its head in most Dutch titles) is a word of the name, or the name's compound
+        float(bool(title_words) and any(w.startswith(title_words[0][:6]) or title_words[0].startswith(w[:6])
+                                        for w in _words(occ.name))),
+    ]
+
+
+class LinkConfidence:
+    def __init__(self, coef: list[float], intercept: float):
+        self.coef = coef
+        self.intercept = intercept
+
+    def __call__(self, occ: Optional[Occupation], title: Optional[str]) -> Optional[float]:
+        if occ is None:
+            return None
+        if occ.source == "user":
+            return 1.0  # the user's own choice
+        z = self.intercept + sum(c * x for c, x in zip(self.coef, features(occ, title)))
+        return round(1 / (1 + math.exp(-z)), 3)
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "coef": self.coef, "intercept": self.intercept}
+
+    @classmethod
+    def fit(cls, X: list[list[float]], y: list[int], C: float = 1.0) -> "LinkConfidence":
+        from sklearn.linear_model import LogisticRegression
+
+        m = LogisticRegression(C=C, max_iter=2000).fit(X, y)
+        return cls([float(c) for c in m.coef_[0]], float(m.intercept_[0]))
+
+
+def path(model_dir: Optional[Path] = None) -> Path:
+    from vacscreen.occupations.memory import MODEL_DIR
+
+    return (model_dir or MODEL_DIR) / "confidence.json"
+
+
+@lru_cache(maxsize=4)
+def load(file: Optional[Path] = None) -> Optional[LinkConfidence]:
+    file = file or path()
+    if not file.exists():
+        return None
+    d = json.loads(file.read_text(encoding="utf-8"))
+    if d.get("features") != list(FEATURES):
+        raise ValueError(f"{file}: trained on other features; run `vacscreen train --component linking`")
+    return LinkConfidence(d["coef"], d["intercept"])
+
+
+def expected_calibration_error(p: list[float], y: list[int], bins: int = 10) -> float:
+    n = len(p)
+    out = 0.0
+    for b in range(bins):
+        idx = [i for i, x in enumerate(p) if b / bins <= x < (b + 1) / bins or (b == bins - 1 and x == 1.0)]
+        if idx:
+            out += len(idx) / n * abs(sum(p[i] for i in idx) / len(idx) - sum(y[i] for i in idx) / len(idx))
+    return out
+
+
+def labelled(analysed) -> list[tuple]:
+    """(analysed vacancy, features, top-1 acceptable) for the gold vacancies whose gold names an occupation."""
+    from vacscreen.occupations.reference import load_reference
+    from vacscreen.report import occupation_hits
+
+    ref = load_reference()
+    out = []
+    for a in analysed:
+        hits = occupation_hits(a.record, a.occupation, ref)
+        if hits is not None and a.occupation is not None and a.occupation.source != "user":
+            out.append((a, features(a.occupation, a.record.get("title")), int(hits[0])))
+    return out
+
+
+def out_of_fold(analysed, folds: int = 5) -> dict:
+    """Sets each vacancy's occupation.confidence from a model fitted on the other folds (folds by employer) and
+    returns {"ece": ..., "vacancies": ..., "acceptable": ...} of those out-of-fold confidences."""
+    from vacscreen.corpus import fold_of
+
+    rows = labelled(analysed)
+    p, y = [], []
+    for k in range(folds):
+        train = [r for r in rows if fold_of(r[0].record, folds) != k]
+        model = LinkConfidence.fit([r[1] for r in train], [r[2] for r in train])
+        for a in analysed:
+            if fold_of(a.record, folds) == k and a.occupation is not None:
+                a.occupation.confidence = model(a.occupation, a.record.get("title"))
+    for a, _, ok in rows:
+        p.append(a.occupation.confidence)
+        y.append(ok)
+    return {"ece": expected_calibration_error(p, y), "vacancies": len(rows), "acceptable": sum(y) / len(y) if y else 0.0}
+
+
+def train(analysed, model_dir: Optional[Path] = None) -> dict:
+    rows = labelled(analysed)
+    model = LinkConfidence.fit([r[1] for r in rows], [r[2] for r in rows])
+    file = path(model_dir)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(model.to_dict(), indent=1), encoding="utf-8")
+    tmp.replace(file)
+    load.cache_clear()
+    return {"confidence_model": str(file), "vacancies": len(rows)}
