@@ -358,7 +358,8 @@ def test_english_vacancy_gives_language_en_and_a_warning():
 
 def test_short_text_is_screened_as_dutch():
     s = screen("Je spreekt vloeiend Nederlands.")
-    assert s.language == "nl" and s.warnings == []
+    # no language warning (an occupation guessed from one sentence may be called unsure)
+    assert s.language == "nl" and all(w.startswith("Beroep onzeker") for w in s.warnings)
     [r] = s.requirements
     assert (r.kind, r.language, r.cefr) == ("language", "nl", "C1")
 

@@ -902,8 +902,9 @@ def _check_high_level(s, name):
     assert {r.kind for r in s.requirements} >= {"education", "experience", "language"}
 
 
-def test_acceptance_warehouse_trained_model(acceptance):
-    assert load_flagger().model is not None, "the trained model is in models/flags/"
+def test_acceptance_warehouse_shipped_flagger(acceptance):
+    """The shipped flagging (the rules, no classifier is active: docs/evaluation.md issue 18)."""
+    assert load_flagger().model is None
     _check_warehouse(acceptance["warehouse"])
 
 
@@ -1086,7 +1087,9 @@ def test_classifier_top_features(fitted):
 
 
 def test_trained_model_loads_with_its_meta():
-    f = load_flagger()
+    from vacscreen.review.registry import Registry
+
+    f = load_flagger(version=Registry().names()[-1])
     assert isinstance(f.model, FlagClassifier)
     assert 0.0 < f.threshold < 1.0 and f.version.startswith("flags")
 

@@ -83,3 +83,62 @@ def test_conditions_need_the_job():
     assert legal.conditions_for("Magazijnmedewerker", "Magazijnier") == ()
     kinds = {c.kind for c in legal.conditions_for("Kinderbegeleider baby's en peuters", "Kinderbegeleider")}
     assert {"age_minimum", "criminal_record", "language", "medical"} <= kinds
+
+
+# -- confidence-gated norms -------------------------------------------------------------------------------------
+
+
+def _occupation(confidence):
+    from vacscreen.schema import Occupation
+
+    return Occupation(name="Magazijnmedewerker", vks=2, bottleneck=True, score=1.0, source="title", confidence=confidence,
+                      profile={"typical_vks": 2, "bottleneck": True, "regulated": False, "confidence": "high"})
+
+
+@pytest.mark.parametrize("confidence, flagged", [(0.95, True), (0.3, False), (None, True)])
+def test_an_unsure_link_measures_no_demand_against_its_profile(confidence, flagged):
+    from vacscreen.flags.flagger import Flagger
+    from vacscreen.flags.rules import Norm, Vacancy
+    from vacscreen.schema import Requirement
+
+    req = Requirement(kind="education", text="Je hebt een masterdiploma.", start=0, end=26, level="master", vks=7,
+                      section="profile")
+    flags = Flagger(None, min_confidence=0.65).flag([req], _occupation(confidence), Vacancy(text=req.text))
+    assert ("education_too_high" in {f.kind for f in flags}) is flagged
+    assert Norm.from_occupation(_occupation(confidence), 0.65).uncertain is (not flagged)
+
+
+def test_discrimination_needs_no_norm_and_is_flagged_under_an_unsure_link():
+    from vacscreen.flags.flagger import Flagger
+    from vacscreen.flags.rules import Vacancy
+    from vacscreen.schema import Requirement
+
+    req = Requirement(kind="criterion", text="Je bent tussen 20 en 30 jaar.", start=0, end=29, category="age",
+                      section="profile")
+    flags = Flagger(None, min_confidence=0.65).flag([req], _occupation(0.1), Vacancy(text=req.text))
+    assert [f.kind for f in flags] == ["age"]
+
+
+def test_the_link_confidence_is_a_probability_and_the_users_choice_is_sure():
+    from vacscreen.occupations import confidence
+
+    model = confidence.load()
+    assert model is not None, "models/linking/confidence.json is shipped"
+    occ = _occupation(None)
+    p = model(occ, "Magazijnier")
+    assert 0.0 < p < 1.0
+    occ.source = "user"
+    assert model(occ, "iets anders") == 1.0
+
+
+def test_expected_calibration_error():
+    from vacscreen.occupations.confidence import expected_calibration_error
+
+    assert expected_calibration_error([0.8] * 10, [1] * 8 + [0] * 2) == pytest.approx(0.0)
+    assert expected_calibration_error([0.9] * 4, [0] * 4) == pytest.approx(0.9)
+
+
+def test_an_experience_band_from_zero_is_no_age_ceiling_and_a_written_maximum_is():
+    kinds = lambda line: {f.kind for f in screened("Boekhouder", line).flags}  # noqa: E731
+    assert "age" not in kinds("Ervaring: 0 tot 2 jaar.")
+    assert "age" in kinds("Je hebt maximaal 2 jaar werkervaring.")

@@ -85,6 +85,17 @@ def page() -> None:
     except Exception as e:  # noqa: BLE001
         m = {"extract": "?", "flags": None, "threshold": 0.5, "strong_score": 0.7, "date": None, "f1": None}
         st.warning(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
+    if m["flags"]:
+        stap4 = (f"4. **Het model beslist.** Een logistische regressie geeft elke kandidaat een **gekalibreerde kans** "
+                 f"dat een reviewer het signaal terecht vindt (Platt-schaling). Vanaf de **drempel {m['threshold']}** "
+                 "wordt een kandidaat een signaal (één per soort, de hoogste score). De **ernst** is *sterk* als de "
+                 f"regel het zegt (een groot niveauverschil, een expliciete formulering) én de score minstens "
+                 f"{m['strong_score']} is; anders *licht*.")
+    else:
+        stap4 = ("4. **De regels beslissen.** Een getraind model deed het in kruisvalidatie per werkgever niet beter "
+                 "dan de regels, dus is er geen actief: een kandidaat waarvan de regel afgaat, is een signaal (één "
+                 "per soort). De **ernst** is *sterk* als de regel het zegt (een groot niveauverschil, een "
+                 "expliciete formulering); anders *licht*.")
     st.markdown(
         f"""
 1. **Eisen vinden.** Patronen en een getraind component halen de eisen uit de tekst (opleiding, talen met
@@ -92,12 +103,10 @@ def page() -> None:
    *vereist* is of een *pluspunt*.
 2. **Beroep koppelen.** De functietitel (of het VDAB-veld, of de tekst) wordt gekoppeld aan een beroep met zijn
    profiel: typisch VKS-niveau, gereglementeerd of niet, taalnoden, knelpuntberoep ja/nee.
-3. **Regels stellen voor.** De regels vergelijken elke eis met die norm en stellen kandidaat-signalen voor.
-4. **Het model beslist.** Een logistische regressie geeft elke kandidaat een **gekalibreerde kans** dat een
-   reviewer het signaal terecht vindt (Platt-schaling). Vanaf de **drempel {m['threshold']}** wordt een
-   kandidaat een signaal (één per soort, de hoogste score). De **ernst** is *sterk* als de regel het zegt
-   (een groot niveauverschil, een expliciete formulering) én de score minstens {m['strong_score']} is; anders
-   *licht*.
+3. **Regels stellen voor.** De regels vergelijken elke eis met die norm en stellen kandidaat-signalen voor. Een
+   eis die de wet voor dit beroep stelt (bv. een uittreksel uit het strafregister in de kinderopvang) wordt nooit
+   gesignaleerd. Is de koppeling aan het beroep onzeker, dan worden de eisen niet aan het beroepsprofiel getoetst.
+{stap4}
 5. **Reviewers leren het model bij.** Kandidaten net onder de drempel (score vanaf 0,1) gaan mee naar de
    reviewwachtrij: daar zitten de waarschijnlijke missers. Met de labels wordt een nieuwe versie getraind.
 """)

@@ -19,7 +19,7 @@ TAAL = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duits", "es": 
         "zh": "Chinees"}
 CRITERIUM = {"age": "leeftijd", "gender": "geslacht", "origin_language": "herkomst/moedertaal",
              "nationality": "nationaliteit", "health": "gezondheid", "appearance": "uiterlijk", "family": "gezin",
-             "other": "ander"}
+             "belief": "levensbeschouwing", "other": "ander"}
 SOORT_SIGNAAL = {"education_too_high": "diploma te hoog", "experience_too_high": "te veel ervaring gevraagd",
                  "language_too_high": "taalniveau te hoog", "certificate_unneeded": "attest of rijbewijs onnodig",
                  "requirement_overload": "te veel eisen gestapeld", "age": "leeftijd", "gender": "geslacht",
