@@ -189,3 +189,23 @@ def test_the_query_vector_cache_is_bounded(tmp_path):
     linker.prime([f"Magazijnier {i}" for i in range(10)])
     assert len(linker._query_cache) <= 4 and "Magazijnier 9" in linker._query_cache
     assert linker.rank("Magazijnier 0")  # a dropped title is encoded again
+
+
+@pytest.mark.parametrize("title, name", [
+    ("Kok (voltijds) – Brasserie Het Pleintje", "kok"),
+    ("Heftruckchauffeur nachtploeg (interim)", "heftruckchauffeur"),
+    ("Orderpicker / magazijnier - regio Gent", "orderpicker"),
+])
+def test_a_title_that_starts_with_an_occupations_name_links_to_it(title, name):
+    """Titles written for this test: brackets, the part after a dash and the words after the name are ignored."""
+    from vacscreen.occupations.link import default_linker, title_head_record
+
+    rec = title_head_record(default_linker(), title)
+    assert rec is not None and rec.name.lower() == name
+
+
+@pytest.mark.parametrize("title", ["Medewerker (m/v/x)", "Senior Manager", "Ervaren vakkracht gezocht"])
+def test_generic_or_unknown_title_heads_are_not_names(title):
+    from vacscreen.occupations.link import default_linker, title_head_record
+
+    assert title_head_record(default_linker(), title) is None
