@@ -116,6 +116,7 @@ def test_occupation_is_shown_and_can_be_overridden(at):
     at.button(key="screenen").click().run()
     shown = " ".join(m.value for m in at.markdown)
     assert "Beroep: Magazijnmedewerker" in shown and "knelpuntberoep" in shown
+    assert "kans dat dit beroep klopt" in shown  # the link's calibrated confidence, not the match score
     at.text_input(key="beroep").input("Heftruckchauffeur")
     at.button(key="screenen").click().run()
     shown = " ".join(m.value for m in at.markdown)

@@ -209,3 +209,18 @@ def test_generic_or_unknown_title_heads_are_not_names(title):
     from vacscreen.occupations.link import default_linker, title_head_record
 
     assert title_head_record(default_linker(), title) is None
+
+
+def test_shipped_link_report_per_group_with_reliability():
+    """link-report's figures on the team-written dev vacancies (their texts are in the repository)."""
+    from vacscreen import gold
+    from vacscreen.flags.data import analyse
+    from vacscreen.occupations.evaluate import shipped_report
+
+    records = [r for r in gold.load("dev") if r.get("synthetic")]
+    res = shipped_report(analyse(records), out_of_fold=False)
+    assert set(res) == {"all", "team"} and res["all"]["n"] == res["team"]["n"] > 10
+    r = res["all"]
+    assert 0 <= r["top1"] <= r["top3"] <= 1 and 0 <= r["absurd"] <= 1 - r["top1"] + 1e-9
+    assert r["ece"] is not None and 0 <= r["ece"] <= 1
+    assert sum(n for _, n, _, _ in r["reliability"]) == r["n"]

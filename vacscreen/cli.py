@@ -400,6 +400,37 @@ def evaluate_linking(split: str = typer.Option("train,dev", help="train, dev, te
             f"{p} n={r['n']} top-1 {r['top1']:.3f} top-3 {r['top3']:.3f}" for p, r in m.items())))
 
 
+@app.command("link-report")
+def link_report(split: str = typer.Option("train,dev", help="train, dev, train,dev, or test (sealed: once per issue)")):
+    """The links screen() makes, per group: acceptable top-1/top-3, raw-title links, absurd links, and the
+    reliability of `confidence` (out of fold by employer on train/dev; the shipped model on test)."""
+    from vacscreen import corpus
+    from vacscreen.flags.data import analyse, load_split
+    from vacscreen.occupations.evaluate import shipped_report
+
+    names = [s.strip() for s in split.split(",") if s.strip()]
+    if not names or any(n not in ("train", "dev", "test") for n in names):
+        raise typer.BadParameter("split is train, dev, train,dev or test")
+    sealed = "test" in names
+    res = shipped_report(analyse([r for n in names for r in load_split(n)]), out_of_fold=not sealed)
+    typer.echo(f"split={split}; confidence {'as shipped' if sealed else 'out of fold by employer'}")
+    typer.echo(f"{'group':<20} {'n':>4} {'top-1':>6} {'top-3':>6} {'raw title':>9} {'absurd':>7} {'ECE':>6}")
+    for g, r in res.items():
+        ece = f"{r['ece']:.3f}" if r["ece"] is not None else "-"
+        typer.echo(f"{corpus.GROUP_LABELS.get(g, g):<20} {r['n']:4d} {r['top1']:6.3f} {r['top3']:6.3f} "
+                   f"{r['raw_title']:9d} {r['absurd']:7.3f} {ece:>6}")
+    typer.echo("\nreliability (all groups): confidence bin, links, share acceptable, mean confidence")
+    for lo, n, acc, mean in res["all"]["reliability"]:
+        if n:
+            typer.echo(f"  {lo:.1f}-{lo + 0.1:.1f} {n:5d} {acc:6.3f} {mean:6.3f}")
+    if sealed:
+        from vacscreen.report import log_test_scoring
+
+        typer.echo("logged in " + log_test_scoring(f"link-report --split {split}", "; ".join(
+            f"{corpus.GROUP_LABELS.get(g, g)} n={r['n']} top-1 {r['top1']:.3f} absurd {r['absurd']:.3f}"
+            for g, r in res.items())))
+
+
 @app.command()
 def train(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),

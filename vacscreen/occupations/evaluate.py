@@ -146,3 +146,52 @@ def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMe
         res[modes[-1] + "+descriptions+memory"] = accuracy(linker, its, modes[-1], pl, memory, desc)
         out[part] = res
     return out
+
+
+def shipped_report(analysed, out_of_fold: bool = True, folds: int = 5) -> dict:
+    """The links screen() makes (flags.data.analyse: title, VDAB field, text) on gold vacancies, per group:
+    acceptable top-1/top-3 (the gold occupation or a listed alternative, with a profile), raw-title links (no
+    profile although an acceptable candidate is among the alternatives), absurd links (top-1 not acceptable and in
+    another ISCO major group than every acceptable occupation), and the calibration of `confidence` (out of fold
+    by employer when out_of_fold; else the shipped model's)."""
+    from vacscreen.corpus import GROUPS, group_of
+    from vacscreen.occupations import confidence
+    from vacscreen.occupations.reference import load_reference
+    from vacscreen.report import _names, _same_occupation, occupation_hits
+
+    if out_of_fold:
+        confidence.out_of_fold(analysed, folds)
+    ref = load_reference()
+    rows = []
+    for a in analysed:
+        hits = occupation_hits(a.record, a.occupation, ref)
+        if hits is None or a.occupation is None:
+            continue
+        occ = a.occupation
+        accepted = _names(a.record)
+        raw = not occ.profile and any(_same_occupation(x.get("name") or "", accepted, ref) for x in occ.alternatives)
+        golds = [ref.by_name(n) for n in accepted]
+        major = {(r.isco or "")[:1] for r in golds if r is not None and r.isco}
+        absurd = not hits[0] and bool(occ.isco) and bool(major) and occ.isco[:1] not in major
+        rows.append({"group": group_of(a.record), "top1": hits[0], "top3": hits[1], "raw": raw, "absurd": absurd,
+                     "confidence": occ.confidence})
+    out = {}
+    for g in ("all",) + GROUPS:
+        rs = [r for r in rows if g == "all" or r["group"] == g]
+        if not rs:
+            continue
+        conf = [(r["confidence"], int(r["top1"])) for r in rs if r["confidence"] is not None]
+        out[g] = {"n": len(rs), "top1": sum(r["top1"] for r in rs) / len(rs),
+                  "top3": sum(r["top3"] for r in rs) / len(rs), "raw_title": sum(r["raw"] for r in rs),
+                  "absurd": sum(r["absurd"] for r in rs) / len(rs),
+                  "ece": confidence.expected_calibration_error([p for p, _ in conf], [y for _, y in conf])
+                  if conf else None,
+                  "reliability": [(b / 10, sum(1 for p, _ in conf if b / 10 <= p < (b + 1) / 10 or b == 9 and p == 1.0),
+                                   _mean([y for p, y in conf if b / 10 <= p < (b + 1) / 10 or b == 9 and p == 1.0]),
+                                   _mean([p for p, y in conf if b / 10 <= p < (b + 1) / 10 or b == 9 and p == 1.0]))
+                                  for b in range(10)]}
+    return out
+
+
+def _mean(xs: list) -> float | None:
+    return sum(xs) / len(xs) if xs else None

@@ -179,7 +179,10 @@ def beroep_info(occ: Optional[dict]) -> None:
     if occ["source"] == "user":
         feiten = [BRON["user"]]
     else:
-        feiten = [f"gevonden via {BRON.get(occ['source'], occ['source'])} (score {occ['score']:.2f})"]
+        feiten = [f"gevonden via {BRON.get(occ['source'], occ['source'])}"]
+        if occ.get("confidence") is not None:
+            # the calibrated probability that this occupation fits (occupations/confidence.py), not the match score
+            feiten.append(f"kans dat dit beroep klopt {occ['confidence'] * 100:.0f}%")
     if occ.get("vks") is not None:
         feiten.append(f"typisch niveau VKS {occ['vks']}")
     feiten.append("knelpuntberoep" if occ.get("bottleneck") else "geen knelpuntberoep")
