@@ -109,9 +109,9 @@ def test_bottleneck_occupation_without_isco_gets_an_estimated_level():
     assert level_sources and "estimated from the nearest ESCO occupation" in level_sources[0]
 
 
-def test_a_title_close_to_nothing_listed_keeps_its_own_name(lexical):
+def test_a_title_close_to_nothing_listed_is_unknown_not_a_raw_title(lexical):
     occ = link("Je werkt bij ons.", title="xyz qwerty", linker=lexical)
-    assert occ.name == "xyz qwerty" and occ.profile is None and not occ.bottleneck
+    assert occ.name == "onbekend" and occ.profile is None and not occ.bottleneck and occ.confidence == 0.0
     assert len(occ.alternatives) == 3
 
 

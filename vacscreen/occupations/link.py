@@ -71,6 +71,8 @@ def unknown(name: str, linker: Linker, score: float, source: str, alternatives: 
 
 
 _DEFAULT = object()
+# The name of a link when no listed occupation fits the title or text (its alternatives are still offered).
+UNKNOWN_NAME = "onbekend"
 
 
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
@@ -81,7 +83,7 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
 
     occ = _link(text, title, override, linker, memory, norms, descriptions)
     model = confidence.load()
-    if occ is not None and model is not None:
+    if occ is not None and model is not None and occ.confidence is None:
         occ.confidence = model(occ, title)
     return occ
 
@@ -119,7 +121,10 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
     ranked = linker.rank_with(query, votes) if votes else linker.rank(query)
     best, score = ranked[0]
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
-        return unknown(query, linker, score, source, _alternatives(linker, ranked[:3]))
+        # nothing listed fits: say so rather than pass the raw title off as an occupation
+        occ = unknown(UNKNOWN_NAME, linker, score, source, _alternatives(linker, ranked[:3]))
+        occ.confidence = 0.0
+        return occ
     return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]),
                              norms)
 
