@@ -142,3 +142,22 @@ def test_an_experience_band_from_zero_is_no_age_ceiling_and_a_written_maximum_is
     kinds = lambda line: {f.kind for f in screened("Boekhouder", line).flags}  # noqa: E731
     assert "age" not in kinds("Ervaring: 0 tot 2 jaar.")
     assert "age" in kinds("Je hebt maximaal 2 jaar werkervaring.")
+
+
+# -- demands that are no accusation (issue 18 categories; sentences written for these tests) ---------------------
+
+@pytest.mark.parametrize("title, line, kind", [
+    ("Poetshulp", "Rijbewijs: niet nodig, je werkt in de buurt.", "certificate_unneeded"),
+    ("Schoonmaker industrie", "Je hebt een VCA-attest of je wil het halen.", "certificate_unneeded"),
+    ("Magazijnier", "Je bent een starter of je hebt al wat ervaring in logistiek.", "age"),
+    ("Afwasser", "Je hebt een EU-paspoort of een verblijfsvergunning waarmee je mag werken.", "nationality"),
+    ("Wijkverpleegkundige", "Je hebt rijbewijs B.", "certificate_unneeded"),
+    ("Jobstudent winkel", "Werkervaring: Beperkte ervaring ( < 2 jaar )", "experience_too_high"),
+])
+def test_no_flag_on(title, line, kind):
+    assert kind not in {f.kind for f in screened(title, line).flags}
+
+
+def test_mother_tongue_is_one_flag_of_origin_not_also_a_language_level():
+    kinds = [f.kind for f in screened("Onthaalmedewerker", "Je hebt Nederlands als moedertaal.").flags]
+    assert "origin_language" in kinds and "language_too_high" not in kinds

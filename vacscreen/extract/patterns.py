@@ -47,6 +47,7 @@ class Patterns:
     equal_opportunity: re.Pattern
     age_welcome: re.Pattern
     about_others: re.Pattern
+    right_to_work: re.Pattern
     criteria: list  # [(category, regex)]
     clause_break: re.Pattern
     abbreviations: frozenset
@@ -88,6 +89,7 @@ def load_patterns() -> Patterns:
         equal_opportunity=re.compile(cues["equal_opportunity"], I),
         age_welcome=re.compile(cues["age_welcome"], I),
         about_others=re.compile(cues["about_others"], I),
+        right_to_work=re.compile(cues["right_to_work"], I),
         criteria=[(p["category"], re.compile(p["re"], I)) for p in cues["criteria"]],
         clause_break=re.compile(cues["clause_break"], re.MULTILINE),
         abbreviations=frozenset(a.lower() for a in cues["abbreviations"]),

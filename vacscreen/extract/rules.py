@@ -246,6 +246,8 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
             continue
         if cat in ("age", "origin_language", "health", "nationality") and about_others.search(text, max(cs, a - 40), a):
             continue  # "leerlingen (13 tot 21 jaar)": said of others, not of the candidate
+        if cat == "nationality" and load_patterns().right_to_work.search(text, cs, ce):
+            continue  # "een EU-paspoort of een verblijfsdocument": the right to work
         first.setdefault(cat, (a, b))
     return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
             for cat, ab in first.items()]

@@ -207,7 +207,8 @@ def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Can
     if not r.required:
         return None
     e = cfg["experience"]
-    if cfg["_re"]["student"].search(vac.title or ""):
+    # a student job asking experience (R6s); VDAB's band "Beperkte ervaring (< 2 jaar)" asks next to none
+    if cfg["_re"]["student"].search(vac.title or "") and not (r.min_years is None and r.max_years is not None):
         return _cand("experience_too_high", "R6s", i, r, True, False, {"years": r.min_years}, {"student_job": True})
     years = r.min_years
     if years is None or years < e["propose_years"] or not norm.known:
@@ -223,6 +224,8 @@ def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Can
 def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
     if r.kind != "language" or not r.required or r.cefr not in STEP:
         return None
+    if config()["_re"]["strong"]["origin_language"].search(r.text):
+        return None  # "Nederlands als moedertaal", "accentloos": the origin flag (R9) is the one demand, one flag
     cfg = config()["language"]
     dutch = r.language == "nl"
     if not norm.known:
