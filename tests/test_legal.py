@@ -63,10 +63,36 @@ def test_a_teachers_dutch_up_to_c1_is_the_law_and_mother_tongue_is_not():
     assert "origin_language" in {f.kind for f in s.flags}
 
 
-def test_nationality_is_legal_only_where_the_law_sets_it():
-    assert "nationality" not in {f.kind for f in screened("Leerkracht lager onderwijs",
-                                                          "Je hebt de Belgische nationaliteit.").flags}
-    assert "nationality" in {f.kind for f in screened("Schoonmaker", "Je hebt de Belgische nationaliteit.").flags}
+def test_nationality_is_legal_only_where_and_as_far_as_the_law_sets_it():
+    kinds = lambda title, line: {f.kind for f in screened(title, line).flags}  # noqa: E731
+    assert "nationality" not in kinds("Leerkracht lager onderwijs", "Je hebt de nationaliteit van een EU-lidstaat.")
+    # one country's nationality asks more than the law's EU/EEA condition
+    assert "nationality" in kinds("Leerkracht lager onderwijs", "Je hebt de Belgische nationaliteit.")
+    assert "nationality" in kinds("Schoonmaker", "Je hebt de Belgische nationaliteit.")
+    assert "nationality" in kinds("Schoonmaker school", "Je hebt de nationaliteit van een EU-lidstaat.")
+
+
+@pytest.mark.parametrize("title, line, kind", [
+    ("Verkoper", "Je adviseert klanten en je bent maximaal 30 jaar.", "age"),
+    ("Jobstudent winkel", "Wij zoeken studenten tussen 18 en 25 jaar.", "age"),
+    ("Poetshulp", "Je hebt de Belgische nationaliteit (een verblijfsvergunning volstaat niet).", "nationality"),
+    ("Schoonmaker", "Je spreekt Nederlands (native).", "origin_language"),
+    ("Heftruckchauffeur", "Je bent in goede gezondheid en geschikt voor ploegwerk.", "health"),
+    ("IT security consultant", "Je bent tussen 25 en 40 jaar.", "age"),
+])
+def test_still_flagged(title, line, kind):
+    """A ground said of the candidate stays a criterion even near words about others, permits or legal rows."""
+    assert kind in {f.kind for f in screened(title, line).flags}
+
+
+def test_a_legal_dutch_condition_covers_only_the_level_it_names():
+    from vacscreen.occupations.legal import conditions_for, dutch_ceiling
+
+    nl = [c for c in conditions_for("Pedagogisch medewerker kinderopvang", None) if c.kind == "language"]
+    assert nl and {dutch_ceiling(c) for c in nl} == {"B2"}
+    teachers = [c for c in conditions_for("Leerkracht lager onderwijs", None)
+                if c.kind == "language" and "Nederlands" in c.condition]
+    assert teachers and {dutch_ceiling(c) for c in teachers} == {"C1"}
 
 
 def test_every_occupation_key_of_legal_yaml_names_rows_of_the_data():
@@ -151,6 +177,9 @@ def test_an_experience_band_from_zero_is_no_age_ceiling_and_a_written_maximum_is
     ("Schoonmaker industrie", "Je hebt een VCA-attest of je wil het halen.", "certificate_unneeded"),
     ("Magazijnier", "Je bent een starter of je hebt al wat ervaring in logistiek.", "age"),
     ("Afwasser", "Je hebt een EU-paspoort of een verblijfsvergunning waarmee je mag werken.", "nationality"),
+    ("Jeugdconsulent", "Je werkt met jongeren van 12 tot 25 jaar.", "age"),
+    ("Leraar praktijk", "Onze leerlingen (13 tot 21 jaar) leren een vak.", "age"),
+    ("Mobile developer", "Je bouwt apps in React Native.", "origin_language"),
     ("Wijkverpleegkundige", "Je hebt rijbewijs B.", "certificate_unneeded"),
     ("Jobstudent winkel", "Werkervaring: Beperkte ervaring ( < 2 jaar )", "experience_too_high"),
 ])

@@ -162,10 +162,12 @@ def test_activation_needs_a_gain_beyond_noise():
     assert not decide_activation(tie, active)["activate"]
     assert not decide_activation(dict(tie, cv_outcomes=one_more), active)["activate"]
     assert decide_activation(dict(tie, cv_outcomes=much_better), active)["activate"]
-    # an active model measured on other gold is not comparable: the best measured option against the rule layer
+    # an active model measured on other gold is not comparable: the same test against the rule layer alone
     other = dict(active, gold_fingerprint="other", cv_outcomes={i: [0, 0, 1] for i in ids})
     assert "rule layer alone" in decide_activation(dict(tie, cv_outcomes=one_more), other)["reason"]
-    assert decide_activation(dict(tie, cv_outcomes=one_more), other)["activate"]
+    assert not decide_activation(dict(tie, cv_outcomes=one_more), other)["activate"]  # one flag more is noise
+    assert decide_activation(dict(tie, cv_outcomes=much_better), other)["activate"]
+    assert decide_activation(dict(tie, cv_outcomes=much_better), None)["activate"]
     assert not decide_activation(tie, other)["activate"]  # a tie with the rules: the rules stay
     assert not decide_activation(tie, None)["activate"]
 

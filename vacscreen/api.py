@@ -57,7 +57,7 @@ def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[fl
         p = doc._.prepared
         reqs = _requirements(doc)
         occ = link(p.text, title, occupation) if link_occupation else None
-        legal.annotate(reqs, occ.name if occ else occupation, title)
+        legal.annotate(reqs, occ.name if occ is not None and not uncertain_link(occ) else occupation, title)
         parts.append((reqs, occ, Vacancy.from_prepared(p, title)))
     out = []
     for (doc, title, id, _), (reqs, occ, _), found in zip(items, parts, flagger.flag_many(parts, review_floor)):

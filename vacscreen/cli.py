@@ -413,6 +413,9 @@ def link_report(split: str = typer.Option("train,dev", help="train, dev, train,d
         raise typer.BadParameter("split is train, dev, train,dev or test")
     sealed = "test" in names
     res = shipped_report(analyse([r for n in names for r in load_split(n)]), out_of_fold=not sealed)
+    if not res:
+        typer.echo("error: no vacancy of this split has a gold occupation", err=True)
+        raise typer.Exit(2)
     typer.echo(f"split={split}; confidence {'as shipped' if sealed else 'out of fold by employer'}")
     typer.echo(f"{'group':<20} {'n':>4} {'top-1':>6} {'top-3':>6} {'raw title':>9} {'absurd':>7} {'ECE':>6}")
     for g, r in res.items():
@@ -459,11 +462,6 @@ def train(
         finally:
             if store is not None:
                 store.close()
-        from vacscreen.flags.data import analyse, load_split
-        from vacscreen.occupations import confidence
-
-        # the link confidence learns from the links the (new) linker makes on the gold
-        typer.echo(json.dumps(confidence.train(analyse([r for s in names for r in load_split(s)])), indent=1))
     if component in ("norms", "all"):
         from vacscreen.occupations import norms
 
@@ -477,6 +475,12 @@ def train(
         from vacscreen.extract.required import DEFAULT_C
 
         typer.echo(json.dumps(fit(names, C=DEFAULT_C if C is None else C), indent=1))
+    if component in ("linking", "all"):
+        from vacscreen.flags.data import analyse, load_split
+        from vacscreen.occupations import confidence
+
+        # the link confidence learns from the links (and profiles) of the new linker, norms and extraction
+        typer.echo(json.dumps(confidence.train(analyse([r for s in names for r in load_split(s)])), indent=1))
     if component in ("flags", "all"):
         from vacscreen.api import _nlp
         from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, train as fit_flags
@@ -628,7 +632,7 @@ def cv_extract(
         out = cross_validate(names, folds=folds, C=c, learned=learned, thresholds=ts)
         res.setdefault("rules", out.pop("rules"))
         res[f"rules+comp C={c:g}" if len(values) > 1 else "rules+component"] = out.pop("rules+component")
-        res.update(out)
+        res.update({f"{k} C={c:g}" if len(values) > 1 else k: v for k, v in out.items()})
     kinds = ("education", "language", "experience", "licence+certificate", "criterion")
     typer.echo(f"{'group':<20} {'system':<24} {'strict':>6} {'loose':>6}  " + " ".join(f"{k[:10]:>10}" for k in kinds))
     for g in ("all",) + corpus.GROUPS:

@@ -246,7 +246,8 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
             continue
         if cat in ("age", "origin_language", "health", "nationality") and about_others.search(text, max(cs, a - 40), a):
             continue  # "leerlingen (13 tot 21 jaar)": said of others, not of the candidate
-        if cat == "nationality" and load_patterns().right_to_work.search(text, cs, ce):
+        if cat == "nationality" and load_patterns().right_to_work.match(text[b:min(ce, b + 60)]) \
+                and not re.search(r"\b(?:niet|geen)\b", text[cs:ce], re.IGNORECASE):
             continue  # "een EU-paspoort of een verblijfsdocument": the right to work
         first.setdefault(cat, (a, b))
     return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)

@@ -81,7 +81,12 @@ def train(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
         shutil.rmtree(old, ignore_errors=True)
         if out.exists():
             out.rename(old)
-        tmp.rename(out)
+        try:
+            tmp.rename(out)
+        except OSError:
+            if old.exists() and not out.exists():
+                old.rename(out)  # the old model stays in place
+            raise
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

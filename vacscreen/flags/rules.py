@@ -329,7 +329,7 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
     lowest = min((r.vks for r in education_reqs if r.required), default=None)
     softened = frozenset(r.vks for r in education_reqs if not r.required and r.section != "vdab_fields")
     out = []
-    conds = legal.conditions_for(norm.occupation, vac.title)
+    conds = legal.conditions_for(None if norm.uncertain else norm.occupation, vac.title)
     for i, r in enumerate(requirements):
         if r.legal_basis or (conds and legal.legal_basis(r, conds)):
             continue  # the law sets this demand for the job: never excessive, never discrimination

@@ -193,8 +193,8 @@ def decide_activation(meta: dict, active_meta: Optional[dict]) -> dict:
     """Whether a new version replaces the active one, measured by grouped cross-validation on train+dev (never the
     sealed test split). Against an active model measured on the same gold: only on a gain beyond noise (the lower
     end of the paired-bootstrap 95 % interval of the out-of-fold F1 difference above zero), so that ties and noise
-    never swap models. Without one (no model yet, or one measured on other gold): the new version is used when its
-    out-of-fold F1 is above the rule layer's alone on the same vacancies, the best option measured."""
+    never swap models. Without one (no model yet, or one measured on other gold): the same test against the rule
+    layer alone on the same vacancies."""
     comparable = (active_meta is not None and active_meta.get("cv_outcomes")
                   and active_meta.get("gold_fingerprint") == meta["gold_fingerprint"])
     if comparable:
@@ -204,9 +204,10 @@ def decide_activation(meta: dict, active_meta: Optional[dict]) -> dict:
         name = f"active {active_meta.get('version')}"
     else:
         g = paired_gain(meta["cv_outcomes"], meta["rules_outcomes"])
-        ok = g["new_f1"] > g["base_f1"]
-        verdict = ("no comparable active model; above the rule layer, activated" if ok else
-                   "no comparable active model; not above the rule layer, not activated")
+        # the rule layer flags unless a model beats it beyond noise too (issue 18: the rules decide until then)
+        ok = g["low"] > 0
+        verdict = ("no comparable active model; beyond noise above the rule layer, activated" if ok else
+                   "no comparable active model; not beyond noise above the rule layer, not activated")
         name = "rule layer alone"
     reason = (f"grouped CV on train+dev ({g['vacancies']} vacancies): F1 {g['new_f1']:.3f} vs {name} "
               f"{g['base_f1']:.3f}, gain 95 % interval [{g['low']:+.3f}, {g['high']:+.3f}]: {verdict}")

@@ -112,7 +112,8 @@ def labelled(analysed) -> list[tuple]:
     out = []
     for a in analysed:
         hits = occupation_hits(a.record, a.occupation, ref)
-        if hits is not None and a.occupation is not None and a.occupation.source != "user":
+        if hits is not None and a.occupation is not None and a.occupation.source != "user" \
+                and a.occupation.profile:  # "onbekend" (no profile) keeps the 0.0 link() gives it
             out.append((a, features(a.occupation, a.record.get("title")), int(hits[0])))
     return out
 
@@ -128,7 +129,7 @@ def out_of_fold(analysed, folds: int = 5) -> dict:
         train = [r for r in rows if fold_of(r[0].record, folds) != k]
         model = LinkConfidence.fit([r[1] for r in train], [r[2] for r in train])
         for a in analysed:
-            if fold_of(a.record, folds) == k and a.occupation is not None:
+            if fold_of(a.record, folds) == k and a.occupation is not None and a.occupation.profile:
                 a.occupation.confidence = model(a.occupation, a.record.get("title"))
     for a, _, ok in rows:
         p.append(a.occupation.confidence)

@@ -21,16 +21,19 @@ from vacscreen.schema import Requirement
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = ("legal_requirements.csv", "legal_minimum_ages.csv")
-# Dutch up to this level is covered by a legal Dutch-language condition (teachers: C1, domain.md section 3;
-# NL childcare: at least B2); "perfect" or mother-tongue wording is not.
-DUTCH_LEGAL_MAX = "C1"
 _CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 _AGE = re.compile(r"\b(1[6-9]|2[0-5])\s*(?:jaar|j\b|-jarig)")
 _MIN_AGE_WORDING = re.compile(r"minstens|minimaal|minimum|vanaf|ten\s+volle|of\s+ouder|ouder\s+dan|meerderjarig|\+",
                               re.IGNORECASE)
 _UPPER_AGE_WORDING = re.compile(r"tussen|max|hoogstens|jonger\s+dan|niet\s+ouder|\btot\b|\bà\b|\d\s*[-–]\s*\d",
                                 re.IGNORECASE)
-_MEDICAL_PROOF = re.compile(r"attest|keuring|onderzoek|geschikt|arbeidsgeneesheer|bedrijfsarts", re.IGNORECASE)
+_MEDICAL_PROOF = re.compile(r"medisch\w*\s+(?:geschiktheids)?(?:attest|keuring|onderzoek)|arbeidsgeneesheer|bedrijfsarts|"
+                            r"medische\s+geschiktheid|psychotechnisch", re.IGNORECASE)
+# The flemish education condition is a nationality of the EU/EEA (or Switzerland), not one country's.
+_EU_NATIONALITY = re.compile(r"\beu\b|\beer\b|europe|lidstaat|zwitser", re.IGNORECASE)
+# A legal Dutch condition covers a demand up to the level it names ("minimaal ... B2"); teachers' C1 (domain.md
+# section 3) where it names none for education; B2 otherwise.
+_NAMED_CEFR = re.compile(r"\b([ABC][12])\b")
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,19 @@ def legal_basis(r: Requirement, conds: Iterable[Condition]) -> Optional[str]:
         hit = next((c for c in conds if c.kind != "other" and rx is not None and rx.search(c.condition)), None)
         return hit.label() if hit else None
     if r.kind == "language" and r.language == "nl":
-        if r.cefr is not None and _CEFR.index(r.cefr) > _CEFR.index(DUTCH_LEGAL_MAX):
-            return None
-        hit = next((c for c in conds if c.kind == "language" and re.search(r"nederlands", c.condition, re.I)), None)
+        hit = next((c for c in conds if c.kind == "language" and re.search(r"nederlands", c.condition, re.I)
+                    and (r.cefr is None or _CEFR.index(r.cefr) <= _CEFR.index(dutch_ceiling(c)))), None)
         return hit.label() if hit else None
     if r.kind == "criterion":
         return _criterion_basis(r, conds)
     return None
+
+
+def dutch_ceiling(c: Condition) -> str:
+    m = _NAMED_CEFR.search(c.condition)
+    if m:
+        return m.group(1)
+    return "C1" if "onderwijs" in f"{c.occupation} {c.legal_basis}".lower() else "B2"
 
 
 def _criterion_basis(r: Requirement, conds: list[Condition]) -> Optional[str]:
@@ -122,6 +131,8 @@ def _criterion_basis(r: Requirement, conds: list[Condition]) -> Optional[str]:
         hit = next((c for c in conds if c.min_age is not None and max(ages) <= c.min_age), None)
         return hit.label() if hit else None
     if r.category == "nationality":
+        if not _EU_NATIONALITY.search(text):
+            return None  # "de Belgische nationaliteit" asks more than the law's EU/EEA condition
         hit = next((c for c in conds if c.kind == "other" and "nationaliteit" in c.condition.lower()), None)
         return hit.label() if hit else None
     if r.category == "health" and _MEDICAL_PROOF.search(text):

@@ -116,7 +116,8 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
     if title and (rec := title_head_record(linker, title)) is not None:
         # the title starts with an occupation's own name ("Kok brasserie", "Orderpicker nachtdienst (uitzend)"):
         # that occupation, whatever the text's votes say
-        return occupation_record(linker, rec, 1.0, "title", _alternatives(linker, linker.rank(query)[:3]), norms)
+        others = [x for x in linker.rank(query) if linker.occupations[x[0]] is not rec][:3]
+        return occupation_record(linker, rec, 1.0, "title", _alternatives(linker, others), norms)
     votes = text_votes(text, memory, description_index(linker) if descriptions else None)
     ranked = linker.rank_with(query, votes) if votes else linker.rank(query)
     best, score = ranked[0]

@@ -62,6 +62,9 @@ def build(splits: tuple[str, ...] = ("train", "dev"), min_vacancies: int = 2, mi
         w.writerows(rows)
     os.replace(tmp, path)
     annotated_norms.cache_clear()
+    from vacscreen.occupations.link import default_linker
+
+    default_linker().__dict__.pop("_profiles", None)  # profiles built on the old norms
     return rows
 
 

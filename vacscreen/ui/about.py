@@ -96,6 +96,11 @@ def page() -> None:
                  "dan de regels, dus is er geen actief: een kandidaat waarvan de regel afgaat, is een signaal (één "
                  "per soort). De **ernst** is *sterk* als de regel het zegt (een groot niveauverschil, een "
                  "expliciete formulering); anders *licht*.")
+    stap5 = ("5. **Reviewers leren het model bij.** Kandidaten net onder de drempel (score vanaf 0,1) gaan mee naar de "
+             "reviewwachtrij: daar zitten de waarschijnlijke missers. Met de labels wordt een nieuwe versie getraind."
+             if m["flags"] else
+             "5. **Reviewers beoordelen de signalen.** Met hun labels wordt een model getraind; het wordt pas "
+             "gebruikt als het in kruisvalidatie per werkgever duidelijk beter is dan de regels.")
     st.markdown(
         f"""
 1. **Eisen vinden.** Patronen en een getraind component halen de eisen uit de tekst (opleiding, talen met
@@ -107,8 +112,7 @@ def page() -> None:
    eis die de wet voor dit beroep stelt (bv. een uittreksel uit het strafregister in de kinderopvang) wordt nooit
    gesignaleerd. Is de koppeling aan het beroep onzeker, dan worden de eisen niet aan het beroepsprofiel getoetst.
 {stap4}
-5. **Reviewers leren het model bij.** Kandidaten net onder de drempel (score vanaf 0,1) gaan mee naar de
-   reviewwachtrij: daar zitten de waarschijnlijke missers. Met de labels wordt een nieuwe versie getraind.
+{stap5}
 """)
 
     st.header("Modellen in gebruik")
