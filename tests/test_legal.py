@@ -72,19 +72,6 @@ def test_nationality_is_legal_only_where_and_as_far_as_the_law_sets_it():
     assert "nationality" in kinds("Schoonmaker school", "Je hebt de nationaliteit van een EU-lidstaat.")
 
 
-@pytest.mark.parametrize("title, line, kind", [
-    ("Verkoper", "Je adviseert klanten en je bent maximaal 30 jaar.", "age"),
-    ("Jobstudent winkel", "Wij zoeken studenten tussen 18 en 25 jaar.", "age"),
-    ("Poetshulp", "Je hebt de Belgische nationaliteit (een verblijfsvergunning volstaat niet).", "nationality"),
-    ("Schoonmaker", "Je spreekt Nederlands (native).", "origin_language"),
-    ("Heftruckchauffeur", "Je bent in goede gezondheid en geschikt voor ploegwerk.", "health"),
-    ("IT security consultant", "Je bent tussen 25 en 40 jaar.", "age"),
-])
-def test_still_flagged(title, line, kind):
-    """A ground said of the candidate stays a criterion even near words about others, permits or legal rows."""
-    assert kind in {f.kind for f in screened(title, line).flags}
-
-
 def test_a_legal_dutch_condition_covers_only_the_level_it_names():
     from vacscreen.occupations.legal import conditions_for, dutch_ceiling
 
@@ -170,21 +157,29 @@ def test_an_experience_band_from_zero_is_no_age_ceiling_and_a_written_maximum_is
     assert "age" in kinds("Je hebt maximaal 2 jaar werkervaring.")
 
 
-# -- demands that are no accusation (issue 18 categories; sentences written for these tests) ---------------------
+# -- flagged or not: issue 18 categories and the review's counter-examples (sentences written for these tests) ----
 
-@pytest.mark.parametrize("title, line, kind", [
-    ("Poetshulp", "Rijbewijs: niet nodig, je werkt in de buurt.", "certificate_unneeded"),
-    ("Schoonmaker industrie", "Je hebt een VCA-attest of je wil het halen.", "certificate_unneeded"),
-    ("Magazijnier", "Je bent een starter of je hebt al wat ervaring in logistiek.", "age"),
-    ("Afwasser", "Je hebt een EU-paspoort of een verblijfsvergunning waarmee je mag werken.", "nationality"),
-    ("Jeugdconsulent", "Je werkt met jongeren van 12 tot 25 jaar.", "age"),
-    ("Leraar praktijk", "Onze leerlingen (13 tot 21 jaar) leren een vak.", "age"),
-    ("Mobile developer", "Je bouwt apps in React Native.", "origin_language"),
-    ("Wijkverpleegkundige", "Je hebt rijbewijs B.", "certificate_unneeded"),
-    ("Jobstudent winkel", "Werkervaring: Beperkte ervaring ( < 2 jaar )", "experience_too_high"),
+@pytest.mark.parametrize("title, line, kind, flagged", [
+    # no accusation
+    ("Poetshulp", "Rijbewijs: niet nodig, je werkt in de buurt.", "certificate_unneeded", False),
+    ("Schoonmaker industrie", "Je hebt een VCA-attest of je wil het halen.", "certificate_unneeded", False),
+    ("Magazijnier", "Je bent een starter of je hebt al wat ervaring in logistiek.", "age", False),
+    ("Afwasser", "Je hebt een EU-paspoort of een verblijfsvergunning waarmee je mag werken.", "nationality", False),
+    ("Jeugdconsulent", "Je werkt met jongeren van 12 tot 25 jaar.", "age", False),
+    ("Leraar praktijk", "Onze leerlingen (13 tot 21 jaar) leren een vak.", "age", False),
+    ("Mobile developer", "Je bouwt apps in React Native.", "origin_language", False),
+    ("Wijkverpleegkundige", "Je hebt rijbewijs B.", "certificate_unneeded", False),
+    ("Jobstudent winkel", "Werkervaring: Beperkte ervaring ( < 2 jaar )", "experience_too_high", False),
+    # a ground said of the candidate stays a criterion, even near words about others, permits or legal rows
+    ("Verkoper", "Je adviseert klanten en je bent maximaal 30 jaar.", "age", True),
+    ("Jobstudent winkel", "Wij zoeken studenten tussen 18 en 25 jaar.", "age", True),
+    ("Poetshulp", "Je hebt de Belgische nationaliteit (een verblijfsvergunning volstaat niet).", "nationality", True),
+    ("Schoonmaker", "Je spreekt Nederlands (native).", "origin_language", True),
+    ("Heftruckchauffeur", "Je bent in goede gezondheid en geschikt voor ploegwerk.", "health", True),
+    ("IT security consultant", "Je bent tussen 25 en 40 jaar.", "age", True),
 ])
-def test_no_flag_on(title, line, kind):
-    assert kind not in {f.kind for f in screened(title, line).flags}
+def test_flagged_or_not(title, line, kind, flagged):
+    assert (kind in {f.kind for f in screened(title, line).flags}) is flagged
 
 
 def test_mother_tongue_is_one_flag_of_origin_not_also_a_language_level():

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Optional
 
 from vacscreen.flags.data import Analysed, _occurrences, analyse, load_split
+from vacscreen.flags.features import DISCRIMINATION
 from vacscreen.flags.flagger import Flagger, load_flagger
 
 
@@ -78,9 +79,6 @@ def format_report(res: dict) -> str:
                  f"{b['p']:7.3f} {b['r']:6.3f} {b['f1']:6.3f}")
     lines.append(f"matched flags: severity agrees {m['severity_agreement']:.3f}, span overlaps gold {m['span_overlap']:.3f}")
     return "\n".join(lines)
-
-
-DISCRIMINATION = ("age", "gender", "origin_language", "nationality", "health", "other_discrimination")
 
 
 def by_group(pairs: list[tuple[dict, list]]) -> dict:

@@ -14,19 +14,20 @@ from typing import Optional
 
 from rapidfuzz import fuzz
 
+from vacscreen.occupations.linker import TITLE_NOISE_WORDS
 from vacscreen.occupations.reference import loose
 from vacscreen.schema import Occupation
 
 FEATURES = ("score", "margin", "vdab_field", "from_text", "head_in_name", "name_in_title", "no_profile",
             "estimated_level", "title_similarity", "head_exact")
-# Title words that say nothing about the occupation.
-_GENERIC = {"medewerker", "medewerkers", "vacature", "gezocht", "zoekt", "junior", "senior", "voltijds", "deeltijds",
-            "interim", "uitzend", "fulltime", "parttime", "omgeving", "regio", "team", "functie", "contract",
-            "bepaalde", "onbepaalde", "duur", "graag", "onze", "voor", "with", "and", "the"}
+
+
+
+_NOT_OCCUPATION = TITLE_NOISE_WORDS | {"medewerker", "medewerkers"}
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in loose(text).split() if len(w) >= 4 and w not in _GENERIC and not w.isdigit()]
+    return [w for w in loose(text).split() if len(w) >= 4 and w not in _NOT_OCCUPATION and not w.isdigit()]
 
 
 def features(occ: Occupation, title: Optional[str]) -> list[float]:
@@ -93,14 +94,19 @@ def load(file: Optional[Path] = None) -> Optional[LinkConfidence]:
     return LinkConfidence(d["coef"], d["intercept"])
 
 
+def reliability(conf: list[tuple[float, int]], bins: int = 10) -> list[tuple]:
+    """(bin start, links, share acceptable, mean confidence) per tenth of confidence (1.0 in the last) for
+    (confidence, acceptable) pairs."""
+    rows: list[list] = [[] for _ in range(bins)]
+    for p, y in conf:
+        rows[min(int(p * bins), bins - 1)].append((p, y))
+    return [(b / bins, len(r), sum(y for _, y in r) / len(r) if r else None,
+             sum(p for p, _ in r) / len(r) if r else None) for b, r in enumerate(rows)]
+
+
 def expected_calibration_error(p: list[float], y: list[int], bins: int = 10) -> float:
     n = len(p)
-    out = 0.0
-    for b in range(bins):
-        idx = [i for i, x in enumerate(p) if b / bins <= x < (b + 1) / bins or (b == bins - 1 and x == 1.0)]
-        if idx:
-            out += len(idx) / n * abs(sum(p[i] for i in idx) / len(idx) - sum(y[i] for i in idx) / len(idx))
-    return out
+    return sum(k / n * abs(acc - mean) for _, k, acc, mean in reliability(list(zip(p, y)), bins) if k)
 
 
 def labelled(analysed) -> list[tuple]:

@@ -186,12 +186,5 @@ def shipped_report(analysed, out_of_fold: bool = True, folds: int = 5) -> dict:
                   "absurd": sum(r["absurd"] for r in rs) / len(rs),
                   "ece": confidence.expected_calibration_error([p for p, _ in conf], [y for _, y in conf])
                   if conf else None,
-                  "reliability": [(b / 10, sum(1 for p, _ in conf if b / 10 <= p < (b + 1) / 10 or b == 9 and p == 1.0),
-                                   _mean([y for p, y in conf if b / 10 <= p < (b + 1) / 10 or b == 9 and p == 1.0]),
-                                   _mean([p for p, y in conf if b / 10 <= p < (b + 1) / 10 or b == 9 and p == 1.0]))
-                                  for b in range(10)]}
+                  "reliability": confidence.reliability(conf)}
     return out
-
-
-def _mean(xs: list) -> float | None:
-    return sum(xs) / len(xs) if xs else None

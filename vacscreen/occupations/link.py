@@ -8,7 +8,7 @@ from typing import Optional
 import sklearn
 
 from vacscreen.occupations.descriptions import index_for
-from vacscreen.occupations.linker import Linker, clean_title, query_from_text, vdab_field
+from vacscreen.occupations.linker import GENERIC_ROLE_WORDS, TITLE_NOISE_WORDS, Linker, clean_title, query_from_text, vdab_field
 from vacscreen.occupations.memory import VacancyMemory, default_memory
 from vacscreen.occupations.norms import norm_for
 from vacscreen.occupations.profiles import profile_for
@@ -133,10 +133,7 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
 # Brackets (level codes, contract, hours), and what follows a separator (employer, place).
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SEPARATOR = re.compile(r"\s[-–|]\s|\s*[|:]\s*|,\s")
-# Words that name no occupation on their own: a title that is only these is not matched by name.
-_GENERIC_HEADS = {"medewerker", "medewerkers", "manager", "engineer", "directeur", "consultant", "developer",
-                  "specialist", "adviseur", "assistent", "verantwoordelijke", "coördinator", "coordinator",
-                  "hoofd", "senior", "junior", "stagiair", "stage", "trainee", "vacature", "team", "leider"}
+
 
 
 def title_head_record(linker: Linker, title: str):
@@ -150,7 +147,7 @@ def title_head_record(linker: Linker, title: str):
         words = re.sub(r"\s+", " ", clean_title(part)).strip(" -–|/&.").split()
         for n in range(len(words), 0, -1):
             head = words[:n]
-            if all(w.lower() in _GENERIC_HEADS for w in head):
+            if all(w.lower() in GENERIC_ROLE_WORDS or w.lower() in TITLE_NOISE_WORDS for w in head):
                 break
             rec = linker.ref.by_name(" ".join(head))
             if rec is not None:

@@ -21,6 +21,16 @@ VDAB_FIELD = re.compile(r"VDAB-beroep:\s*(?P<name>.+?)\s*(?=Erkenningsnummer|Onl
 _TITLE_NOISE = re.compile(
     r"\(\s*[mvx/ ]+\)|\bm/v/x\b|\bm/v\b|\b(?:regio|in|te)\s+[A-Z][\w-]+.*$|\s[-–|]\s*[A-Z][A-Za-z-]+$"
     r"|\s[-–|]\s*(?:BOUW|bouw)\b.*$|\((?:bouwsector|Bouwsector)\)", re.UNICODE)
+# Title words that say nothing of the occupation (the link confidence compares the other title words with the
+# occupation's name), and role words that name none on their own (a title head of only these is no name).
+TITLE_NOISE_WORDS = frozenset({
+    "vacature", "gezocht", "zoekt", "junior", "senior", "voltijds", "deeltijds", "interim", "uitzend", "fulltime",
+    "parttime", "omgeving", "regio", "team", "functie", "contract", "bepaalde", "onbepaalde", "duur", "graag", "onze",
+    "voor", "with", "and", "the"})
+GENERIC_ROLE_WORDS = frozenset({
+    "medewerker", "medewerkers", "manager", "engineer", "directeur", "consultant", "developer", "specialist",
+    "adviseur", "assistent", "verantwoordelijke", "coördinator", "coordinator", "hoofd", "leider", "stagiair", "stage",
+    "trainee"})
 # A vacancy text without a title: "op zoek naar een (ervaren) X", "als X ben je".
 _TEXT_QUERY = re.compile(r"(?:op zoek naar|zoeken (?:we|wij)|zoekt)\s+(?:een\s+|onze\s+|nieuwe\s+)*(?P<q>[^.,;:!?\n]{3,60})",
                          re.IGNORECASE)
