@@ -37,7 +37,8 @@ OUT = ROOT / "bench" / "results" / "screen.json"
 # Peak memory: 1 GB for extraction alone (issue 2), 1.5 GB per process end to end with the encoder (issue 7).
 # Throughput and p95: issue 17 (150/s, 20 ms on one core); issue 2 asked 100/s and 50 ms.
 TARGETS = {"throughput_per_s": 150.0, "p95_ms": 20.0, "peak_mb": 1024.0, "peak_mb_with_linking": 1536.0,
-           "flagging_ms": 5.0}  # flags add at most 5 ms per vacancy (issue 4)
+           "flagging_ms": 5.0,  # flags add at most 5 ms per vacancy (issue 4)
+           "link_new_title_ms": 10.0, "link_cached_ms": 2.0}  # issue 19
 
 
 def hardware(cores_before_pin: int) -> dict:
@@ -87,9 +88,14 @@ def linking_cost(texts, titles) -> dict:
     linker.semantic.cache_clear()
     linker.is_listed.cache_clear()
     linker._query_cache.clear()
+    seen, new = set(), []
     t0 = time.perf_counter()
     for text, title in prepared:
+        t1 = time.perf_counter()
         link(text, title, linker=linker)
+        if title not in seen:  # the cost of a title new to the process (the issue's target)
+            new.append(time.perf_counter() - t1)
+            seen.add(title)
     cold = (time.perf_counter() - t0) / len(prepared)
     t0 = time.perf_counter()
     for _ in range(3):
@@ -97,6 +103,8 @@ def linking_cost(texts, titles) -> dict:
             link(text, title, linker=linker)
     warm = (time.perf_counter() - t0) / (3 * len(prepared))
     return {"cold_ms_per_vacancy": round(cold * 1000, 2), "cached_ms_per_vacancy": round(warm * 1000, 3),
+            "new_title_ms": round(statistics.mean(new) * 1000, 2),
+            "new_title_p95_ms": round(percentile([x * 1000 for x in new], 95), 2),
             "distinct_titles": len({t for _, t in prepared})}
 
 
@@ -217,6 +225,9 @@ def main(argv=None) -> dict:
                     "p95": res["screen"]["latency_ms"]["p95"] <= TARGETS["p95_ms"],
                     "peak_memory": res["peak_rss_mb"] <= TARGETS["peak_mb" if args.no_link else "peak_mb_with_linking"],
                     "flagging": flagging["model_ms_per_vacancy"] <= TARGETS["flagging_ms"]}
+    if linking:
+        res["meets"]["link_new_title"] = linking["new_title_ms"] <= TARGETS["link_new_title_ms"]
+        res["meets"]["link_cached"] = linking["cached_ms_per_vacancy"] <= TARGETS["link_cached_ms"]
 
     if args.profile:
         prof = cProfile.Profile()
@@ -265,9 +276,11 @@ def report(res: dict) -> str:
     lines.append(f"{'occupation linking':<32}{'off (--no-link)' if lk is None else 'on (title given)':>12}")
     if lk:
         lines += [
-            f"{'  link(), titles cached':<32}{lk['cached_ms_per_vacancy']:>9.3f} ms   {'≤ 5 ms':<12}"
-            f"{ok[lk['cached_ms_per_vacancy'] <= 5]:>6}",
-            f"{'  link(), cold (new titles)':<32}{lk['cold_ms_per_vacancy']:>9.2f} ms   "
+            f"{'  link(), titles cached':<32}{lk['cached_ms_per_vacancy']:>9.3f} ms   {'≤ 2 ms':<12}"
+            f"{ok[lk['cached_ms_per_vacancy'] <= TARGETS['link_cached_ms']]:>6}",
+            f"{'  link(), a new title':<32}{lk['new_title_ms']:>9.2f} ms   {'≤ 10 ms':<12}"
+            f"{ok[lk['new_title_ms'] <= TARGETS['link_new_title_ms']]:>6}",
+            f"{'    p95 / per vacancy, cold':<32}{lk['new_title_p95_ms']:>9.2f} / {lk['cold_ms_per_vacancy']:.2f} ms "
             f"({lk['distinct_titles']} distinct titles)",
         ]
     fl = res.get("flagging")

