@@ -145,3 +145,19 @@ def test_recruiters_occupation_choices_join_the_memory(tmp_path):
     assert "Medewerker ruwbouw" in memory.labels_
     votes = memory.votes("Je stort funderingen en betonvloeren en zet bekisting voor de ruwbouw van woningen.")
     assert max(votes, key=votes.get) == "Medewerker ruwbouw"
+
+
+def test_the_fast_tfidf_vector_equals_scikit_learns_transform():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    import numpy as np
+
+    from vacscreen.occupations.memory import tfidf_vector
+
+    docs = ["Je stapelt paletten in het magazijn.", "Je kookt in de keuken van een brasserie.",
+            "Je rijdt met de heftruck in het magazijn en je stapelt dozen."]
+    vec = TfidfVectorizer(sublinear_tf=True, stop_words=["de", "het"]).fit(docs)
+    for text in docs + ["Magazijn magazijn magazijn keuken!", "niets bekends hier", ""]:
+        assert np.allclose(tfidf_vector(vec, text), vec.transform([text]).toarray()[0])
+    with pytest.raises(ValueError, match="sublinear_tf"):
+        tfidf_vector(TfidfVectorizer().fit(docs), "magazijn")

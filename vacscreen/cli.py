@@ -403,7 +403,8 @@ def evaluate_linking(split: str = typer.Option("train,dev", help="train, dev, te
 @app.command("link-report")
 def link_report(split: str = typer.Option("train,dev", help="train, dev, train,dev, or test (sealed: once per issue)")):
     """The links screen() makes, per group: acceptable top-1/top-3, raw-title links, absurd links, and the
-    reliability of `confidence` (out of fold by employer on train/dev; the shipped model on test)."""
+    reliability of `confidence` (re-ranker and confidence out of fold by employer on train/dev; the shipped models on
+    test); then the split's VDAB pages linked without their VDAB-beroep line. All of issue 19's figures in one run."""
     from vacscreen import corpus
     from vacscreen.flags.data import analyse, load_split
     from vacscreen.occupations.evaluate import shipped_report
@@ -426,12 +427,21 @@ def link_report(split: str = typer.Option("train,dev", help="train, dev, train,d
     for lo, n, acc, mean in res["all"]["reliability"]:
         if n:
             typer.echo(f"  {lo:.1f}-{lo + 0.1:.1f} {n:5d} {acc:6.3f} {mean:6.3f}")
+    from vacscreen.occupations.evaluate import run
+    from vacscreen.occupations.link import default_linker
+
+    # VDAB pages of the split without their VDAB-beroep line and competence section (memory: leave-one-out)
+    vdab = list(run(default_linker(), split)["VDAB pages"].items())[-1]
+    typer.echo(f"\nVDAB pages without the VDAB-beroep line ({vdab[0]}): n={vdab[1]['n']} "
+               f"top-1 {vdab[1]['top1']:.3f} top-3 {vdab[1]['top3']:.3f}")
     if sealed:
         from vacscreen.report import log_test_scoring
 
         typer.echo("logged in " + log_test_scoring(f"link-report --split {split}", "; ".join(
-            f"{corpus.GROUP_LABELS.get(g, g)} n={r['n']} top-1 {r['top1']:.3f} absurd {r['absurd']:.3f}"
-            for g, r in res.items())))
+            f"{corpus.GROUP_LABELS.get(g, g)} n={r['n']} top-1 {r['top1']:.3f} top-3 {r['top3']:.3f} "
+            f"raw {r['raw_title']} absurd {r['absurd']:.3f} ECE {r['ece']:.3f}" if r["ece"] is not None else
+            f"{corpus.GROUP_LABELS.get(g, g)} n={r['n']} top-1 {r['top1']:.3f}" for g, r in res.items())
+            + f"; VDAB without the code line n={vdab[1]['n']} top-1 {vdab[1]['top1']:.3f} top-3 {vdab[1]['top3']:.3f}"))
 
 
 @app.command()
@@ -479,8 +489,15 @@ def train(
         from vacscreen.flags.data import analyse, load_split
         from vacscreen.occupations import confidence
 
-        # the link confidence learns from the links (and profiles) of the new linker, norms and extraction
-        typer.echo(json.dumps(confidence.train(analyse([r for s in names for r in load_split(s)])), indent=1))
+        from vacscreen.occupations.evaluate import relink_out_of_fold
+        from vacscreen.occupations.train import train_reranker
+
+        # the re-ranker learns from the candidates of the new linker and norms; the link confidence from the
+        # links (and profiles) a re-ranker makes on vacancies it did not see (out of fold by employer)
+        analysed = analyse([r for s in names for r in load_split(s)])
+        typer.echo(json.dumps(train_reranker(analysed), indent=1))
+        relink_out_of_fold(analysed)
+        typer.echo(json.dumps(confidence.train(analysed), indent=1))
     if component in ("flags", "all"):
         from vacscreen.api import _nlp
         from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, train as fit_flags
@@ -706,7 +723,10 @@ def cv_flags(
     t = DEFAULT_THRESHOLD if threshold is None else threshold
     from vacscreen.occupations.confidence import out_of_fold
 
+    from vacscreen.occupations.evaluate import relink_out_of_fold
+
     analysed = analyse([r for s in names for r in load_split(s)])
+    relink_out_of_fold(analysed, folds)  # links by a re-ranker that did not see the vacancy's employer
     cal = out_of_fold(analysed, folds)  # link confidences from models fitted on the other folds
     typer.echo(f"link confidence out of fold: {cal['vacancies']} vacancies, top-1 acceptable {cal['acceptable']:.3f}, "
                f"expected calibration error {cal['ece']:.3f}")

@@ -5,8 +5,10 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+import numpy as np
 import sklearn
 
+from vacscreen.occupations import rerank
 from vacscreen.occupations.descriptions import index_for
 from vacscreen.occupations.linker import GENERIC_ROLE_WORDS, TITLE_NOISE_WORDS, Linker, clean_title, query_from_text, vdab_field
 from vacscreen.occupations.memory import VacancyMemory, default_memory
@@ -79,11 +81,11 @@ UNKNOWN_NAME = "onbekend"
 
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
          linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True,
-         descriptions: bool = True) -> Optional[Occupation]:
+         descriptions: bool = True, reranker=_DEFAULT) -> Optional[Occupation]:
     """_link() with the occupation's `confidence` (occupations/confidence.py) when a confidence model is trained."""
     from vacscreen.occupations import confidence
 
-    occ = _link(text, title, override, linker, memory, norms, descriptions)
+    occ = _link(text, title, override, linker, memory, norms, descriptions, reranker)
     model = confidence.load()
     if occ is not None and model is not None and occ.confidence is None:
         occ.confidence = model(occ, title)
@@ -92,12 +94,16 @@ def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
 
 def _link(text: str, title: Optional[str] = None, override: Optional[str] = None,
           linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True,
-          descriptions: bool = True) -> Optional[Occupation]:
+          descriptions: bool = True, reranker=_DEFAULT) -> Optional[Occupation]:
     """The occupation of a vacancy: the user's override, else the VDAB field, else the title, else the text.
     Without a VDAB field, the text adds evidence: a VacancyMemory (default: the shipped one; None for none) votes
     for the occupations of the closest coded vacancies, and (descriptions=True) the occupation descriptions for
-    the occupations whose description is closest (occupations/descriptions.py). norms: use the annotated norms
+    the occupations whose description is closest (occupations/descriptions.py). A re-ranker (default: the shipped
+    models/linking/rerank.json; None for none) then picks among the candidates (occupations/rerank.py); without
+    one, the occupation the title starts with, else the best score. norms: use the annotated norms
     (occupations/norms.py)."""
+    if reranker is _DEFAULT:
+        reranker = rerank.load()
     linker = linker or default_linker()
     if memory is _DEFAULT:
         memory = default_memory()
@@ -115,6 +121,8 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
     query, source = _query(text, title)
     if not query.strip():
         return None
+    if reranker is not None:
+        return _reranked(text, title, query, source, linker, memory, descriptions, reranker, norms)
     if title and (rec := title_head_record(linker, title)) is not None:
         # the title starts with an occupation's own name ("Kok brasserie", "Orderpicker nachtdienst (uitzend)"):
         # that occupation, whatever the text's votes say
@@ -130,6 +138,33 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
         return occ
     return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]),
                              norms)
+
+
+def link_candidates(text: str, title: Optional[str], query: str, linker: Linker, memory=_DEFAULT,
+                    descriptions: bool = True):
+    """(candidate indices, their features, the text's votes) for the re-ranker (occupations/rerank.py)."""
+    if memory is _DEFAULT:
+        memory = default_memory()
+    votes = text_votes(text, memory, description_index(linker) if descriptions else None)
+    head = title_head_record(linker, title) if title else None
+    idx, X = rerank.candidates(linker, query, title, votes, linker.index_of(head.name) if head is not None else None,
+                               lambda rec: _profile(linker, rec))
+    return idx, X, votes
+
+
+def _reranked(text, title, query, source, linker, memory, descriptions, reranker, norms) -> Occupation:
+    """The candidate the re-ranker finds most likely acceptable; score and alternatives are its probabilities."""
+    idx, X, votes = link_candidates(text, title, query, linker, memory, descriptions)
+    p = dict(zip(idx, reranker.predict_proba(X)))
+    own = linker.rank_with(query, votes) if votes else linker.rank(query)
+    order = rerank.order(linker, idx, np.array([p[i] for i in idx]), [i for i, _ in own])
+    shown = [{"name": linker.occupations[i].name, "score": round(float(p[i]), 3)} for i in order[:4]]
+    if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
+        # nothing listed fits: say so rather than pass the raw title off as an occupation
+        occ = unknown(UNKNOWN_NAME, linker, p[order[0]], source, shown[:3])
+        occ.confidence = 0.0
+        return occ
+    return occupation_record(linker, linker.occupations[order[0]], p[order[0]], source, shown[1:4], norms)
 
 
 # Brackets (level codes, contract, hours), and what follows a separator (employer, place).

@@ -40,3 +40,38 @@ def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=Non
     memory.save(path, meta)
     default_memory.cache_clear()
     return meta
+
+
+def reranker_rows(analysed, linker=None) -> list[dict]:
+    """Per gold vacancy linked from its title or text (not a VDAB field): its candidates, their features, and
+    whether each is acceptable (the gold occupation or a listed alternative, with a level), with its fold by
+    employer and its group."""
+    from vacscreen.corpus import fold_of, group_of
+    from vacscreen.occupations.link import _profile, _query, default_linker, link_candidates
+    from vacscreen.occupations.linker import vdab_field
+    from vacscreen.report import _names, _same_occupation
+
+    linker = linker or default_linker()
+    out = []
+    for a in analysed:
+        accepted = _names(a.record)
+        text, title = a.vacancy.text, a.record.get("title")
+        if not accepted or vdab_field(text) is not None:
+            continue
+        query, _ = _query(text, title)
+        if not query.strip():
+            continue
+        idx, X, _ = link_candidates(text, title, query, linker)
+        y = [int(_same_occupation(linker.occupations[i].name, accepted, linker.ref)
+                 and _profile(linker, linker.occupations[i]).typical_vks is not None) for i in idx]
+        out.append({"analysed": a, "fold": fold_of(a.record, 5), "group": group_of(a.record), "X": X, "y": y})
+    return out
+
+
+def train_reranker(analysed, model_dir=None, C: float = 1.0) -> dict:
+    """`vacscreen train --component linking`: the re-ranker (occupations/rerank.py) on the gold links."""
+    from vacscreen.occupations import rerank
+
+    rows = reranker_rows(analysed)
+    file = rerank.save(rerank.fit(rows, C), model_dir)
+    return {"rerank_model": str(file), "vacancies": len(rows), "candidates": int(sum(len(r["y"]) for r in rows))}

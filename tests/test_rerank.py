@@ -1,0 +1,104 @@
+"""The link re-ranker (occupations/rerank.py): its estimator, its JSON, its order, and its out-of-fold use."""
+import json
+
+import numpy as np
+import pytest
+
+from vacscreen.occupations import rerank
+from vacscreen.occupations.link import link
+from vacscreen.occupations.linker import Linker
+
+
+@pytest.fixture(scope="module")
+def lexical():
+    return Linker(encoder=None)
+
+
+def _data(seed=0, n=300):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, len(rerank.FEATURES)))
+    y = (X[:, 0] + 0.5 * X[:, 6] + rng.normal(scale=0.5, size=n) > 0).astype(int)
+    return X, y
+
+
+def test_the_reranker_is_scikit_learns_scaled_logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _data()
+    ours = rerank.Reranker(C=0.5).fit(X, y).predict_proba(X)
+    theirs = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=3000)).fit(X, y).predict_proba(X)[:, 1]
+    assert np.allclose(ours, theirs, atol=1e-6)
+
+
+def test_it_is_stored_as_json_and_refuses_other_features(tmp_path):
+    X, y = _data(1)
+    model = rerank.Reranker().fit(X, y)
+    file = rerank.save(model, tmp_path)
+    assert json.loads(file.read_text())["features"] == list(rerank.FEATURES)
+    assert np.allclose(rerank.load(file).predict_proba(X), model.predict_proba(X))
+    d = json.loads(file.read_text())
+    d["features"] = d["features"][:-1]
+    file.write_text(json.dumps(d))
+    rerank.load.cache_clear()
+    with pytest.raises(ValueError, match="other features"):
+        rerank.load(file)
+    rerank.load.cache_clear()
+
+
+def test_the_order_puts_the_rerankers_best_first_then_alternates_with_the_linker(lexical):
+    idx = [10, 20, 30, 40]
+    p = np.array([0.1, 0.9, 0.5, 0.3])
+    order = rerank.order(lexical, idx, p, ranked=[40, 10, 99])  # 99 is no candidate: left out
+    assert order[0] == 20
+    assert order[1:4] == [40, 30, 10]
+    assert 99 not in order and len(order) == len(set(order))
+
+
+def test_a_reranker_chooses_among_the_candidates_and_scores_are_its_probabilities(lexical):
+    # a model that only looks at "title_head": the occupation the title starts with wins
+    coef = np.zeros(len(rerank.FEATURES))
+    coef[rerank.FEATURES.index("title_head")] = 5.0
+    model = rerank.Reranker.from_dict({"mean": [0.0] * len(coef), "scale": [1.0] * len(coef), "coef": coef.tolist(),
+                                       "intercept": -2.0})
+    occ = link("Je rijdt met een bestelwagen.", title="Kok brasserie (voltijds)", linker=lexical, memory=None,
+               reranker=model)
+    assert occ.name == "Kok"
+    assert occ.score == pytest.approx(1 / (1 + np.exp(-3.0)), abs=1e-3)
+    assert all(a["score"] <= occ.score for a in occ.alternatives)
+    assert occ.name not in {a["name"] for a in occ.alternatives}
+
+
+def test_link_report_scores_links_whose_reranker_never_saw_the_vacancys_employer(monkeypatch):
+    from vacscreen.occupations import evaluate, train
+
+    seen = []
+
+    class Fake:
+        def __init__(self, rows):
+            self.folds = {r["fold"] for r in rows}
+
+    monkeypatch.setattr(rerank, "load", lambda *a: object())
+    monkeypatch.setattr(rerank, "fit", lambda rows, C=1.0: Fake(rows))
+
+    class A:
+        def __init__(self, fold):
+            self.record, self.vacancy, self.occupation = {"title": "x"}, type("V", (), {"text": "t"})(), None
+            self.fold = fold
+
+    analysed = [A(k % 5) for k in range(10)]
+    monkeypatch.setattr(train, "reranker_rows", lambda an: [{"analysed": a, "fold": a.fold, "X": None, "y": []}
+                                                            for a in an])
+
+    def fake_link(text, title, reranker):
+        seen.append(reranker.folds)
+        return "linked"
+
+    monkeypatch.setattr("vacscreen.occupations.link.link", fake_link)
+    assert evaluate.relink_out_of_fold(analysed) == 10
+    assert all(a.occupation == "linked" for a in analysed)
+    # each vacancy was linked by a model fitted on the four other folds only
+    assert len(seen) == 10 and all(len(f) == 4 for f in seen)
+    for a, folds in zip(sorted(analysed, key=lambda a: a.fold), seen):
+        assert a.fold not in folds
