@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _fake_version(folder: Path, name: str, f1: float) -> None:
     src = Registry(ROOT / "models" / "flags")
     active = src.path(src.names()[-1])
-    shutil.copy(active / "flags.joblib", folder / "flags.joblib")
+    shutil.copy(active / "flags.skops", folder / "flags.skops")
     meta = json.loads((active / "meta.json").read_text())
     meta.update(version=name, created_at=f"2026-11-28T00:00:{len(name):02d}")
     meta["metrics"]["cv_train"]["micro"]["f1"] = f1
@@ -79,7 +79,7 @@ def test_unknown_version_and_nothing_to_roll_back(reg):
 
 def test_a_failing_build_leaves_no_version(reg):
     def build(d):
-        (d / "flags.joblib").write_bytes(b"half")
+        (d / "flags.skops").write_bytes(b"half")
         raise RuntimeError("killed")
 
     with pytest.raises(RuntimeError):
@@ -95,7 +95,7 @@ def test_killed_while_writing_a_version(reg):
     reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
     reg.activate("v1")
     code = (f"import time; from pathlib import Path; from vacscreen.review.registry import Registry\n"
-            f"def build(d):\n    (d / 'flags.joblib').write_bytes(b'half'); print('writing', flush=True); time.sleep(60)\n"
+            f"def build(d):\n    (d / 'flags.skops').write_bytes(b'half'); print('writing', flush=True); time.sleep(60)\n"
             f"r = Registry(Path({str(reg.root)!r})); r.add('v2', build); r.activate('v2')")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "writing"
@@ -155,3 +155,86 @@ def test_killed_training_leaves_the_active_model_working(tmp_path):
     assert out.returncode == 0, out.stderr
     version, kinds = out.stdout.strip().split(" ", 1)
     assert version == (before or "rules") and "age" in kinds
+
+
+# -- hostile names and files (issue 20) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../v1", "v1/../v1", "/etc", "v1/", ".building-x", "..", "", "v 1", "v1\n",
+                                  "a" * 101, "v1/flags.skops"])
+def test_a_version_is_a_name_inside_the_registry_never_a_path(reg, tmp_path, name):
+    reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
+    with pytest.raises(RegistryError):
+        reg.activate(name)
+    if name:  # no name at all means the active version
+        with pytest.raises(RegistryError):
+            load_flagger(reg.root, version=name)
+    assert reg.active() is None
+
+
+def test_a_folder_outside_or_half_built_is_no_version(reg, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    _fake_version(outside, "evil", 0.9)
+    (reg.root / "versions").mkdir(parents=True)
+    os.symlink(outside, reg.root / "versions" / "evil")  # a link out of the registry
+    half = reg.root / "versions" / "half"
+    half.mkdir()
+    (half / "flags.skops").write_bytes(b"x")  # no meta.json
+    assert reg.names() == []
+    for name in ("evil", "half"):
+        with pytest.raises(RegistryError, match="unknown model version"):
+            reg.activate(name)
+
+
+def test_a_pickle_named_like_a_model_is_refused_not_run(reg, tmp_path):
+    import pickle
+
+    import skops.io
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    def build(d):
+        _fake_version(d, "v1", 0.5)
+        (d / "flags.skops").write_bytes(pickle.dumps(Boom()))
+
+    reg.add("v1", build)
+    with pytest.raises(Exception):
+        load_flagger(reg.root, version="v1")
+    assert not (tmp_path / "pwned").exists()
+
+    # a skops file holding a type outside the trusted list is refused as well
+    def build2(d):
+        _fake_version(d, "v2", 0.5)
+        skops.io.dump({"model": Path("x")}, d / "flags.skops")
+
+    reg.add("v2", build2)
+    with pytest.raises(Exception, match="[Uu]ntrusted"):
+        load_flagger(reg.root, version="v2")
+
+
+def test_a_torn_history_line_is_skipped_and_rollback_still_works(reg):
+    reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
+    reg.activate("v1")
+    reg.add("v2", lambda d: _fake_version(d, "v2", 0.6))
+    reg.activate("v2")
+    with open(reg.root / "HISTORY.jsonl", "a", encoding="utf-8") as f:
+        f.write('{"version": "v3", "prev')  # a write cut short
+    assert [h["version"] for h in reg.history()] == ["v1", "v2"]
+    assert reg.rollback() == "v1"
+
+
+def test_stale_leftovers_are_cleaned_when_a_version_is_added(reg):
+    (reg.root / "versions" / ".building-old").mkdir(parents=True)
+    (reg.root / "ACTIVE.tmp123").write_text("v9")
+    (reg.root / "versions" / ".building-new").mkdir()
+    old = time.time() - 7 * 3600
+    os.utime(reg.root / "versions" / ".building-old", (old, old))
+    os.utime(reg.root / "ACTIVE.tmp123", (old, old))
+    reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
+    left = sorted(p.name for p in (reg.root / "versions").iterdir())
+    assert left == [".building-new", "v1"]  # a run still building is left alone
+    assert not (reg.root / "ACTIVE.tmp123").exists()
+    assert reg.clean_partial() == 1

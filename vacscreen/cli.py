@@ -606,6 +606,14 @@ def models_rollback():
     typer.echo(f"active: {version}")
 
 
+@models_app.command("clean")
+def models_clean():
+    """Remove what killed training runs left (".building-*" folders, temporary ACTIVE files)."""
+    from vacscreen.review.registry import Registry
+
+    typer.echo(f"removed {Registry().clean_partial()} leftover(s)")
+
+
 @models_app.command("deactivate")
 def models_deactivate():
     """Flag with the rule layer alone (no active model); `models rollback` re-activates the previous one."""

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
-import joblib
+import skops.io
 
 from vacscreen.flags.explain import render
 from vacscreen.flags.features import features
@@ -110,17 +110,32 @@ _KIND_NL = {"education_too_high": "diploma", "experience_too_high": "ervaring", 
             "certificate_unneeded": "attest of rijbewijs"}
 
 
+# A flag model is stored with skops, never pickled: loading refuses every type but these, scikit-learn's and
+# numpy's, so a crafted model file cannot run code.
+MODEL_FILE = "flags.skops"
+TRUSTED = ["vacscreen.flags.classifier.FlagClassifier", "sklearn.calibration._CalibratedClassifier",
+           "sklearn.calibration._SigmoidCalibration"]
+
+
+def save_model(model, folder: Path) -> None:
+    skops.io.dump(model, folder / MODEL_FILE, compression=8)
+
+
+def load_model(folder: Path):
+    """The FlagClassifier in a version folder; a file holding any other type is refused (skops)."""
+    return skops.io.load(folder / MODEL_FILE, trusted=TRUSTED)
+
+
 def load_flagger(path: Path = MODEL_DIR, threshold: Optional[float] = None, version: Optional[str] = None) -> Flagger:
     """The active flag model of the registry in `path` (models/flags: ACTIVE names a folder under versions/),
-    or `version`; the rule layer alone when there is no model."""
+    or `version` (a name from the registry, never a path); the rule layer alone when there is no model."""
     from vacscreen.review.registry import Registry
 
     reg = Registry(path)
     name = version or reg.active()
-    folder = reg.path(name) if name else path  # a bare folder with flags.joblib also loads
-    model_file = folder / "flags.joblib"
-    if not model_file.exists():
+    if not name:
         return Flagger(None, threshold=0.5 if threshold is None else threshold)
+    folder = reg.path(name)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    return Flagger(joblib.load(model_file), threshold=meta["threshold"] if threshold is None else threshold,
+    return Flagger(load_model(folder), threshold=meta["threshold"] if threshold is None else threshold,
                    strong_score=meta.get("strong_score", 0.7), version=meta.get("version", folder.name))

@@ -9,13 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-import joblib
 
 from vacscreen.flags.classifier import FlagClassifier
 from vacscreen.gold import sealed_text_hashes
 from vacscreen.flags.data import analyse, labels, load_split
 from vacscreen.flags.features import features
-from vacscreen.flags.flagger import Flagger
+from vacscreen.flags.flagger import Flagger, save_model
 from vacscreen.review.registry import Registry
 
 # Chosen out-of-fold on train+dev by `vacscreen tune-flags` (best F1 with precision >= 0.85 on the real vacancies);
@@ -139,7 +138,7 @@ def train(splits=("train", "dev"), C: float = DEFAULT_C, threshold: float = DEFA
             "top_features": model.top_features(12)}
 
     def build(folder: Path) -> None:
-        joblib.dump(model, folder / "flags.joblib")
+        save_model(model, folder)
         (folder / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
         (folder / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
 

@@ -5,17 +5,18 @@ also list the coded occupation's Competent competences under "Professionele vaar
 Medewerker ruwbouw, "De uitgraving opvullen en aandammen" for Wegenwerker): those sections are compared apart.
 
 Estimator in the scikit-learn manner: parameters in __init__, fit(texts, labels), state in trailing-underscore
-attributes, saved with joblib under models/linking/ with a model card (`vacscreen train --component linking`)."""
+attributes, saved with skops under models/linking/ with a model card (`vacscreen train --component linking`)."""
 from __future__ import annotations
 
 import json
 import os
+import weakref
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
-import joblib
+import skops.io
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.lang.nl.stop_words import STOP_WORDS
@@ -23,7 +24,9 @@ from spacy.lang.nl.stop_words import STOP_WORDS
 from vacscreen.text.sections import heading_block
 
 MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models")) / "linking"
-MODEL_PATH = MODEL_DIR / "memory.joblib"
+MODEL_PATH = MODEL_DIR / "memory.skops"
+# skops, not a pickle: loading refuses every type but these, scikit-learn's and numpy's
+TRUSTED = ["vacscreen.occupations.memory.VacancyMemory", "scipy.sparse._csr.csr_matrix"]
 
 
 class VacancyMemory:
@@ -77,21 +80,25 @@ class VacancyMemory:
     def save(self, path: Path = MODEL_PATH, meta: Optional[dict] = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        joblib.dump({"model": self}, tmp)
+        skops.io.dump(self, tmp, compression=8)
         os.replace(tmp, path)
         if meta is not None:
             (path.parent / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+
+
+# built analyzers per fitted vectorizer, kept outside it so that the vectorizer still saves (a closure would not)
+_ANALYZERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def tfidf_vector(vectorizer, text: str) -> np.ndarray:
     """vectorizer.transform([text]) as a dense row, built from the fitted vectorizer's public parts (analyzer,
     vocabulary_, idf_). One text at a time, transform() spends ~0.25 ms per call in input checks; three calls per
     link made them a third of a cached link. Only for the settings used here: sublinear tf, l2 norm."""
-    analyzer = vectorizer.__dict__.get("_vacscreen_analyzer")
+    analyzer = _ANALYZERS.get(vectorizer)
     if analyzer is None:
         if not (vectorizer.sublinear_tf and vectorizer.norm == "l2" and vectorizer.use_idf):
             raise ValueError("tfidf_vector supports sublinear_tf=True, norm='l2', use_idf=True only")
-        analyzer = vectorizer.__dict__["_vacscreen_analyzer"] = vectorizer.build_analyzer()
+        analyzer = _ANALYZERS[vectorizer] = vectorizer.build_analyzer()
     counts: dict[int, int] = defaultdict(int)
     vocabulary = vectorizer.vocabulary_
     for token in analyzer(text):
@@ -123,4 +130,9 @@ def _vote(out: dict, sims: np.ndarray, labels: np.ndarray, k: int, weight: float
 @lru_cache(maxsize=1)
 def default_memory() -> Optional[VacancyMemory]:
     """The shipped memory, or None when it was not trained (linking then uses the title alone)."""
-    return joblib.load(MODEL_PATH)["model"] if MODEL_PATH.exists() else None
+    return load_memory(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+def load_memory(path: Path) -> VacancyMemory:
+    """A saved memory; a file holding any other type is refused (skops), so loading cannot run code."""
+    return skops.io.load(path, trusted=TRUSTED)

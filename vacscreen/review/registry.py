@@ -1,25 +1,35 @@
 """Model registry on disk: every trained flag model is a version folder; one of them is active.
 
-    models/flags/versions/<version>/   flags.joblib, meta.json, MODEL_CARD.md
+    models/flags/versions/<version>/   flags.skops, meta.json, MODEL_CARD.md
     models/flags/ACTIVE                the active version's name (replaced atomically)
     models/flags/HISTORY.jsonl         one line per activation (for rollback and audit)
 
 A version folder is built under a temporary name and renamed when complete, and ACTIVE is written to a
 temporary file and moved over the old one: a training run killed at any moment leaves the active model as it was.
+A version is named, never given as a path: a name is checked (letters, digits, ".", "_", "-"), resolved inside
+versions/, and only a complete folder (model and meta.json) counts. The model file is skops (flags/flagger.py).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from vacscreen.flags.flagger import MODEL_DIR
+from vacscreen.flags.flagger import MODEL_DIR, MODEL_FILE
 
 VERSIONS = "versions"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# leftovers of killed runs (".building-*" folders, "ACTIVE.*" temporary files) older than this are removed
+# when a version is added; `vacscreen models clean` removes them all
+STALE_SECONDS = 6 * 3600
+log = logging.getLogger(__name__)
 
 
 class RegistryError(ValueError):
@@ -34,20 +44,27 @@ class Registry:
     def active(self) -> Optional[str]:
         f = self.root / "ACTIVE"
         name = f.read_text(encoding="utf-8").strip() if f.exists() else ""
-        return name if name and (self.root / VERSIONS / name / "flags.joblib").exists() else None
+        return name if name and self._complete(name) else None
 
     def path(self, version: str) -> Path:
-        p = self.root / VERSIONS / version
-        if not (p / "flags.joblib").exists():
+        """The folder of a complete version, by name (RegistryError for anything else)."""
+        if not self._complete(version):
             raise RegistryError(f"unknown model version {version!r} (known: {', '.join(self.names()) or 'none'})")
-        return p
+        return self.root / VERSIONS / version
+
+    def _complete(self, version: str) -> bool:
+        if not isinstance(version, str) or not _NAME.fullmatch(version) or ".." in version:
+            return False
+        base = (self.root / VERSIONS).resolve()
+        p = (base / version).resolve()
+        return (p.parent == base and p.is_dir() and (p / MODEL_FILE).is_file()
+                and (p / "meta.json").is_file())
 
     def names(self) -> list[str]:
         d = self.root / VERSIONS
         if not d.exists():
             return []
-        return sorted(p.name for p in d.iterdir() if p.is_dir() and not p.name.startswith(".")
-                      and (p / "flags.joblib").exists())
+        return sorted(p.name for p in d.iterdir() if self._complete(p.name))
 
     def meta(self, version: str) -> dict:
         return json.loads((self.path(version) / "meta.json").read_text(encoding="utf-8"))
@@ -67,19 +84,34 @@ class Registry:
         return sorted(out, key=lambda v: (v["created_at"] or "", v["version"]))
 
     def history(self) -> list[dict]:
+        """The activations, oldest first; a torn line (a write cut short) is skipped and logged."""
         f = self.root / "HISTORY.jsonl"
         if not f.exists():
             return []
-        return [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out = []
+        for n, line in enumerate(f.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                log.warning("%s line %d is not JSON (a torn write?): skipped", f, n)
+                continue
+            if isinstance(entry, dict):
+                out.append(entry)
+        return out
 
     # ------------------------------------------------------------------ writing
     def add(self, version: str, build: Callable[[Path], None]) -> Path:
         """Create a version: `build(folder)` writes the files into a temporary folder that is renamed to the
         version's name only when build returns."""
+        if not _NAME.fullmatch(version) or ".." in version:
+            raise RegistryError(f"a version name is letters, digits, '.', '_' and '-', not {version!r}")
         final = self.root / VERSIONS / version
         if final.exists():
             raise RegistryError(f"model version {version!r} exists already")
         final.parent.mkdir(parents=True, exist_ok=True)
+        self.clean_partial(older_than=STALE_SECONDS)
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
         try:
             build(tmp)
@@ -122,13 +154,21 @@ class Registry:
                 return entry["previous"]
         raise RegistryError("nothing to roll back to: no earlier active version in HISTORY.jsonl")
 
-    def clean_partial(self) -> int:
-        """Remove folders left by killed training runs."""
+    def clean_partial(self, older_than: float = 0.0) -> int:
+        """Remove what killed runs left (".building-*" version folders, "ACTIVE.*" and "HISTORY.jsonl.*"
+        temporary files) whose last change is at least `older_than` seconds ago; returns how many."""
         d = self.root / VERSIONS
-        gone = [p for p in d.glob(".building-*")] if d.exists() else []
-        for p in gone:
-            shutil.rmtree(p, ignore_errors=True)
-        return len(gone)
+        found = (list(d.glob(".building-*")) if d.exists() else []) + list(self.root.glob("ACTIVE.*"))
+        now, gone = time.time(), 0
+        for p in found:
+            try:
+                if now - p.stat().st_mtime < older_than:
+                    continue
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+                gone += 1
+            except OSError as e:
+                log.warning("could not remove %s: %s", p, e)
+        return gone
 
 
 def _atomic_write(path: Path, text: str) -> None:

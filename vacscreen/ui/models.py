@@ -125,7 +125,7 @@ def page() -> None:
     if not versions:
         st.info("Er zijn nog geen getrainde versies: vacscreen gebruikt de regels alleen. Train hieronder een versie.")
     else:
-        st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}** · map: {reg.root}")
+        st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}**")  # no server path for the browser
         st.dataframe(versies_tabel(versions), hide_index=True, width="stretch")
         namen = [v["version"] for v in versions]
         if ss.get("_volgende_versie") in namen:
