@@ -204,3 +204,22 @@ def test_occupation_descriptions_each_once_and_only_known_ones():
     assert [n for n, _, _ in out] == ["Plaatser binnenschrijnwerk", "Plaatser buitenschrijnwerk"]
     assert out[0] == (rec.name, ", ".join(rec.titles), rec.description)
     assert beschrijvingen([]) == [] and beschrijvingen(["Geen beroep xyzzy"]) == []
+
+
+def test_plain_text_renders_as_itself_in_markdown():
+    """Issue 20: what a vacancy or a user wrote becomes no link, image, HTML, heading or emphasis in st.markdown."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    from vacscreen.ui.common import plain
+
+    md = MarkdownIt("commonmark")
+    for text in ("![x](http://evil.example/t.png)", "[hier](https://evil.example)", "<img src=x onerror=alert(1)>",
+                 "# kop", "*schuin* en **vet** en `code`", "1. lijst", "- punt", "$x^2$", ":red[rood]",
+                 "https://evil.example/pad", "www.evil.example", "iemand@evil.example", "a\\b", "tabel | kolom", "> citaat", "~~weg~~"):
+        rendered = md.render(plain(text))
+        assert rendered.startswith("<p>") and rendered.endswith("</p>\n"), (text, rendered)  # one paragraph
+        inner = rendered[3:-5]
+        # no tag; the text as written (with a word joiner that keeps bare addresses from becoming links)
+        assert "<" not in inner and html.unescape(inner).replace("\u2060", "") == text, (text, rendered)

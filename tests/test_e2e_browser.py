@@ -321,3 +321,41 @@ def test_review_page_keyboard_label(screened, app):
         page.get_by_text(f"signaal {first['flag_id']} ", exact=False).wait_for(state="detached")
     screenshot(page, "review.png")
     assert not page.console_errors, page.console_errors
+
+
+INJECTED = ("Magazijnmedewerker\nProfiel\n- Je bent maximaal 30 jaar ![x](http://evil.example/t.png) en "
+            "[klik hier](https://evil.example/x) <img src=\"http://evil.example/i.png\">.\n")
+
+
+def test_markdown_in_a_vacancy_is_shown_as_text_and_fetches_nothing(screened, app):
+    """Issue 20: a pasted vacancy's Markdown or HTML makes no browser request outside the app and no live link;
+    the flag panel quotes it literally."""
+    page = screened
+    url, _ = app
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url + "/")
+    area = page.locator(".st-key-tekst textarea")
+    area.wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page, LOAD_TIMEOUT)
+    area.fill(INJECTED)
+    page.locator(".st-key-screenen button").click()
+    page.get_by_text("maximaal 30 jaar", exact=False).first.wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page, LOAD_TIMEOUT)
+    no_app_errors(page)
+    expanders = page.locator('[data-testid="stExpander"] summary')
+    for i in range(expanders.count()):  # open every panel, so that every quote and reason is rendered
+        if expanders.nth(i).get_attribute("aria-expanded") != "true":
+            expanders.nth(i).click()
+    wait_idle(page)
+    html = page.content()
+    assert "evil.example" in html  # the text is there, as text
+    live = page.eval_on_selector_all('img[src*="evil"], a[href*="evil"], [srcset*="evil"]',
+                                     "els => els.map(e => e.outerHTML.slice(0, 200) + ' IN ' + "
+                                     "(e.closest('[data-testid]') || e.parentElement).outerHTML.slice(0, 300))")
+    assert live == [], live
+    outside = [r for r in requests if not r.startswith((url, "data:", "blob:", "about:"))]
+    assert outside == [], outside
+    # the age flag's quote shows the Markdown as written (an invisible word joiner keeps the address text)
+    shown = page.evaluate("() => document.body.innerText.replaceAll('\\u2060', '')")
+    assert "![x](http://evil.example/t.png)" in shown and "[klik hier](https://evil.example/x)" in shown

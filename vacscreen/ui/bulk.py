@@ -14,7 +14,7 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
-from vacscreen.ui.common import ERNST, fout_tekst, nl, open_store, pipeline, soort_signaal
+from vacscreen.ui.common import ERNST, fout_tekst, nl, open_store, pipeline, plain, soort_signaal
 from vacscreen.ui.files import FileError
 
 TYPES = ("csv", "jsonl", "ndjson", "json", "xlsx")
@@ -252,7 +252,7 @@ def page() -> None:
     bron = (bestand.name, bestand.size)
     if ss.get("bulk") and ss["bulk"]["bron"] != bron:
         ss.pop("bulk", None)
-    st.caption(f"{len(rows)} rijen gelezen uit '{bestand.name}' (kolom met de tekst: '{kolom(df, 'text')}').")
+    st.caption(f"{len(rows)} rijen gelezen uit '{plain(bestand.name)}' (kolom met de tekst: '{plain(kolom(df, 'text'))}').")
     if not rows:
         st.warning("De tabel heeft geen rijen.")
         return

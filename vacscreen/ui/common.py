@@ -29,6 +29,19 @@ ERNST = {"strong": "sterk", "mild": "licht"}
 BESLISSING = {"agree": "akkoord", "disagree": "niet akkoord", "unsure": "twijfel", "skip": "overgeslagen"}
 
 
+_MARKUP = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?<=@)")
+
+
+def plain(text) -> str:
+    """Text (from a vacancy, a file or a user) to put inside st.markdown as itself: every ASCII punctuation mark is
+    backslash-escaped, as CommonMark allows, so no link, image, heading, emphasis, HTML, LaTeX ($) or Streamlit
+    directive (":red[...]") comes from it, and a browser never fetches an address written in a vacancy. Streamlit's
+    Markdown also turns bare addresses into links after escapes are read (GFM autolinks): an invisible word joiner
+    after "://", "www" and "@" keeps them text."""
+    return _MARKUP.sub(r"\\\1", _AUTOLINK.sub("\u2060", str(text)))
+
+
 def soort_signaal(kind: Optional[str]) -> str:
     return SOORT_SIGNAAL.get(kind, kind or "")
 
@@ -107,8 +120,9 @@ def nl(message: str) -> str:
 
 
 def fout_tekst(e: BaseException) -> str:
-    """An unexpected error as one Dutch line (never a traceback)."""
-    return f"{type(e).__name__}: {e}"
+    """An unexpected error as one line for st.error/st.warning (never a traceback), escaped: a message may quote
+    the input."""
+    return plain(f"{type(e).__name__}: {e}")
 
 
 def veilig(page) -> None:

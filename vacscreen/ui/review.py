@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from vacscreen.review.tables import FLAG_KINDS, SEVERITIES
-from vacscreen.ui.common import BESLISSING, ERNST, fout_tekst, open_store, soort_signaal
+from vacscreen.ui.common import BESLISSING, ERNST, fout_tekst, open_store, plain, soort_signaal
 from vacscreen.ui.highlight import css, zin_rond, zonder_tags
 
 KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
@@ -129,14 +129,14 @@ def beoordelen(store, reviewer: str) -> None:
     titel = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
     onder = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < DREMPEL else ""
     st.subheader(f"{soort_signaal(item['kind'])} — {ernst} (score {item['score']:.2f}){onder}")
-    st.caption(f"{titel} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
+    st.caption(f"{plain(titel)} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
     st.html(context_html(item))
     if item.get("reason"):
-        st.markdown(f"**Waarom:** {item['reason']}")
+        st.markdown(f"**Waarom:** {plain(item['reason'])}")
     if item.get("suggestion"):
-        st.markdown(f"**Beter:** {item['suggestion']}")
+        st.markdown(f"**Beter:** {plain(item['suggestion'])}")
     if item.get("norm") or item.get("source"):
-        st.caption(f"Norm: {item.get('norm') or '–'} · Bron: {item.get('source') or '–'}")
+        st.caption(f"Norm: {plain(item.get('norm') or '–')} · Bron: {plain(item.get('source') or '–')}")
     k1, k2, k3 = st.columns([2, 1, 2])
     k1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind", placeholder="— geen correctie —",
                  format_func=lambda k: "— geen correctie —" if k is None else soort_signaal(k))

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from vacscreen.schema import InputError
-from vacscreen.ui.common import (CRITERIUM, ERNST, SECTIE, SOORT, TAAL, fout_tekst, nl, open_store, pipeline,
+from vacscreen.ui.common import (CRITERIUM, ERNST, SECTIE, SOORT, TAAL, fout_tekst, nl, open_store, pipeline, plain,
                                  soort_signaal)
 from vacscreen.ui.files import TYPES, FileError, read_upload
 from vacscreen.ui.highlight import css, markeer
@@ -193,7 +193,7 @@ def beroep_info(occ: Optional[dict]) -> None:
         feiten.append("geen beroepsprofiel bekend")
     elif prof.get("fallback"):
         feiten.append("niveau geschat uit de ISCO-beroepsgroep (lage zekerheid)")
-    st.markdown(f"**Beroep: {occ['name']}** — " + " · ".join(feiten))
+    st.markdown(f"**Beroep: {plain(occ['name'])}** — " + " · ".join(plain(x) for x in feiten))
     if prof:
         regels = []
         rng = prof.get("vks_range")
@@ -216,19 +216,19 @@ def beroep_info(occ: Optional[dict]) -> None:
         if codes:
             regels.append("Codes: " + ", ".join(codes) + f" · zekerheid: {prof.get('confidence', '?')}")
         if regels:
-            st.markdown("\n".join(f"- {r}" for r in regels))
+            st.markdown("\n".join(f"- {plain(r)}" for r in regels))
     if occ.get("profile_sources"):
-        st.caption("Bronnen van het profiel: " + "; ".join(occ["profile_sources"])
+        st.caption("Bronnen van het profiel: " + "; ".join(plain(x) for x in occ["profile_sources"])
                    + (f" · lijst knelpuntberoepen {occ['data_year']}" if occ.get("data_year") else ""))
     opties = st.session_state.get("beroep_opties") or []
     uitleg = beschrijvingen([occ["name"], *opties])
     if uitleg:
         eigen = uitleg[0][0].lower() == occ["name"].lower()
-        kop = f"Wat houdt het beroep {uitleg[0][0]} in?" if eigen else "Wat doen de voorgestelde beroepen?"
+        kop = f"Wat houdt het beroep {plain(uitleg[0][0])} in?" if eigen else "Wat doen de voorgestelde beroepen?"
         with st.expander(kop + (" En de andere voorstellen?" if eigen and len(uitleg) > 1 else "")):
             for naam, titels, tekst in uitleg:
-                ook = f" — ook: {titels}" if titels else ""
-                st.markdown(f"**{naam}**{ook}" + (f"\n\n{tekst}" if tekst else ""))
+                ook = f" — ook: {plain(titels)}" if titels else ""
+                st.markdown(f"**{plain(naam)}**{ook}" + (f"\n\n{plain(tekst)}" if tekst else ""))
             st.caption("Beschrijvingen en functietitels van VDAB-beroepen: geschreven door het vacscreen-project "
                        "(occupation_texts.csv); van ESCO-beroepen: ESCO.")
     if len(opties) > 1:
@@ -264,10 +264,10 @@ def signalen(flags: list[dict]) -> None:
         kop = f"{'🔴' if f['severity'] == 'strong' else '🟠'} {soort_signaal(f['kind'])} — {ernst} " \
               f"(score {f['score']:.2f})"
         with st.expander(kop, expanded=f["severity"] == "strong"):
-            st.markdown(f"> {' '.join(f['text'].split())}")
-            st.markdown(f"**Waarom:** {f['reason']}")
-            st.markdown(f"**Beter:** {f['suggestion']}")
-            st.caption(f"Norm: {f['norm']} · Bron: {f['source']}")
+            st.markdown(f"> {plain(' '.join(f['text'].split()))}")
+            st.markdown(f"**Waarom:** {plain(f['reason'])}")
+            st.markdown(f"**Beter:** {plain(f['suggestion'])}")
+            st.caption(f"Norm: {plain(f['norm'])} · Bron: {plain(f['source'])}")
 
 
 def herschreven(tekst: str, flags: list[dict], is_html: bool) -> None:
@@ -292,7 +292,7 @@ def resultaat_tonen(resultaat: dict) -> None:
     st.subheader(f"{len(df)} eisen gevonden ({n_vereist} vereist, {len(df) - n_vereist} pluspunt)")
     st.caption(f"Taal van de tekst: {taal} · model: {resultaat['model_version']}")
     for w in resultaat["warnings"]:
-        st.warning(f"Let op: {nl(w)}")
+        st.warning(f"Let op: {plain(nl(w))}")
     if ss.get("opslag_fout"):
         st.warning(f"{ss['opslag_fout']} De screening zelf is wel gelukt.")
     beroep_info(resultaat.get("occupation"))
