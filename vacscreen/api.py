@@ -146,21 +146,68 @@ def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = Tr
         yield from _screen_batch(batch, batch_size, link_occupation, flag_threshold)
 
 
+def _field(row: dict, key: str) -> Optional[str]:
+    """A row's title or occupation as text: missing or NaN -> None, a number (a Parquet column of integers) -> its
+    text; anything else (a list, a dict) -> InputError for this row alone."""
+    v = row.get(key)
+    if _missing(v):
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(int(v)) if float(v).is_integer() else str(v)
+    raise InputError(f"{key} must be text, got {type(v).__name__}")
+
+
+def _row_id(row: dict):
+    """The id as given when JSON can hold it, else its text (an id never stops a row)."""
+    v = row.get("id")
+    return None if _missing(v) else v if isinstance(v, (str, int, float, bool)) else str(v)
+
+
+def _error_row(row, message: str) -> dict:
+    row = row if isinstance(row, dict) else {}
+    title = row.get("title")
+    return {"id": _row_id(row), "title": title if isinstance(title, str) else None, "error": message}
+
+
 def _screen_batch(batch: list[dict], batch_size: int, link_occupation: bool,
                   flag_threshold: Optional[float]) -> list[dict]:
-    nlp = _nlp()
-    entries = []
+    """One result per row, in order. A row that cannot be screened becomes an error row; if the batch fails as a
+    whole (an error no input check foresaw), its rows are screened one by one, so one row never costs the others."""
+    try:
+        return _screen_rows(batch, batch_size, link_occupation, flag_threshold)
+    except Exception:  # noqa: BLE001 - isolate the row that fails; each one's error is reported below
+        if len(batch) == 1:
+            raise
+    out = []
     for row in batch:
         try:
+            out += _screen_rows([row], 1, link_occupation, flag_threshold)
+        except Exception as e:  # noqa: BLE001 - an error row, never a stopped run
+            out.append(_error_row(row, f"could not be screened ({type(e).__name__}: {e})"))
+    return out
+
+
+def _screen_rows(batch: list[dict], batch_size: int, link_occupation: bool,
+                 flag_threshold: Optional[float]) -> list[dict]:
+    nlp = _nlp()
+    entries, fields = [], []
+    for row in batch:
+        try:
+            if not isinstance(row, dict):
+                raise InputError(f"a row is a text or a dict with `text`, got {type(row).__name__}")
+            row_fields = (_field(row, "title"), _row_id(row), _field(row, "occupation"))
             entries.append(make_doc(nlp, prepare(row.get("text"))))
+            fields.append(row_fields)
         except InputError as e:
             entries.append(str(e))
+            fields.append(None)
     ok = [i for i, e in enumerate(entries) if not isinstance(e, str)]
     docs = nlp.pipe((entries[i] for i in ok), batch_size=batch_size)
-    items = [(doc, batch[i].get("title"), batch[i].get("id"), batch[i].get("occupation")) for i, doc in zip(ok, docs)]
+    items = [(doc, *fields[i]) for i, doc in zip(ok, docs)]
     done = {i: s.to_dict() for i, s in zip(ok, _screenings(items, link_occupation, flag_threshold))}
-    return [done[i] if i in done else {"id": row.get("id"), "title": row.get("title"), "error": entries[i]}
-            for i, row in enumerate(batch)]
+    return [done[i] if i in done else _error_row(row, entries[i]) for i, row in enumerate(batch)]
 
 
 def _worker(args) -> list[dict]:
@@ -171,7 +218,7 @@ def _worker(args) -> list[dict]:
 def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
     batch: list = []
     for row in rows:
-        batch.append({k: row.get(k) for k in ("text", "id", "title", "occupation")})
+        batch.append({k: row.get(k) for k in ("text", "id", "title", "occupation")} if isinstance(row, dict) else row)
         if len(batch) >= size:
             yield batch
             batch = []

@@ -19,6 +19,21 @@ INPUTS = (".jsonl", ".csv", ".parquet", ".txt", ".html", ".htm")
 OUTPUTS = (".jsonl", ".csv", ".parquet")
 
 
+class InputFileError(Exception):
+    """An input file that cannot be read (corrupt, truncated): one line for the user, exit code 2."""
+
+
+def input_fingerprint(path: Path) -> dict:
+    """What identifies an input for resuming: its SHA-256 and size (ids may be absent or repeat)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return {"sha256": h.hexdigest(), "bytes": path.stat().st_size}
+
+
 def read_rows(path: Path) -> Iterator[dict]:
     """Rows of a .jsonl, .csv or .parquet file (column `text`, optional `id`, `title`), streamed; a .txt/.html
     file is one vacancy. A line that is not valid JSON becomes a row with an error, so every input line gets an
@@ -43,14 +58,18 @@ def read_rows(path: Path) -> Iterator[dict]:
                 raise typer.BadParameter(f"{path}: CSV has no `text` column (columns: {reader.fieldnames})")
             yield from reader
     elif suffix == ".parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pf = pq.ParquetFile(path)
-        if "text" not in pf.schema_arrow.names:
-            raise typer.BadParameter(f"{path}: Parquet file has no `text` column (columns: {pf.schema_arrow.names})")
-        cols = [c for c in ("id", "title", "text", "occupation") if c in pf.schema_arrow.names]
-        for batch in pf.iter_batches(batch_size=1024, columns=cols):
-            yield from batch.to_pylist()
+        try:
+            pf = pq.ParquetFile(path)
+            if "text" not in pf.schema_arrow.names:
+                raise typer.BadParameter(f"{path}: Parquet file has no `text` column (columns: {pf.schema_arrow.names})")
+            cols = [c for c in ("id", "title", "text", "occupation") if c in pf.schema_arrow.names]
+            for batch in pf.iter_batches(batch_size=1024, columns=cols):
+                yield from batch.to_pylist()
+        except (pa.ArrowException, OSError) as e:
+            raise InputFileError(f"{path}: not a readable Parquet file ({' '.join(str(e).split())})") from None
     elif suffix in (".txt", ".html", ".htm"):
         yield {"id": path.stem, "text": path.read_bytes()}
     else:
@@ -64,9 +83,13 @@ def count_rows(path: Path) -> Optional[int]:
         with path.open("rb") as f:
             return sum(1 for line in f if line.strip())
     if suffix == ".parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(path).metadata.num_rows
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (pa.ArrowException, OSError) as e:
+            raise InputFileError(f"{path}: not a readable Parquet file ({' '.join(str(e).split())})") from None
     if suffix in (".txt", ".html", ".htm"):
         return 1
     return None
@@ -112,11 +135,21 @@ def screen(
         raise typer.BadParameter(f"{output}: unsupported output type {suffix!r} (use {', '.join(OUTPUTS)})")
     partial = output if suffix == ".jsonl" else output.with_name(output.name + ".partial.jsonl")
     if overwrite:
-        for p in {output, partial}:
+        for p in {output, partial, partial.with_name(partial.name + ".input.json")}:
             p.unlink(missing_ok=True)
     elif suffix != ".jsonl" and output.exists() and not partial.exists():
         typer.echo(f"{output} is complete already (use --overwrite to screen again)", err=True)
         return
+    try:
+        _screen_file(input, output, partial, suffix, occupation, batch_size, n_process, flag_threshold, overwrite,
+                     engine, knelpunt_csv, profiles_csv)
+    except InputFileError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+
+
+def _screen_file(input, output, partial, suffix, occupation, batch_size, n_process, flag_threshold, overwrite,
+                 engine, knelpunt_csv, profiles_csv) -> None:
     next(read_rows(input), None)  # a wrong input (no `text` column, unknown type) fails here, before any output
     _reference_files(knelpunt_csv, profiles_csv)
     if engine == "spark":
@@ -135,6 +168,15 @@ def screen(
     from vacscreen.api import screen_many
 
     done = complete_lines(partial)
+    # resume only against the same input: its fingerprint is kept beside the partial output
+    stamp = partial.with_name(partial.name + ".input.json")
+    fingerprint = input_fingerprint(input)
+    if done and stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) != fingerprint:
+        typer.echo(f"error: {partial} was written for another input (its fingerprint is in {stamp.name}); "
+                   f"use --overwrite", err=True)
+        raise typer.Exit(2)
+    if not done or not stamp.exists():
+        stamp.write_text(json.dumps(fingerprint), encoding="utf-8")
     rows = read_rows(input)
     stats = {"errors": 0, "flags": Counter()}
     for line, row in zip(done, islice(read_rows(input), len(done))):
@@ -166,6 +208,7 @@ def screen(
     if suffix != ".jsonl":
         _convert(partial, output)
         partial.unlink()
+        stamp.unlink(missing_ok=True)
     resumed = f" ({len(done)} resumed from an earlier run)" if done else ""
     typer.echo(f"{n} rows{resumed}, {stats['errors']} errors -> {output}", err=True)
     if stats["flags"]:

@@ -11,6 +11,7 @@ MIN_PRINTABLE_CP1252 = 0.95
 
 # C0 controls except \t \n \v \f \r, DEL, C1 controls.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 # Same-length replacements only, so that offsets in the cleaned text equal those in the input.
 _SPACES = "\xa0\t\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff"
@@ -63,6 +64,12 @@ def decode(data) -> tuple[str, list[str]]:
         raise InputError(f"text is too long: {len(text):,} characters (maximum {MAX_CHARS:,})")
     if not text:
         raise InputError("input is empty")
+    if _SURROGATE_RE.search(text):
+        # a lone surrogate cannot be encoded (a broken export or JSON "\ud800"): one replacement character each,
+        # so that offsets into the text as given stay valid
+        n = len(_SURROGATE_RE.findall(text))
+        text = _SURROGATE_RE.sub("\ufffd", text)
+        warnings.append(f"input had {n} invalid character(s) (lone surrogates), shown as \ufffd")
     _check_binary(text)
     if not text.replace("\ufeff", "").strip():
         raise InputError("input contains only whitespace")

@@ -79,9 +79,21 @@ def visible_chars(raw: str) -> tuple[str, list[int], list[int]]:
 def html_to_text(raw: str) -> str:
     """Text of an HTML document: block elements, list items and headings on their own lines."""
     try:
-        from inscriptis import get_text
+        from inscriptis import Inscriptis
+        from lxml.etree import ParserError
+        from lxml.html import HTMLParser, document_fromstring
 
-        text = get_text(raw, _parser_config())
+        # inscriptis.get_text() as written, with a parser that allows deep trees: libxml2 stops at 256 levels of
+        # nesting and drops the rest without a word (a parser per call: lxml parsers are not thread-safe)
+        content = re.sub(r"^<\?xml [^>]*>", "", raw.strip(), count=1)
+        if not content:
+            return ""
+        parser = HTMLParser(huge_tree=True)
+        try:
+            tree = document_fromstring(content, parser=parser)
+        except ParserError:
+            tree = document_fromstring("<pre>" + content + "</pre>", parser=parser)
+        text = Inscriptis(tree, _parser_config()).get_text()
     except Exception:  # inscriptis/lxml choke on some garbage; fall back to the visible text
         text = _fallback_text(raw)
     return text

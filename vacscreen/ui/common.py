@@ -102,6 +102,8 @@ _MELDINGEN = [
     (r"input was HTML", "de invoer was HTML en is naar tekst omgezet; de markeringen staan in de HTML-bron"),
     (r"not UTF-8; decoded as Windows-1252", "het bestand was geen UTF-8 en is als Windows-1252 gelezen"),
     (r"very long text", "zeer lange tekst"),
+    (r"lone surrogates", "de tekst bevatte ongeldige tekens; ze staan er als \ufffd"),
+    (r"must be text, got", "de titel of het beroep is geen tekst"),
 ]
 _TAAL_RE = re.compile(r"language: text looks (\w+) \((\w+)\), not Dutch")
 
