@@ -5,6 +5,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -563,3 +564,66 @@ def test_occupation_corrections_are_the_latest_user_choices(store):
     store.save_screening({"id": None, "flags": [], "occupation": None}, "vacature drie")
     assert [(c["text"], c["title"], c["occupation"]) for c in store.occupation_corrections()] == [
         ("vacature een", "Grondwerker", "Medewerker ruwbouw")]
+
+
+@pytest.mark.parametrize("path, value, message", [
+    (("adjudication",), "false", "adjudication must be true or false"),
+    (("adjudication",), 1, "adjudication must be true or false"),
+    (("flag", "start"), "abc", "offsets into the vacancy text"),
+    (("flag", "start"), -3, "offsets into the vacancy text"),
+    (("flag", "end"), 10 ** 9, "offsets into the vacancy text"),
+    (("flag", "start"), True, "offsets into the vacancy text"),
+    (("flag", "kind"), "haarkleur", "unknown kind"),
+    (("flag", "severity"), "enorm", "unknown severity"),
+    (("flag", "score"), 2.5, "score must be a number from 0 to 1"),
+    (("flag", "score"), "0.5", "score must be a number from 0 to 1"),
+    (("comment",), "x" * 10_001, "comment is 10,001 characters long"),
+    (("reviewer",), "an\x00na", "reviewer contains a NUL character"),
+    (("reviewer",), "r" * 256, "reviewer is 256 characters long"),
+    (("model_version",), "v" * 256, "model_version is 256 characters long"),
+    (("model_version",), 7, "model_version must be a string"),
+    (("flag", "reason"), ["lijst"], "flag: reason must be a string"),
+    (("vacancy", "external_id"), "e" * 300, "external_id is 300 characters long"),
+    (("corrected_kind",), "onbekend", "corrected_kind must be None or one of"),
+])
+def test_import_rejects_what_either_backend_would_refuse(store, tmp_path, path, value, message):
+    """Issue 20: strict label import, the same limits on SQLite and PostgreSQL, nothing imported on a bad line."""
+    _fill_for_export(store)
+    buf = io.StringIO()
+    store.export_labels(buf)
+    lines = buf.getvalue().splitlines()
+    bad = json.loads(lines[2])
+    target = bad
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    broken = "\n".join(lines[:2] + [json.dumps(bad)] + lines[3:]) + "\n"
+    with Store(str(tmp_path / "strict.db")) as d:
+        with pytest.raises(ValueError, match=re.escape(message)) as e:
+            d.import_labels(io.StringIO(broken))
+        assert "line 3:" in str(e.value) and "nothing imported" in str(e.value)
+        assert d.labels() == []
+
+
+def test_import_reports_every_rejected_line(store, tmp_path):
+    _fill_for_export(store)
+    buf = io.StringIO()
+    store.export_labels(buf)
+    lines = [json.loads(x) for x in buf.getvalue().splitlines()]
+    lines[0]["decision"] = "misschien"
+    lines[3]["flag"]["start"] = -1
+    with Store(str(tmp_path / "report.db")) as d:
+        with pytest.raises(ValueError) as e:
+            d.import_labels(io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
+        assert str(e.value).startswith(f"2 of {len(lines)} lines rejected")
+        assert "line 1: decision" in str(e.value) and "line 4: flag: start and end" in str(e.value)
+
+
+def test_a_label_over_the_limits_is_refused_before_the_write(store):
+    _fill_for_export(store)
+    fid = store.queue("nieuw", limit=1)[0]["flag_id"]
+    for kwargs, message in (({"comment": "x" * 10_001}, "comment is"), ({"reviewer": "a\x00b"}, "NUL"),
+                            ({"adjudication": "false"}, "adjudication must be")):
+        args = {"reviewer": "nieuw", "decision": "agree", **kwargs}
+        with pytest.raises(ValueError, match=message):
+            store.add_label(fid, **args)

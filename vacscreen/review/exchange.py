@@ -113,7 +113,9 @@ def _records(f: IO[str]) -> Iterator[tuple[int, dict]]:
 
 
 def _validate(n: int, d: dict) -> None:
-    from vacscreen.review.store import check_label, parse_time, sha1
+    from vacscreen.review.store import (FLAG_KINDS, MAX_COMMENT, MAX_NAME, SEVERITIES, check_label, check_text,
+                                        parse_time, sha1)
+    from vacscreen.text.clean import MAX_CHARS
 
     try:
         for key in ("uid", "reviewer", "decision", "flag", "model_version", "vacancy"):
@@ -121,7 +123,9 @@ def _validate(n: int, d: dict) -> None:
                 raise ValueError(f"missing {key!r}")
         if not isinstance(d["uid"], str) or not d["uid"] or len(d["uid"]) > 64:
             raise ValueError("uid must be a non-empty string of at most 64 characters")
-        check_label(d["reviewer"], d["decision"], d.get("corrected_kind"), d.get("corrected_severity"))
+        check_label(d["reviewer"], d["decision"], d.get("corrected_kind"), d.get("corrected_severity"),
+                    d.get("comment"), d.get("adjudication", False))
+        check_text("model_version", d["model_version"], MAX_NAME, optional=False)
         parse_time(d.get("created_at"))
         flag, vac = d["flag"], d["vacancy"]
         if not isinstance(flag, dict) or not isinstance(vac, dict):
@@ -129,13 +133,32 @@ def _validate(n: int, d: dict) -> None:
         for key in ("kind", "severity", "score", "start", "end", "text"):
             if flag.get(key) is None:
                 raise ValueError(f"flag: missing {key!r}")
+        if flag["kind"] not in FLAG_KINDS:
+            raise ValueError(f"flag: unknown kind {flag['kind']!r}")
+        if flag["severity"] not in SEVERITIES:
+            raise ValueError(f"flag: unknown severity {flag['severity']!r}")
+        score = flag["score"]
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0.0 <= score <= 1.0:
+            raise ValueError(f"flag: score must be a number from 0 to 1, got {score!r}")
+        check_text("vacancy text", vac.get("text"), MAX_CHARS, optional=False)
+        start, end = flag["start"], flag["end"]
+        if any(isinstance(x, bool) or not isinstance(x, int) for x in (start, end)) \
+                or not 0 <= start <= end <= len(vac["text"]):
+            raise ValueError(f"flag: start and end must be offsets into the vacancy text, got {start!r}, {end!r}")
+        check_text("flag: text", flag["text"], MAX_CHARS, optional=False)
+        for key in ("reason", "norm", "source", "suggestion"):
+            check_text(f"flag: {key}", flag.get(key), MAX_COMMENT)
+        check_text("vacancy: title", vac.get("title"), MAX_COMMENT)
+        check_text("vacancy: external_id", vac.get("external_id"), MAX_NAME)
         parse_time(flag.get("created_at"))
-        if not isinstance(vac.get("text"), str):
-            raise ValueError("vacancy: missing text")
         if vac.get("sha1") not in (None, sha1(vac["text"])):
             raise ValueError("vacancy: sha1 does not match the text")
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         raise ValueError(f"line {n}: {e}") from None
+
+
+# at most this many rejected lines are named in the error (all are counted)
+SHOWN_REJECTIONS = 20
 
 
 def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
@@ -146,8 +169,16 @@ def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
         path_or_file = io.StringIO(path_or_file.decode("utf-8"))
     with _open(path_or_file, "r") as f:
         records = list(_records(f))
+    rejected = []
     for n, d in records:
-        _validate(n, d)
+        try:
+            _validate(n, d)
+        except ValueError as e:
+            rejected.append(str(e))
+    if rejected:  # all or nothing: the report names every rejected line (up to SHOWN_REJECTIONS)
+        more = f"; and {len(rejected) - SHOWN_REJECTIONS} more" if len(rejected) > SHOWN_REJECTIONS else ""
+        raise ValueError(f"{len(rejected)} of {len(records)} lines rejected, nothing imported: "
+                         + "; ".join(rejected[:SHOWN_REJECTIONS]) + more)
     added = 0
     with store._write() as s:
         vacancies: dict[str, int] = {}

@@ -58,10 +58,33 @@ def parse_time(value: Union[None, str, datetime]) -> Optional[datetime]:
     raise ValueError(f"created_at must be a datetime or an ISO 8601 string, not {type(value).__name__}")
 
 
-def check_label(reviewer: Any, decision: Any, corrected_kind: Any = None, corrected_severity: Any = None) -> None:
+# Limits every backend keeps (PostgreSQL refuses NUL in text and longer values in its String columns; SQLite would
+# take them): checked before a write, so that SQLite and PostgreSQL accept the same labels.
+MAX_NAME = 255  # reviewer, model version, external id (String(255) columns)
+MAX_COMMENT = 10_000
+
+
+def check_text(name: str, value: Any, limit: int, optional: bool = True) -> None:
+    """ValueError unless value is (None when optional, or) a string of at most `limit` characters without NUL."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {type(value).__name__}")
+    if len(value) > limit:
+        raise ValueError(f"{name} is {len(value):,} characters long (at most {limit:,})")
+    if "\x00" in value:
+        raise ValueError(f"{name} contains a NUL character")
+
+
+def check_label(reviewer: Any, decision: Any, corrected_kind: Any = None, corrected_severity: Any = None,
+                comment: Any = None, adjudication: Any = False) -> None:
     """ValueError with a clear message for an invalid label."""
     if not isinstance(reviewer, str) or not reviewer.strip():
         raise ValueError("reviewer must be a non-empty string")
+    check_text("reviewer", reviewer, MAX_NAME, optional=False)
+    check_text("comment", comment, MAX_COMMENT)
+    if not isinstance(adjudication, bool):
+        raise ValueError(f"adjudication must be true or false, got {adjudication!r}")
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}; got {decision!r}")
     if corrected_kind is not None and corrected_kind not in FLAG_KINDS:
@@ -246,7 +269,7 @@ class Store:
                   created_at: Union[None, str, datetime] = None, adjudication: bool = False) -> str:
         """Add one label in its own transaction; returns its uid (uuid4 hex unless given). When it returns, the
         label is committed. ValueError for an invalid decision/correction, an unknown flag or a uid in use."""
-        check_label(reviewer, decision, corrected_kind, corrected_severity)
+        check_label(reviewer, decision, corrected_kind, corrected_severity, comment, adjudication)
         uid = uuid.uuid4().hex if uid is None else uid
         if not isinstance(uid, str) or not uid or len(uid) > 64:
             raise ValueError("uid must be a non-empty string of at most 64 characters")
