@@ -10,7 +10,7 @@ import pytest
 
 from vacscreen.schema import Flag
 from vacscreen.ui.files import FileError, docx_text, pdf_text, read_upload
-from vacscreen.ui.highlight import markeer, zin_rond, zonder_tags
+from vacscreen.ui.highlight import markeer, zonder_tags
 from vacscreen.ui.rewrite import herschrijf, herschreven_html, vervangingen
 
 TEXT = "Profiel\n- Je bent max. 30 jaar.\n- Je spreekt vloeiend Nederlands.\n- Rijbewijs B is een troef.\n"
@@ -94,17 +94,6 @@ def test_marks_flag_without_requirement_and_clamped_offsets():
     out = markeer("Profiel\nx", [], [{"kind": "requirement_overload", "start": 0, "end": 7},
                                      {"kind": "age", "start": 50, "end": 60}], legend=False)
     assert '<span class="vs-flagged"' in out and 'data-flag="requirement_overload">Profiel</span>' in out
-
-
-def test_context_is_the_sentence_around_the_span():
-    text = "Intro. Wij zoeken iemand. Je bent max. 30 jaar oud en sterk! Verder niets.\nVolgende regel."
-    s = text.index("30 jaar")
-    voor, span, na = zin_rond(text, s, s + 7)
-    assert (voor, span, na) == ("Je bent max. ", "30 jaar", " oud en sterk!")
-    s = text.index("Verder")
-    assert zin_rond(text, s, s + 6) == ("", "Verder", " niets.")
-    assert zin_rond(text, 0, 5) == ("", "Intro", ".")
-    assert zin_rond("abc", 10, 20) == ("abc", "", "")
 
 
 # -- files ----------------------------------------------------------------------------------------------------------
@@ -223,3 +212,19 @@ def test_plain_text_renders_as_itself_in_markdown():
         inner = rendered[3:-5]
         # no tag; the text as written (with a word joiner that keeps bare addresses from becoming links)
         assert "<" not in inner and html.unescape(inner).replace("\u2060", "") == text, (text, rendered)
+
+
+def test_the_review_context_is_the_paragraph_with_its_routes():
+    """Issue 20: a reviewer sees the routes around a demand, not one sentence."""
+    from vacscreen.ui.highlight import paragraph_around
+
+    text = ("Over ons\nWe zijn een school.\n\nJe hebt ofwel een bachelor in het onderwijs,\nofwel een "
+            "getuigschrift pedagogische bekwaamheid,\nofwel 60 studiepunten en 150 uren stage.\n\nAanbod\nEen contract.")
+    s = text.index("ofwel een getuigschrift")
+    before, span, after = paragraph_around(text, s, s + 30)
+    assert before.startswith("Je hebt ofwel een bachelor") and after.endswith("150 uren stage.")
+    assert "Over ons" not in before and "Aanbod" not in after
+    long = "woord " * 400
+    before, _, after = paragraph_around(long + "X" + long, len(long), len(long) + 1, limit=100)
+    assert len(before) <= 100 and len(after) <= 100
+    assert paragraph_around("abc", 10, 20) == ("abc", "", "")

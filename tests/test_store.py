@@ -627,3 +627,26 @@ def test_a_label_over_the_limits_is_refused_before_the_write(store):
         args = {"reviewer": "nieuw", "decision": "agree", **kwargs}
         with pytest.raises(ValueError, match=message):
             store.add_label(fid, **args)
+
+
+def test_the_same_vacancy_screened_twice_is_one_review_task(store):
+    """Issue 20: two browser sessions (or users, or model versions) screening one vacancy queue each flag once; a
+    label on it by a reviewer removes it from that reviewer's queue, whichever row was labelled."""
+    import vacscreen
+
+    text = "Poetsvrouw\nProfiel\n- Je bent tussen 25 en 35 jaar.\n- Nederlands als moedertaal.\n"
+    s = vacscreen.screen(text).to_dict()
+    assert len(s["flags"]) >= 2
+    first = store.save_screening(s, text)
+    second = store.save_screening({**s, "model_version": "andere-versie"}, text)
+    q = store.queue("anna", limit=50)
+    assert len(q) == len(s["flags"])
+    assert {i["flag_id"] for i in q} == set(store.flag_ids(first))
+    assert store.progress("anna")["total"] == len(s["flags"])
+    # bob labels the second screening's row of one task: that task leaves bob's queue, and anna sees 1 label on it
+    row = store.flag_ids(second)[0]
+    store.add_label(row, "bob", "agree")
+    assert len(store.queue("bob", limit=50)) == len(s["flags"]) - 1
+    assert store.progress("bob")["labelled"] == 1
+    counts = {i["flag_id"]: i["n_labels"] for i in store.queue("anna", limit=50)}
+    assert counts[store.flag_ids(first)[0]] == 1

@@ -22,6 +22,12 @@ def _flagger(threshold: Optional[float] = None):
     return load_flagger(threshold=threshold)
 
 
+def flag_threshold() -> float:
+    """The lowest score that becomes a flag by default: the active flag model's threshold (its meta.json), 0.5 for
+    the rule layer alone. The one value the app, the review queue and the docs use."""
+    return _flagger().threshold
+
+
 def _requirements(doc) -> list:
     """The doc's requirements with offsets and text in the original input, in text order."""
     p = doc._.prepared

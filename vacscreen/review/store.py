@@ -22,7 +22,7 @@ from typing import IO, Any, Iterator, Optional, Union
 
 from sqlalchemy import case, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from vacscreen.review import decide
 from vacscreen.review.db import WRITE_OPTION, default_url, make_engine, normalise_url, upgrade
@@ -323,24 +323,54 @@ class Store:
                 .join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
                 .join(Vacancy, Vacancy.id == ScreeningRow.vacancy_id))
 
+    # A review task is a (vacancy, kind, span): the same vacancy screened again (in another browser session, by
+    # another user, with another model version) gives new flag rows but no new task. The task's flag row is its
+    # first one; a label on any row of the task counts for it.
+    @staticmethod
+    def _same_task(flag, screening):
+        """Conditions: `flag` (a FlagRow alias joined to `screening`) is a row of the current row's task."""
+        return (screening.vacancy_id == ScreeningRow.vacancy_id, flag.kind == FlagRow.kind,
+                flag.start == FlagRow.start, flag.end == FlagRow.end)
+
+    def _task_labels(self, reviewer: Optional[str] = None):
+        f, sc = aliased(FlagRow), aliased(ScreeningRow)
+        stmt = (select(Label.id).join(f, f.id == Label.flag_id).join(sc, sc.id == f.screening_id)
+                .where(*self._same_task(f, sc)))
+        return stmt.where(Label.reviewer == reviewer) if reviewer is not None else stmt
+
+    def _first_of_task(self):
+        f, sc = aliased(FlagRow), aliased(ScreeningRow)
+        earlier = (select(f.id).join(sc, sc.id == f.screening_id).where(*self._same_task(f, sc), f.id < FlagRow.id)
+                   .correlate(FlagRow, ScreeningRow).exists())
+        return ~earlier
+
     def queue(self, reviewer: str, limit: int = 20, threshold: float = 0.5) -> list[dict]:
-        """Up to `limit` flags this reviewer has not labelled yet (whatever the decision, skip included), most
-        uncertain first (|score - threshold| ascending), then oldest flag first, then by id. One SQL query
-        (NOT EXISTS on the (flag_id, reviewer) index)."""
-        mine = (select(Label.id).where(Label.flag_id == FlagRow.id, Label.reviewer == reviewer)
-                .correlate(FlagRow).exists())
-        stmt = (self._flag_select().where(~mine)
+        """Up to `limit` review tasks (one per vacancy, kind and span) this reviewer has not labelled yet (whatever
+        the decision, skip included), most uncertain first (|score - threshold| ascending), then oldest first, then
+        by id; each as its first flag row, with n_labels counted over the whole task."""
+        mine = self._task_labels(reviewer).correlate(FlagRow, ScreeningRow).exists()
+        n_labels = (select(func.count()).select_from(self._task_labels().correlate(FlagRow, ScreeningRow).subquery())
+                    .scalar_subquery().label("n_labels"))
+        stmt = (select(*_FLAG_COLS, Vacancy.id.label("vacancy_id"), Vacancy.title.label("vacancy_title"),
+                       Vacancy.text.label("vacancy_text"), n_labels)
+                .join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
+                .join(Vacancy, Vacancy.id == ScreeningRow.vacancy_id)
+                .where(self._first_of_task(), ~mine)
                 .order_by(func.abs(FlagRow.score - float(threshold)), FlagRow.created_at, FlagRow.id)
                 .limit(int(limit)))
         with self._read() as s:
             return [_flag_dict(r) for r in s.execute(stmt)]
 
     def progress(self, reviewer: str) -> dict:
-        """{"labelled": flags this reviewer has labelled, "total": flags, "remaining": flags still to do,
-        "labels": this reviewer's label rows}."""
+        """{"labelled": review tasks this reviewer has labelled, "total": review tasks (one per vacancy, kind and
+        span), "remaining": tasks still to do, "labels": this reviewer's label rows}."""
+        task = (ScreeningRow.vacancy_id, FlagRow.kind, FlagRow.start, FlagRow.end)
         with self._read() as s:
-            total = s.scalar(select(func.count(FlagRow.id)))
-            labelled = s.scalar(select(func.count(func.distinct(Label.flag_id))).where(Label.reviewer == reviewer))
+            total = s.scalar(select(func.count()).select_from(
+                select(*task).join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id).distinct().subquery()))
+            labelled = s.scalar(select(func.count()).select_from(
+                select(*task).join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
+                .join(Label, Label.flag_id == FlagRow.id).where(Label.reviewer == reviewer).distinct().subquery()))
             n = s.scalar(select(func.count(Label.id)).where(Label.reviewer == reviewer))
         return {"labelled": labelled, "total": total, "remaining": total - labelled, "labels": n}
 

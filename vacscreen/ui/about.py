@@ -43,7 +43,9 @@ def modellen() -> dict:
     reg = registry()
     actief = reg.active()
     meta = reg.meta(actief) if actief else {}
-    return {"extract": model_version(), "flags": actief, "threshold": meta.get("threshold", 0.5),
+    from vacscreen.api import flag_threshold
+
+    return {"extract": model_version(), "flags": actief, "threshold": flag_threshold(),
             "strong_score": meta.get("strong_score", 0.7), "date": meta.get("date"),
             "f1": ((meta.get("metrics") or {}).get("cv_train") or {}).get("micro", {}).get("f1")}
 

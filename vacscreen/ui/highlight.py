@@ -103,25 +103,22 @@ def markeer(text: str, requirements: Iterable[Any], flags: Iterable[Any] = (), s
     return css() + (legenda() if legend else "") + div
 
 
-_ZINSEINDE = re.compile(r"\n|[.!?](?=\s+[A-ZÀ-Ý\"'(•*-])")  # "max. 30 jaar" does not end a sentence
-
-
-def zin_rond(text: str, start: int, end: int, marge: int = 300) -> tuple[str, str, str]:
-    """(before, span, after): the sentence around text[start:end], cut at a line break or a sentence end (a
-    full stop followed by a capital) and at most `marge` characters on each side."""
+def paragraph_around(text: str, start: int, end: int, limit: int = 800) -> tuple[str, str, str]:
+    """(before, span, after): the paragraph around text[start:end], i.e. the lines between the blank lines (or
+    text ends) around it, at most `limit` characters on each side (cut at a line break when it is longer).
+    A reviewer then sees the routes and conditions around a demand ("ofwel ..., ofwel ..."), not one sentence."""
     n = len(text)
     start = max(0, min(start, n))
     end = max(start, min(end, n))
-    lo = max(0, start - marge)
-    left = text[lo:start]
-    cuts = [m.end() for m in _ZINSEINDE.finditer(text[lo:end + 2]) if m.end() <= len(left)]
-    if cuts:
-        left = left[cuts[-1]:]
-    right = text[end:end + marge]
-    m = _ZINSEINDE.search(right)
-    if m:
-        right = right[:m.end() if right[m.start()] != "\n" else m.start()]
-    return left.lstrip(), text[start:end], right.rstrip()
+    blank = list(re.finditer(r"\n[ \t]*\n", text))
+    lo = max((m.end() for m in blank if m.end() <= start), default=0)
+    hi = min((m.start() for m in blank if m.start() >= end), default=n)
+    if start - lo > limit:
+        lo = text.find("\n", start - limit, start) + 1 or start - limit
+    if hi - end > limit:
+        cut = text.rfind("\n", end, end + limit)
+        hi = cut if cut > end else end + limit
+    return text[lo:start].lstrip(), text[start:end], text[end:hi].rstrip()
 
 
 def zonder_tags(s: str) -> str:

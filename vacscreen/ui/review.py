@@ -11,22 +11,22 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
+from vacscreen.api import flag_threshold
 from vacscreen.review.tables import FLAG_KINDS, SEVERITIES
 from vacscreen.ui.common import BESLISSING, ERNST, fout_tekst, open_store, plain, soort_signaal
-from vacscreen.ui.highlight import css, zin_rond, zonder_tags
+from vacscreen.ui.highlight import css, paragraph_around, zonder_tags
 
 KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
            ("unsure", "Twijfel", "u", "secondary"), ("skip", "Overslaan", "s", "secondary")]
 NAAM = "_reviewer_naam"  # the reviewer's name outside the widget state (which is dropped on other pages)
 MELDING = "_review_melding"
 GETOOND = "_review_getoond"  # the flag id on screen in the last completed run
-DREMPEL = 0.5  # queue order and the "below the threshold" note: the model's threshold (models/flags meta.json)
 
 
 def context_html(item: dict) -> str:
-    """The sentence around the flagged span, span marked (tags dropped when the vacancy is HTML)."""
+    """The paragraph around the flagged span, span marked (tags dropped when the vacancy is HTML)."""
     tekst = item.get("vacancy_text") or ""
-    voor, span, na = zin_rond(tekst, int(item["start"]), int(item["end"]))
+    voor, span, na = paragraph_around(tekst, int(item["start"]), int(item["end"]))
     if "<" in tekst and ">" in tekst:
         voor, span, na = zonder_tags(voor), zonder_tags(span), zonder_tags(na)
     esc = lambda s: html.escape(s, quote=False)  # noqa: E731
@@ -115,7 +115,7 @@ def voortgang(store, reviewer: str) -> None:
 
 def beoordelen(store, reviewer: str) -> None:
     try:
-        queue = store.queue(reviewer, limit=1)
+        queue = store.queue(reviewer, limit=1, threshold=flag_threshold())
     except Exception as e:  # noqa: BLE001
         st.error(f"De wachtrij kan niet gelezen worden ({fout_tekst(e)}).")
         return
@@ -127,7 +127,7 @@ def beoordelen(store, reviewer: str) -> None:
     item = queue[0]
     ernst = ERNST.get(item["severity"], item["severity"])
     titel = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
-    onder = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < DREMPEL else ""
+    onder = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < flag_threshold() else ""
     st.subheader(f"{soort_signaal(item['kind'])} — {ernst} (score {item['score']:.2f}){onder}")
     st.caption(f"{plain(titel)} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
     st.html(context_html(item))
