@@ -4,10 +4,11 @@ copy of models/flags) and Over (data year, rule sources)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 import re
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -30,11 +31,26 @@ def _own_label_db(label_db):
     return label_db
 
 
-def app(page: str):
+def app(page: str, user: Optional[str] = None, role: str = "reviewer"):
+    """The app on `page`; with `user`, logged in as that account (created with `role` when new), as
+    streamlit-authenticator leaves the session after a successful login."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    if user:
+        login(at, user, role)
     at.switch_page(page).run()
     assert not at.exception
     return at
+
+
+def login(at, user: str, role: str = "reviewer") -> None:
+    from vacscreen.review import Store, default_url
+
+    with Store(default_url()) as s:
+        if s.role_of(user) is None:
+            s.add_user(user, "wachtwoord-" + user, role=role)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user
+    at.session_state["name"] = user
 
 
 def store(db):
@@ -60,19 +76,43 @@ def shown_flag(at) -> int:
 
 
 # -- Review ---------------------------------------------------------------------------------------------------------
-def test_review_asks_for_a_name_then_says_the_queue_is_empty():
+def test_review_needs_a_login_then_says_the_queue_is_empty():
     at = app(REVIEW)
-    assert at.text_input(key="reviewer").value == ""
-    assert any("naam" in i.value for i in at.info)
-    at.text_input(key="reviewer").input("anna").run()
+    assert any("Meld je aan" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key in ("agree", "disagree", "unsure", "skip", "undo")]  # no account
+    at = app(REVIEW, user="anna")
     assert not at.exception and not at.error
     assert any("geen signalen meer" in i.value for i in at.info)
 
 
+def test_the_wrong_password_logs_nobody_in():
+    from vacscreen.review import Store, default_url
+
+    with Store(default_url()) as s:
+        s.add_user("anna", "juist-wachtwoord", role="reviewer")
+    at = app(REVIEW)
+    at.text_input[0].input("anna")
+    at.text_input[1].input("fout-wachtwoord")
+    at.button[0].click().run()
+    assert any("klopt niet" in e.value for e in at.error)
+    assert not at.session_state["authentication_status"]
+    at.text_input[0].input("anna")
+    at.text_input[1].input("juist-wachtwoord")
+    at.button[0].click().run()
+    assert at.session_state["authentication_status"] and at.session_state["username"] == "anna"
+
+
+def test_a_reviewer_cannot_reach_the_model_actions(models):
+    at = app(MODELLEN, user="bert", role="reviewer")
+    assert any("rol beheerder" in e.value for e in at.error)
+    assert not at.dataframe and not [b for b in at.button if b.key in ("activeren", "terugdraaien", "trainen")]
+    at = app(MODELLEN)  # nobody logged in
+    assert any("Meld je aan" in i.value for i in at.info) and not at.dataframe
+
+
 def test_review_buttons_have_their_shortcuts(label_db):
     fill(label_db, MAGAZIJN)
-    at = app(REVIEW)
-    at.text_input(key="reviewer").input("anna").run()
+    at = app(REVIEW, user="anna")
     shortcuts = {k: at.button(key=k).proto.shortcut for k in ("agree", "disagree", "unsure", "skip", "undo")}
     assert shortcuts == {"agree": "a", "disagree": "d", "unsure": "u", "skip": "s", "undo": "z"}
     assert [at.button(key=k).label for k in ("agree", "disagree", "unsure", "skip", "undo")] == \
@@ -85,8 +125,7 @@ def test_review_agree_undo_skip(label_db):
         total = s.progress("anna")["total"]
         first = s.queue("anna", limit=1)[0]
     assert total >= 4
-    at = app(REVIEW)
-    at.text_input(key="reviewer").input("anna").run()
+    at = app(REVIEW, user="anna")
     assert shown_flag(at) == first["flag_id"]
     assert "<mark" in "".join(h.value for h in at.html) and first["text"].split()[0] in at.html[0].value
     assert at.get("progress")
@@ -142,20 +181,18 @@ def test_review_shows_kappa_and_disagreements(label_db):
         s.add_label(ids[0], "carla", "disagree")
         s.add_label(ids[1], "bert", "agree")
         s.add_label(ids[1], "carla", "agree")
-    at = app(REVIEW)
-    at.text_input(key="reviewer").input("anna").run()
+    at = app(REVIEW, user="anna")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Onenigheden tussen reviewers"] == "1"
     kappa = at.dataframe[0].value
     assert list(kappa.columns) == ["soort", "kappa", "signalen", "paren"] and len(kappa) >= 1
 
 
-def test_reviewer_name_survives_a_page_switch(label_db):
-    at = app(REVIEW)
-    at.text_input(key="reviewer").input("anna").run()
+def test_the_login_survives_a_page_switch(label_db):
+    at = app(REVIEW, user="anna")
     at.switch_page(BULK).run()
     at.switch_page(REVIEW).run()
-    assert at.text_input(key="reviewer").value == "anna"
+    assert not any("Meld je aan" in i.value for i in at.info) and at.get("progress")
 
 
 # -- Bulk -----------------------------------------------------------------------------------------------------------
@@ -244,7 +281,8 @@ def models(tmp_path, monkeypatch):
 
 def test_models_activate_and_rollback(models):
     root, old, new = models["root"], models["old"], models["new"]
-    at = app(MODELLEN)
+    at = app(MODELLEN, user="beheer", role="admin")
+    at.checkbox(key="bevestig").check().run()
     versions = at.dataframe[0].value
     assert list(versions["versie"]) == [old, new]
     assert list(versions["actief"]) == ["✓", ""] and versions["reviewerlabels"].iloc[1] == 12
@@ -284,7 +322,8 @@ def test_models_retrain(models, monkeypatch, activated):
     import vacscreen.occupations.train as linking_train
 
     monkeypatch.setattr(linking_train, "train", lambda store=None: calls.append(("linking", store)) or {"corrections": 2})
-    at = app(MODELLEN)
+    at = app(MODELLEN, user="beheer", role="admin")
+    at.checkbox(key="bevestig").check()
     at.checkbox(key="train_forceren").check()
     at.button(key="trainen").click().run()
     assert not at.exception and not at.error
@@ -337,8 +376,7 @@ def test_review_labels_only_the_flag_on_screen_and_only_once(label_db):
     from vacscreen.ui.review import GETOOND
 
     fill(label_db, MAGAZIJN)
-    at = app(REVIEW)
-    at.text_input(key="reviewer").input("anna").run()
+    at = app(REVIEW, user="anna")
     first = shown_flag(at)
     at.session_state[GETOOND] = first + 1000  # as if another flag had been on screen
     at.button(key="agree").click().run()

@@ -6,9 +6,11 @@ with VACSCREEN_DB pointing at a fresh SQLite file. Then, like a person would:
 1. Screenen (/): paste a real VDAB vacancy (the first of ../shared/data/vdab_vacancies.jsonl that vacscreen.screen() flags),
    click "Screenen", wait for the result; the requirement spans are highlighted (`.vs-tekst mark.vs`), one
    expander per flag (🔴/🟠) is shown, and the screening is in the label store (tests/artifacts/screen.png).
-2. Review (/review, through the sidebar): type a reviewer name, wait for the first flag, press the keyboard
-   shortcut "a" (Akkoord); the label is in the store (read with vacscreen.review.Store on the same VACSCREEN_DB)
-   and the progress line goes from 0 to 1 (tests/artifacts/review.png).
+2. Review (/review, through the sidebar): log in as a reviewer account (created in the store), wait for the first
+   flag, press the keyboard shortcut "a" (Akkoord); the label is in the store (read with vacscreen.review.Store on
+   the same VACSCREEN_DB) and the progress line goes from 0 to 1 (tests/artifacts/review.png).
+3. Modellen, as that reviewer: refused, no model action on the page.
+4. A vacancy with Markdown and HTML in it: shown as text, no request outside the app.
 
 Chromium comes from Debian (`apt-get install chromium`, /usr/bin/chromium or VACSCREEN_CHROMIUM); Playwright never
 downloads a browser. Without Chromium or Playwright the tests are skipped, unless VACSCREEN_REQUIRE_BROWSER=1 (CI,
@@ -42,6 +44,7 @@ CHROMIUM = os.environ.get("VACSCREEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REVIEWER = "e2e-tester"
+PASSWORD = "e2e-wachtwoord-1"
 START_TIMEOUT = 60  # s until /_stcore/health answers
 LOAD_TIMEOUT = 60_000  # ms: the first screening of a server loads spaCy, the linker and the flag model
 STEP_TIMEOUT = 30_000  # ms for any other step
@@ -281,15 +284,18 @@ def test_review_page_keyboard_label(screened, app):
         first = store.queue(REVIEWER, limit=1)[0]
     total = before["total"]
 
-    # Through the sidebar, in the same session as the screening.
+    # Through the sidebar, in the same session as the screening; the page asks for a login first.
+    with Store(str(db)) as store:
+        store.add_user(REVIEWER, PASSWORD, role="reviewer")
     page.locator('[data-testid="stSidebarNav"] a[href$="/review"]').click()
     page.wait_for_url(re.compile(r"/review/?$"))
-    name = page.locator(".st-key-reviewer input")
-    name.wait_for()
-    assert name.get_attribute("aria-label") == "Je naam (reviewer)"
+    user = page.get_by_label("Gebruikersnaam")
+    user.wait_for()
     wait_idle(page)
-    name.fill(REVIEWER)
-    name.press("Enter")
+    assert page.locator('.st-key-agree button').count() == 0  # nothing to label before logging in
+    user.fill(REVIEWER)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
     progress = page.locator('[data-testid="stProgress"]')
     progress.wait_for()
     page.get_by_text(f"signaal {first['flag_id']} ", exact=False).wait_for()
@@ -297,9 +303,9 @@ def test_review_page_keyboard_label(screened, app):
     no_app_errors(page)
     assert squash(progress.inner_text()) == f"0 van {total} signalen beoordeeld ({total} te gaan)"
     assert page.locator(".st-key-agree button").inner_text().strip().startswith("Akkoord")
+    assert page.get_by_text(f"Aangemeld als {REVIEWER}", exact=False).count() == 1
 
-    # The shortcuts are ignored while typing in a field: leave the name field as a person would (click the page).
-    page.locator("h1").first.click()
+    # Right after logging in, the shortcut works: nothing keeps the focus in a field.
     page.keyboard.press("a")
     page.get_by_text("Opgeslagen: akkoord.").wait_for()
     page.wait_for_function("""(want) => {
@@ -308,7 +314,6 @@ def test_review_page_keyboard_label(screened, app):
     }""", arg=f"1 van {total} signalen beoordeeld ({total - 1} te gaan)")
     wait_idle(page)
     no_app_errors(page)
-    assert squash(name.input_value()) == REVIEWER  # the "a" did not go into the name field
 
     with Store(str(db)) as store:
         labels = store.labels()
@@ -321,6 +326,18 @@ def test_review_page_keyboard_label(screened, app):
         page.get_by_text(f"signaal {first['flag_id']} ", exact=False).wait_for(state="detached")
     screenshot(page, "review.png")
     assert not page.console_errors, page.console_errors
+
+
+def test_a_reviewer_cannot_reach_the_model_actions(screened, app):
+    """Issue 20: logged in as a reviewer (previous test), the Modellen page refuses and offers no action."""
+    page = screened
+    url, _ = app
+    page.locator('[data-testid="stSidebarNav"] a[href$="/modellen"]').click()
+    page.wait_for_url(re.compile(r"/modellen/?$"))
+    page.get_by_text("rol beheerder", exact=False).wait_for()
+    wait_idle(page)
+    for key in ("activeren", "terugdraaien", "trainen", "bevestig"):
+        assert page.locator(f".st-key-{key}").count() == 0, key
 
 
 INJECTED = ("Magazijnmedewerker\nProfiel\n- Je bent maximaal 30 jaar ![x](http://evil.example/t.png) en "

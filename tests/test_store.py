@@ -77,15 +77,15 @@ def test_migrations_create_schema(store):
 
     from vacscreen.review.tables import Base
 
-    assert review_db.current_revision(store.engine) == review_db.head_revision() == "0001"
+    assert review_db.current_revision(store.engine) == review_db.head_revision() == "0002"
     out = io.StringIO()
     with store.engine.connect() as conn:
         command.current(review_db.alembic_config(conn, stdout=out))
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
-    assert "0001 (head)" in out.getvalue()
+    assert "0002 (head)" in out.getvalue()
     # opening again is a no-op upgrade
     Store(store.url).close()
-    assert review_db.current_revision(store.engine) == "0001"
+    assert review_db.current_revision(store.engine) == "0002"
 
 
 def test_migration_downgrade_and_upgrade_again(store_url):
@@ -97,7 +97,7 @@ def test_migration_downgrade_and_upgrade_again(store_url):
         assert set(inspect(s.engine).get_table_names()) <= {"alembic_version"}
         assert review_db.current_revision(s.engine) is None
     with Store(store_url) as s:  # opening upgrades again
-        assert review_db.current_revision(s.engine) == "0001"
+        assert review_db.current_revision(s.engine) == "0002"
         assert add_flags(s, [0.5])
 
 
@@ -650,3 +650,49 @@ def test_the_same_vacancy_screened_twice_is_one_review_task(store):
     assert store.progress("bob")["labelled"] == 1
     counts = {i["flag_id"]: i["n_labels"] for i in store.queue("anna", limit=50)}
     assert counts[store.flag_ids(first)[0]] == 1
+
+
+# -- accounts and audit (issue 20) ------------------------------------------------------------------------------
+def test_accounts_roles_and_passwords(store):
+    import streamlit_authenticator as stauth
+
+    from vacscreen.review.accounts import role_at_least
+
+    assert store.ensure_admin("begin-wachtwoord") is None  # given: nothing to show
+    assert store.ensure_admin() is None  # an account exists: nothing created
+    assert store.check_password("admin", "begin-wachtwoord") and not store.check_password("admin", "fout")
+    store.add_user("anna", "anna-wachtwoord", role="reviewer")
+    with pytest.raises(ValueError, match="exists already"):
+        store.add_user("anna", "ander-wachtwoord")
+    for bad, message in ((("bob", "kort"), "at least 8"), (("bob", "x" * 73), "at most 72 bytes"),
+                         (("", "lang-genoeg"), "username"), ((" bob", "lang-genoeg"), "username")):
+        with pytest.raises(ValueError, match=message):
+            store.add_user(*bad)
+    with pytest.raises(ValueError, match="role must be one of"):
+        store.add_user("bob", "lang-genoeg", role="baas")
+    creds = store.credentials()["usernames"]
+    assert set(creds) == {"admin", "anna"} and creds["anna"]["roles"] == ["reviewer"]
+    assert creds["anna"]["password"] != "anna-wachtwoord"  # only the hash is stored
+    assert stauth.Hasher.check_pw("anna-wachtwoord", creds["anna"]["password"])  # the app's login accepts it
+    store.set_role("anna", "lead")
+    assert store.role_of("anna") == "lead" and store.role_of("niemand") is None
+    assert role_at_least("lead", "reviewer") and not role_at_least("lead", "admin") and not role_at_least(None, "reviewer")
+    store.set_password("anna", "nieuw-wachtwoord")
+    assert store.check_password("anna", "nieuw-wachtwoord") and not store.check_password("anna", "anna-wachtwoord")
+    actions = [a["action"] for a in store.audit_log()]
+    assert actions[:3] == ["set_password", "set_role", "add_user"]
+
+
+def test_the_first_admin_password_is_random_and_shown_once(store):
+    first = store.ensure_admin()
+    assert first and len(first) >= 12 and store.check_password("admin", first)
+    assert store.ensure_admin() is None and store.role_of("admin") == "admin"
+
+
+def test_undo_touches_only_ones_own_label_and_is_audited(store):
+    [f] = add_flags(store, [0.5])
+    store.add_label(f, "anna", "agree")
+    store.add_label(f, "bert", "disagree")
+    assert store.undo_last("anna") is not None
+    assert [(x["reviewer"], x["decision"]) for x in store.labels(f)] == [("bert", "disagree")]
+    assert store.audit_log(1)[0]["actor"] == "anna" and store.audit_log(1)[0]["action"] == "undo_label"

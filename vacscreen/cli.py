@@ -573,6 +573,69 @@ app.add_typer(labels_app, name="labels")
 _DB = typer.Option(None, envvar="VACSCREEN_DB", help="label store: SQLite path or SQLAlchemy URL (default: user data folder)")
 
 
+users_app = typer.Typer(help="Accounts of the app (reviewer, lead, admin) and the audit log.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _password(env: str = "VACSCREEN_PASSWORD") -> str:
+    """The new password: $VACSCREEN_PASSWORD (scripts), else asked twice without echo."""
+    return os.environ.get(env) or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(username: str, role: str = typer.Option("reviewer", help="reviewer, lead or admin"),
+              name: Optional[str] = typer.Option(None, help="display name"), db: Optional[str] = _DB):
+    """Create an account (the password is asked, or read from VACSCREEN_PASSWORD)."""
+    with _open_store(db) as store:
+        try:
+            store.add_user(username, _password(), role=role, name=name, actor="command line")
+        except ValueError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2)
+    typer.echo(f"account {username} ({role}) created")
+
+
+@users_app.command("role")
+def users_role(username: str, role: str = typer.Argument(..., help="reviewer, lead or admin"),
+               db: Optional[str] = _DB):
+    """Change an account's role."""
+    with _open_store(db) as store:
+        try:
+            store.set_role(username, role, actor="command line")
+        except ValueError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2)
+    typer.echo(f"{username}: {role}")
+
+
+@users_app.command("password")
+def users_password(username: str, db: Optional[str] = _DB):
+    """Set a new password (asked, or read from VACSCREEN_PASSWORD)."""
+    with _open_store(db) as store:
+        try:
+            store.set_password(username, _password(), actor="command line")
+        except ValueError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2)
+    typer.echo(f"password of {username} changed")
+
+
+@users_app.command("list")
+def users_list(db: Optional[str] = _DB):
+    """Every account with its role."""
+    with _open_store(db) as store:
+        for u in store.users():
+            typer.echo(f"{u['username']:<24} {u['role']:<9} {u['name']}")
+
+
+@users_app.command("audit")
+def users_audit(limit: int = typer.Option(50, min=1), db: Optional[str] = _DB):
+    """The latest entries of the audit log (who did what), newest first."""
+    with _open_store(db) as store:
+        for a in store.audit_log(limit):
+            typer.echo(f"{a['created_at']:%Y-%m-%d %H:%M:%S} {a['actor']:<16} {a['action']:<16} {a['detail'] or ''}")
+
+
 @labels_app.command("export")
 def labels_export(path: Path = typer.Argument(..., dir_okay=False, help="JSONL file to write"), db: Optional[str] = _DB):
     """Write every label (with its flag and vacancy) to a JSONL file: a backup, or to share with another team."""

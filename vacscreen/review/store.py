@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from vacscreen.review import decide
 from vacscreen.review.db import WRITE_OPTION, default_url, make_engine, normalise_url, upgrade
-from vacscreen.review.tables import (DECISIONS, FLAG_KINDS, SEVERITIES, FlagRow, Label, ModelVersion, ScreeningRow,
+from vacscreen.review.accounts import Accounts
+from vacscreen.review.tables import (DECISIONS, FLAG_KINDS, SEVERITIES, AuditEntry, FlagRow, Label, ModelVersion, ScreeningRow,
                                      Vacancy, utcnow)
 
 PathOrFile = Union[str, "os.PathLike[str]", IO[str]]
@@ -154,7 +155,7 @@ _VOTE_COLS = (Label.id, Label.uid, Label.flag_id, Label.reviewer, Label.decision
               Label.corrected_severity, Label.comment, Label.adjudication, Label.created_at)
 
 
-class Store:
+class Store(Accounts):
     """Review labels in SQLite or PostgreSQL. `url`: a SQLAlchemy URL or a SQLite file path; None -> default_url().
     Opening runs the Alembic migrations up to head. One Engine per Store, one session per operation; safe to share
     between threads, and any number of processes may open the same database."""
@@ -304,6 +305,7 @@ class Store:
             if row is None:
                 return None
             s.execute(Label.__table__.delete().where(Label.__table__.c.id == row.id))
+            s.add(AuditEntry(actor=reviewer, action="undo_label", detail=row.uid))
             return row.uid
 
     def labels(self, flag_id: Optional[int] = None) -> list[dict]:

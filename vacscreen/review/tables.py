@@ -127,3 +127,32 @@ class ModelVersion(Base):
     trained_on: Mapped[Optional[Any]] = mapped_column(JSON)
     metrics: Mapped[Optional[Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean(create_constraint=False), default=False, server_default=false())
+
+
+ROLES = ("reviewer", "lead", "admin")  # each includes the ones before it
+
+
+class User(Base):
+    """An account of the app: reviewer (labels), lead (adjudicates), admin (models, accounts). The password is
+    stored as a bcrypt hash only."""
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('reviewer', 'lead', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what and when: labels, undos, model actions, accounts."""
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -73,9 +73,19 @@ def label_store(url: Optional[str] = None):
     """The review label store: Store() = VACSCREEN_DB, else the default SQLite file. Opened once per server process
     and URL (Store is safe to share between threads). Raises when the database cannot be opened (not cached then).
     label_store.clear() closes it."""
+    import os
+    import sys
+
     from vacscreen.review import Store
 
-    return Store(url)
+    store = Store(url)
+    # the first start of a store without accounts creates "admin": VACSCREEN_ADMIN_PASSWORD, else a random password
+    # printed once on the server's console (the terminal of `make run`), never in a browser
+    generated = store.ensure_admin(os.environ.get("VACSCREEN_ADMIN_PASSWORD") or None)
+    if generated:
+        print(f"vacscreen: account 'admin' aangemaakt met wachtwoord {generated} (eenmalig getoond; wijzig het met "
+              f"`vacscreen users password admin`)", file=sys.stderr, flush=True)
+    return store
 
 
 def open_store():

@@ -1,7 +1,9 @@
 """Page "Modellen": the flag model versions (registry on disk), activate one or roll back, retrain from the gold
 data plus the reviewers' labels.
 
-Widget keys: model_versie, activeren, terugdraaien, train_forceren, trainen."""
+Only an admin account sees and uses it (ui/auth.py); every action needs the confirmation box and is checked
+again, with the account, when it runs, and written to the audit log.
+Widget keys: bevestig, model_versie, activeren, terugdraaien, train_forceren, trainen."""
 from __future__ import annotations
 
 from typing import Optional
@@ -9,6 +11,8 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
+from vacscreen.review.accounts import role_at_least
+from vacscreen.ui.auth import account
 from vacscreen.ui.common import fout_tekst, open_store
 
 MELDING = "_modellen_melding"
@@ -42,13 +46,29 @@ def versies_tabel(versions: list[dict]) -> pd.DataFrame:
                                        "getraind op"])
 
 
+def _admin() -> Optional[tuple]:
+    """(store, username) when the session's account is an admin now (checked again at the moment of the action),
+    else None with a message for the page."""
+    ss = st.session_state
+    store, fout = open_store()
+    user = ss.get("username") if ss.get("authentication_status") else None
+    if store is None or not role_at_least(store.role_of(user), "admin"):
+        ss[MELDING] = ("error", fout or "Alleen een beheerder mag modellen activeren, terugdraaien of trainen.")
+        return None
+    if not ss.get("bevestig"):
+        ss[MELDING] = ("warning", "Vink eerst aan dat je de wijziging bevestigt.")
+        return None
+    return store, user
+
+
 def _activeren() -> None:
     ss = st.session_state
     versie = ss.get("model_versie")
-    if not versie:
+    if not versie or (admin := _admin()) is None:
         return
     try:
-        registry().activate(versie, reason="activated in the app")
+        registry().activate(versie, reason=f"activated in the app by {admin[1]}")
+        admin[0].audit(admin[1], "activate_model", versie)
         _reload()
     except Exception as e:  # noqa: BLE001 - RegistryError, OSError
         ss[MELDING] = ("error", f"Activeren van {versie} is mislukt ({fout_tekst(e)}).")
@@ -58,8 +78,11 @@ def _activeren() -> None:
 
 def _terugdraaien() -> None:
     ss = st.session_state
+    if (admin := _admin()) is None:
+        return
     try:
         versie = registry().rollback()
+        admin[0].audit(admin[1], "rollback_model", versie)
         _reload()
     except Exception as e:  # noqa: BLE001
         ss[MELDING] = ("error", f"Terugdraaien is niet gelukt: {fout_tekst(e)}")
@@ -74,9 +97,10 @@ def trainen(forceren: bool) -> None:
     from vacscreen.occupations.train import train as train_linking
 
     ss = st.session_state
-    store, fout = open_store()
-    if store is None:
-        st.warning(f"{fout} Er wordt getraind op de gold-data alleen.")
+    if (admin := _admin()) is None:
+        return
+    store, user = admin
+    store.audit(user, "train_models", "force" if forceren else None)
     try:
         with st.spinner("Opnieuw trainen op de gold-data en de reviewerlabels … dit duurt ongeveer een halve minuut."):
             res = train(store=store, force=forceren, registry=registry())
@@ -111,9 +135,17 @@ def page() -> None:
     st.write("Het signaalmodel (een gekalibreerde classifier bovenop de regels R1–R20) heeft versies. Hier zie je "
              "ze met hun scores uit kruisvalidatie per werkgever (CV, op train + dev), activeer je een andere versie, draai je terug naar de vorige, "
              "of train je een nieuwe versie met de labels van de reviewers erbij.")
+    store, fout = open_store()
+    if store is None:
+        st.error(f"{fout} Zonder labeldatabank zijn er geen accounts, en dus geen modelbeheer.")
+        return
+    if account(store, "admin", "modelversies te beheren") is None:
+        return
     melding = ss.pop(MELDING, None)
     if melding:
         {"success": st.success, "warning": st.warning, "error": st.error}[melding[0]](melding[1])
+    st.checkbox("Ik bevestig dat ik het actieve model wil wijzigen (activeren, terugdraaien of trainen).",
+                key="bevestig", help="Elke wijziging komt met je naam in het auditlogboek.")
     try:
         reg = registry()
         versions = reg.versions()
@@ -145,7 +177,6 @@ def page() -> None:
                                         "vorige": h.get("previous"), "reden": h.get("reason")}
                                        for h in reversed(history)]), hide_index=True, width="stretch")
     st.subheader("Opnieuw trainen")
-    store, _ = open_store()
     n_labels = None
     if store is not None:
         try:

@@ -1,7 +1,7 @@
 """Page "Review": reviewers label the flags (and likely misses) of screened vacancies, one at a time.
 
-Widget keys: reviewer (name, asked once per session), agree (a), disagree (d), unsure (u), skip (s), undo (z),
-corr_kind, corr_sev, commentaar. Keyboard shortcuts are Streamlit's native ones (ignored while typing in a field).
+The reviewer is the logged-in account (ui/auth.py, role reviewer or higher). Widget keys: agree (a), disagree (d),
+unsure (u), skip (s), undo (z, the reviewer's own last label only), corr_kind, corr_sev, commentaar. Keyboard shortcuts are Streamlit's native ones (ignored while typing in a field).
 """
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import streamlit as st
 
 from vacscreen.api import flag_threshold
 from vacscreen.review.tables import FLAG_KINDS, SEVERITIES
+from vacscreen.ui.auth import account
 from vacscreen.ui.common import BESLISSING, ERNST, fout_tekst, open_store, plain, soort_signaal
 from vacscreen.ui.highlight import css, paragraph_around, zonder_tags
 
 KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
            ("unsure", "Twijfel", "u", "secondary"), ("skip", "Overslaan", "s", "secondary")]
-NAAM = "_reviewer_naam"  # the reviewer's name outside the widget state (which is dropped on other pages)
+NAAM = "_reviewer_naam"  # the logged-in reviewer, for the buttons' callbacks
 MELDING = "_review_melding"
 GETOOND = "_review_getoond"  # the flag id on screen in the last completed run
 
@@ -47,7 +48,7 @@ def _label(flag_id: int, decision: str) -> None:
     store, fout = open_store()
     reviewer = ss.get(NAAM)
     if store is None or not reviewer:
-        ss[MELDING] = ("error", fout or "Vul eerst je naam in.")
+        ss[MELDING] = ("error", fout or "Meld je eerst aan.")
         return
     # A second key press while the page reruns may carry another flag's id: label only the flag on screen,
     # and only once per reviewer.
@@ -73,7 +74,7 @@ def _ongedaan() -> None:
     store, fout = open_store()
     reviewer = ss.get(NAAM)
     if store is None or not reviewer:
-        ss[MELDING] = ("error", fout or "Vul eerst je naam in.")
+        ss[MELDING] = ("error", fout or "Meld je eerst aan.")
         return
     try:
         uid = store.undo_last(reviewer)
@@ -81,10 +82,6 @@ def _ongedaan() -> None:
         ss[MELDING] = ("error", f"Ongedaan maken is mislukt ({fout_tekst(e)}).")
         return
     ss[MELDING] = ("info", "Je laatste label is ongedaan gemaakt." if uid else "Er is geen label om ongedaan te maken.")
-
-
-def _naam_gewijzigd() -> None:
-    st.session_state[NAAM] = (st.session_state.get("reviewer") or "").strip()
 
 
 def voortgang(store, reviewer: str) -> None:
@@ -159,18 +156,14 @@ def page() -> None:
     st.write("Beoordeel de signalen van gescreende vacatures, één per keer: klopt het signaal? De labels maken het "
              "model beter bij de volgende training (pagina Modellen). Het onzekerste signaal komt eerst; wat je "
              "beoordeeld of overgeslagen hebt, krijg je niet opnieuw.")
-    if "reviewer" not in ss and ss.get(NAAM):
-        ss["reviewer"] = ss[NAAM]
-    st.text_input("Je naam (reviewer)", key="reviewer", on_change=_naam_gewijzigd,
-                  placeholder="bv. anna", help="Eén keer per sessie; je labels worden onder deze naam bewaard.")
-    reviewer = (ss.get("reviewer") or "").strip()
-    ss[NAAM] = reviewer
-    if not reviewer:
-        st.info("Vul je naam in om te beginnen.")
-        return
     store, fout = open_store()
     if store is None:
         st.error(fout)
+        return
+    # the reviewer is the logged-in account: nobody labels or undoes under another name
+    reviewer = account(store, "reviewer", "signalen te beoordelen")
+    ss[NAAM] = reviewer
+    if not reviewer:
         return
     melding: Optional[tuple] = ss.pop(MELDING, None)
     if melding:
