@@ -9,8 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from vacscreen.ui import PAGES, PAGES_DIR
+from vacscreen.ui.common import warm_up
 
 st.set_page_config(page_title="vacscreen", page_icon="🔎", layout="wide")
+warm_up()  # the models load in the background from the first page load on
 
 pages = [st.Page(PAGES_DIR / script, title=title, icon=icon, url_path=url, default=url is None)
          for script, title, icon, url in PAGES]

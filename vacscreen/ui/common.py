@@ -61,6 +61,25 @@ def pipeline():
     return screen
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up():
+    """Once per server process, at the first page load: load the models in a background thread, so that the first
+    screening does not wait ~10 s for them. Returns the thread."""
+    import threading
+
+    def load() -> None:
+        try:
+            from vacscreen.api import screen
+
+            screen("Magazijnier\nProfiel\n- Je hebt rijbewijs B.", title="Magazijnier")  # every model, once
+        except Exception:  # noqa: BLE001 - the first real screening loads them again and shows any error
+            pass
+
+    thread = threading.Thread(target=load, name="vacscreen-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def _close(store) -> None:
     try:
         store.close()

@@ -214,7 +214,8 @@ def beroep_info(occ: Optional[dict]) -> None:
         codes = [c for c in (f"ISCO {prof['isco']}" if prof.get("isco") else "",
                              prof.get("bk_code") or "") if c]
         if codes:
-            regels.append("Codes: " + ", ".join(codes) + f" · zekerheid: {prof.get('confidence', '?')}")
+            zeker = ZEKERHEID.get(prof.get("confidence"), "onbekend")
+            regels.append("Codes: " + ", ".join(codes) + f" · zekerheid van het profiel: {zeker}")
         if regels:
             st.markdown("\n".join(f"- {plain(r)}" for r in regels))
     if occ.get("profile_sources"):
@@ -251,6 +252,9 @@ def beschrijvingen(namen: list[str]) -> list[tuple[str, str, str]]:
             gezien.add(rec.name.lower())
             out.append((rec.name, ", ".join(rec.titles), rec.description))
     return out
+
+
+ZEKERHEID = {"high": "hoog", "medium": "middel", "low": "laag", "gold": "door annotatoren gegeven"}
 
 
 def signalen(flags: list[dict]) -> None:
