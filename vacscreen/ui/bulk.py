@@ -179,27 +179,32 @@ def filter_overzicht(df: pd.DataFrame, beroepen: list[str], soorten: list[str], 
 
 
 def grafieken(ok: pd.DataFrame) -> None:
-    """Share of vacancies flagged per occupation and per kind (screened rows only)."""
+    """Vacancies flagged per occupation and per kind, as counts and percentages (screened rows only)."""
     if ok.empty:
         return
     k1, k2 = st.columns(2)
     with k1:
-        st.markdown("**Aandeel vacatures met een signaal, per beroep**")
+        st.markdown("**Vacatures met een signaal, per beroep** (aantal en percentage)")
         per_beroep = (ok.assign(gesignaleerd=ok["signalen"].fillna(0) > 0)
-                      .groupby("beroep").agg(aandeel=("gesignaleerd", "mean"), vacatures=("rij", "count"))
-                      .sort_values(["vacatures", "aandeel"], ascending=False).head(25).reset_index())
-        st.bar_chart(per_beroep, x="beroep", y="aandeel", horizontal=True, x_label="", y_label="aandeel (0–1)",
-                     sort="-aandeel")
+                      .groupby("beroep").agg(met=("gesignaleerd", "sum"), vacatures=("rij", "count"))
+                      .sort_values(["vacatures", "met"], ascending=False).head(25).reset_index())
+        per_beroep["procent"] = (100 * per_beroep["met"] / per_beroep["vacatures"]).round(1)
+        per_beroep["beroep"] = [f"{b} — {m} van {n} ({p:.0f} %)" for b, m, n, p in
+                                zip(per_beroep["beroep"], per_beroep["met"], per_beroep["vacatures"], per_beroep["procent"])]
+        st.bar_chart(per_beroep, x="beroep", y="procent", horizontal=True, x_label="", y_label="% van de vacatures",
+                     sort="-procent")
     with k2:
-        st.markdown("**Aandeel vacatures met een signaal, per soort**")
+        st.markdown("**Vacatures met een signaal, per soort** (aantal en percentage)")
         tel: dict[str, int] = {}
         for kinds in ok["_soorten"]:
             for k in kinds:
                 tel[soort_signaal(k)] = tel.get(soort_signaal(k), 0) + 1
         if tel:
-            per_soort = pd.DataFrame({"soort": list(tel), "aandeel": [v / len(ok) for v in tel.values()]})
-            st.bar_chart(per_soort, x="soort", y="aandeel", horizontal=True, x_label="", y_label="aandeel (0–1)",
-                         sort="-aandeel")
+            per_soort = pd.DataFrame({"soort": [f"{k} — {v} van {len(ok)} ({100 * v / len(ok):.0f} %)"
+                                                for k, v in tel.items()],
+                                      "procent": [round(100 * v / len(ok), 1) for v in tel.values()]})
+            st.bar_chart(per_soort, x="soort", y="procent", horizontal=True, x_label="", y_label="% van de vacatures",
+                         sort="-procent")
         else:
             st.caption("Geen signalen.")
 
