@@ -228,3 +228,13 @@ def test_the_review_context_is_the_paragraph_with_its_routes():
     before, _, after = paragraph_around(long + "X" + long, len(long), len(long) + 1, limit=100)
     assert len(before) <= 100 and len(after) <= 100
     assert paragraph_around("abc", 10, 20) == ("abc", "", "")
+
+
+def test_profile_sources_are_shown_in_dutch():
+    import vacscreen
+    from vacscreen.ui.common import bron_nl
+
+    shown = [bron_nl(x) for x in vacscreen.screen("Profiel\n- Je hebt rijbewijs B.", title="Werfleider")
+             .occupation.profile_sources]
+    assert shown and all(not any(w in x for w in ("fallback", "default:", "estimated", " row ")) for x in shown), shown
+    assert bron_nl("iets onbekends") == "iets onbekends"

@@ -136,6 +136,33 @@ _MELDINGEN = [
 ]
 _TAAL_RE = re.compile(r"language: text looks (\w+) \((\w+)\), not Dutch")
 
+# The provenance of an occupation profile (occupations/profiles.py) in Dutch for the page; the exact source stays
+# in the JSON output. First matching pattern wins; an unknown source is shown as written.
+_BRONNEN = [
+    (r"^ESCO regulatedProfessionNote \S*/unregulated", "ESCO: geen gereglementeerd beroep"),
+    (r"^ESCO regulatedProfessionNote", "ESCO: gereglementeerd beroep"),
+    (r"beroepskwalificatie/(BK-[\w-]+)", r"beroepskwalificatie \1 (Vlaamse kwalificatiedatabank)"),
+    (r"^knelpuntberoepen\.csv \(VDAB list (\d+)\)", r"lijst knelpuntberoepen \1 (VDAB)"),
+    (r"gives no reasons per occupation", "de lijst knelpuntberoepen geeft geen redenen per beroep"),
+    (r"^not (a bottleneck occupation|on knelpuntberoepen)", "geen knelpuntberoep volgens de lijst van VDAB"),
+    (r"^occupation_profiles\.csv row (\d+)", r"beroepsprofielen van vacscreen, rij \1"),
+    (r"estimated from the nearest ESCO occupation '([^']+)'",
+     r"niveau geschat via het verwante ESCO-beroep '\1' en de ISCO-08-hoofdgroep"),
+    (r"ISCO-08 major group (\d)", r"niveau geschat uit ISCO-08-hoofdgroep \1"),
+    (r"^fallback on ISCO-08 major group", "niveau geschat uit de ISCO-08-hoofdgroep"),
+    (r"^default: no legal requirement", "geen wettelijke vereiste bekend"),
+    (r"annotat", "niveau zoals de annotatoren het in vacatures gaven"),
+]
+
+
+def bron_nl(source: str) -> str:
+    """A profile source in Dutch (see _BRONNEN)."""
+    for pattern, dutch in _BRONNEN:
+        m = re.search(pattern, source)
+        if m:
+            return m.expand(dutch)
+    return source
+
 
 def nl(message: str) -> str:
     """A library message (InputError, Screening.warnings) in Dutch, with the original after it."""

@@ -15,8 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from vacscreen.schema import InputError
-from vacscreen.ui.common import (CRITERIUM, ERNST, SECTIE, SOORT, TAAL, fout_tekst, nl, open_store, pipeline, plain,
-                                 soort_signaal)
+from vacscreen.ui.common import (CRITERIUM, ERNST, SECTIE, SOORT, TAAL, bron_nl, fout_tekst, nl, open_store,
+                                 pipeline, plain, soort_signaal)
 from vacscreen.ui.files import TYPES, FileError, read_upload
 from vacscreen.ui.highlight import css, markeer
 from vacscreen.ui.rewrite import herschrijf, herschreven_html, vervangingen
@@ -219,7 +219,8 @@ def beroep_info(occ: Optional[dict]) -> None:
         if regels:
             st.markdown("\n".join(f"- {plain(r)}" for r in regels))
     if occ.get("profile_sources"):
-        st.caption("Bronnen van het profiel: " + "; ".join(plain(x) for x in occ["profile_sources"])
+        bronnen = list(dict.fromkeys(bron_nl(x) for x in occ["profile_sources"]))
+        st.caption("Bronnen van het profiel: " + "; ".join(plain(x) for x in bronnen)
                    + (f" · lijst knelpuntberoepen {occ['data_year']}" if occ.get("data_year") else ""))
     opties = st.session_state.get("beroep_opties") or []
     uitleg = beschrijvingen([occ["name"], *opties])
