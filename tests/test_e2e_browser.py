@@ -9,8 +9,9 @@ with VACSCREEN_DB pointing at a fresh SQLite file. Then, like a person would:
 2. Review (/review, through the sidebar): log in as a reviewer account (created in the store), wait for the first
    flag, press the keyboard shortcut "a" (Akkoord); the label is in the store (read with vacscreen.review.Store on
    the same VACSCREEN_DB) and the progress line goes from 0 to 1 (tests/artifacts/review.png).
-3. Modellen, as that reviewer: refused, no model action on the page.
-4. A vacancy with Markdown and HTML in it: shown as text, no request outside the app.
+3. The same vacancy screened again: no new review task.
+4. Modellen, as that reviewer: refused, no model action on the page.
+5. A vacancy with Markdown and HTML in it: shown as text, no request outside the app.
 
 Chromium comes from Debian (`apt-get install chromium`, /usr/bin/chromium or VACSCREEN_CHROMIUM); Playwright never
 downloads a browser. Without Chromium or Playwright the tests are skipped, unless VACSCREEN_REQUIRE_BROWSER=1 (CI,
@@ -326,6 +327,32 @@ def test_review_page_keyboard_label(screened, app):
         page.get_by_text(f"signaal {first['flag_id']} ", exact=False).wait_for(state="detached")
     screenshot(page, "review.png")
     assert not page.console_errors, page.console_errors
+
+
+def test_the_same_vacancy_screened_again_is_no_new_review_task(screened, app, vacancy):
+    """Issue 20: screening a vacancy again (here in the same browser; another session or user is the same case in
+    the store) adds a screening but no review task."""
+    page = screened
+    url, db = app
+    from vacscreen.review import Store
+
+    with Store(str(db)) as store:
+        before = store.progress(REVIEWER)["total"]
+    page.goto(url + "/")
+    area = page.locator(".st-key-tekst textarea")
+    area.wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page, LOAD_TIMEOUT)
+    area.fill(vacancy["text"])
+    page.locator(".st-key-screenen button").click()
+    page.locator(".vs-tekst:not(.vs-herschreven):not(.vs-context)").wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page, LOAD_TIMEOUT)
+    no_app_errors(page)
+    with Store(str(db)) as store:
+        assert store.progress(REVIEWER)["total"] == before
+        with store.engine.connect() as conn:
+            from sqlalchemy import text
+
+            assert conn.execute(text("SELECT count(*) FROM screenings")).scalar() >= 2
 
 
 def test_a_reviewer_cannot_reach_the_model_actions(screened, app):
