@@ -10,6 +10,7 @@ from typing import Optional
 import streamlit as st
 
 from vacscreen.review.accounts import role_at_least
+from vacscreen.ui.common import plain
 
 ROLE_NL = {"reviewer": "reviewer", "lead": "hoofdreviewer", "admin": "beheerder"}
 FIELDS = {"Form name": "Aanmelden", "Username": "Gebruikersnaam", "Password": "Wachtwoord", "Login": "Aanmelden"}
@@ -44,7 +45,7 @@ def account(store, needed: str, purpose: str) -> Optional[str]:
     username = ss.get("username")
     role = store.role_of(username)
     with st.sidebar:
-        st.caption(f"Aangemeld als {username} ({ROLE_NL.get(role, 'geen account meer')})")
+        st.caption(f"Aangemeld als {plain(username)} ({ROLE_NL.get(role, 'geen account meer')})")
         auth.logout("Afmelden", location="sidebar", key="afmelden")
     if not role_at_least(role, needed):
         st.error(f"Je account mag dit niet: hiervoor is de rol {ROLE_NL[needed]} nodig.")

@@ -75,7 +75,8 @@ def warm_up():
         except Exception:  # noqa: BLE001 - the first real screening loads them again and shows any error
             pass
 
-    thread = threading.Thread(target=load, name="vacscreen-warm-up", daemon=True)
+    # not a daemon: a process that exits while torch is loading would abort ("terminate called ..."); it waits instead
+    thread = threading.Thread(target=load, name="vacscreen-warm-up", daemon=False)
     thread.start()
     return thread
 
