@@ -238,3 +238,13 @@ def test_profile_sources_are_shown_in_dutch():
              .occupation.profile_sources]
     assert shown and all(not any(w in x for w in ("fallback", "default:", "estimated", " row ")) for x in shown), shown
     assert bron_nl("iets onbekends") == "iets onbekends"
+
+
+def test_activation_reasons_are_summarised_in_dutch():
+    from vacscreen.review.registry import Registry
+    from vacscreen.ui.models import reden_nl
+
+    for h in Registry().history():
+        assert reden_nl(h["reason"]) != h["reason"], h["reason"]  # every shipped reason has a Dutch summary
+    assert reden_nl("activated in the app by anna") == "geactiveerd in de app door anna"
+    assert reden_nl("iets nieuws") == "iets nieuws"

@@ -6,6 +6,7 @@ again, with the account, when it runs, and written to the audit log.
 Widget keys: bevestig, model_versie, activeren, terugdraaien, train_forceren, trainen."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import pandas as pd
@@ -44,6 +45,28 @@ def versies_tabel(versions: list[dict]) -> pd.DataFrame:
              else str(v.get("trained_on") or "")} for v in versions]
     return pd.DataFrame(rows, columns=["versie", "actief", "datum", "CV P", "CV R", "CV F1", "reviewerlabels",
                                        "getraind op"])
+
+
+# The registry's activation reasons (HISTORY.jsonl, English, kept as written) summarised in Dutch for the page.
+_REDENEN = [
+    (r"^activated in the app by (.+)$", r"geactiveerd in de app door \1"),
+    (r"^vacscreen models activate$", "geactiveerd via de opdrachtregel"),
+    (r"^deactivated", "gedeactiveerd: de regels alleen"),
+    (r"^rollback from (.+)$", r"teruggedraaid van \1"),
+    (r"^forced$", "geactiveerd zonder duidelijke winst (geforceerd)"),
+    (r"^first version", "eerste versie"),
+    (r"^trained; test F1", "getraind en geactiveerd op de testset (oude werkwijze, vóór issue 16)"),
+    (r"^grouped CV .*activated$", "geactiveerd: winst buiten de ruis in kruisvalidatie per werkgever"),
+    (r"^grouped CV", "kruisvalidatie per werkgever"),
+]
+
+
+def reden_nl(reason: str) -> str:
+    for pattern, dutch in _REDENEN:
+        m = re.search(pattern, reason)
+        if m:
+            return m.expand(dutch)
+    return reason
 
 
 def _admin() -> Optional[tuple]:
@@ -173,8 +196,9 @@ def page() -> None:
                   help="Activeer de versie die actief was vóór de huidige (HISTORY.jsonl).")
         if history:
             st.markdown("**Geschiedenis van de activeringen**")
-            st.dataframe(pd.DataFrame([{"wanneer": h.get("at"), "versie": h.get("version"),
-                                        "vorige": h.get("previous"), "reden": h.get("reason")}
+            st.dataframe(pd.DataFrame([{"wanneer": h.get("at"), "versie": h.get("version") or "geen (alleen regels)",
+                                        "vorige": h.get("previous") or "–", "reden": reden_nl(h.get("reason") or ""),
+                                        "technisch": h.get("reason") or ""}
                                        for h in reversed(history)]), hide_index=True, width="stretch")
     st.subheader("Opnieuw trainen")
     n_labels = None
