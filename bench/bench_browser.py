@@ -110,9 +110,9 @@ DONE_JS = "() => window.__vsBench && window.__vsBench.t1 !== null"
 RESULT_JS = """() => {
   const tabs = [...document.querySelectorAll('[data-testid="stTab"]')].map(t => t.textContent);
   const eisen = tabs.map(t => /^\\s*Eisen \\((\\d+)\\)/.exec(t)).find(Boolean);
-  // flag expanders only: their label starts with the severity mark (the occupation's description is one too)
+  // flag expanders only: their label ends in the severity and score (the occupation's description is one too)
   const flagExpanders = [...document.querySelectorAll('[data-testid="stExpander"] summary [data-testid="stMarkdownContainer"]')]
-    .filter(e => e.textContent.trim().startsWith('🔴') || e.textContent.trim().startsWith('🟠')).length;
+    .filter(e => / — (sterk|licht) \(score /.test(e.textContent)).length;
   return {expanders: flagExpanders,
           geen: [...document.querySelectorAll('[data-testid="stAlert"]')]
                   .some(a => a.textContent.includes('Geen te hoge')),

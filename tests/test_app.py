@@ -138,7 +138,9 @@ def test_flags_panel_shows_reason_norm_and_suggestion(at):
     assert not at.exception and not at.error
     stored = at.session_state["resultaat"]["flags"]
     assert {"age", "origin_language", "gender"} <= {f["kind"] for f in stored}
-    assert len([e for e in at.expander if e.label[:1] in ("🔴", "🟠")]) == len(stored)
+    panels = [e for e in at.expander if re.search(r" — (sterk|licht) \(score ", e.label)]
+    assert len(panels) == len(stored)
+    assert all(("— sterk" in e.label) == (f["severity"] == "strong") for e, f in zip(panels, stored))
     severities = [f["severity"] for f in stored]
     assert severities == sorted(severities, key=lambda s: s != "strong")
     shown = rendered(" ".join(m.value for m in at.markdown))

@@ -266,9 +266,10 @@ def signalen(flags: list[dict]) -> None:
     st.subheader(f"{len(flags)} {'signaal' if len(flags) == 1 else 'signalen'}")
     for f in flags:
         ernst = ERNST.get(f["severity"], f["severity"])
-        kop = f"{'🔴' if f['severity'] == 'strong' else '🟠'} {soort_signaal(f['kind'])} — {ernst} " \
-              f"(score {f['score']:.2f})"
-        with st.expander(kop, expanded=f["severity"] == "strong"):
+        kop = f"{soort_signaal(f['kind'])} — {ernst} (score {f['score']:.2f})"
+        # the severity in words and as a Material icon (Streamlit's own font): no emoji font needed
+        icoon = ":material/error:" if f["severity"] == "strong" else ":material/warning:"
+        with st.expander(kop, expanded=f["severity"] == "strong", icon=icoon):
             st.markdown(f"> {plain(' '.join(f['text'].split()))}")
             st.markdown(f"**Waarom:** {plain(f['reason'])}")
             st.markdown(f"**Beter:** {plain(f['suggestion'])}")
