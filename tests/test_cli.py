@@ -316,3 +316,18 @@ def test_test_scoring_is_logged(tmp_path, monkeypatch):
     assert log.startswith("# Scorings of the sealed test split") and "VDAB pages n=1 strict 0.5" in log
     report.log_test_scoring("evaluate --split test", "second")
     assert len([x for x in (tmp_path / where).read_text().splitlines() if x.startswith("- ")]) == 2
+
+
+def test_users_commands(tmp_path, monkeypatch):
+    """Issue 20: accounts from the command line; a refused change is one line and exit 2."""
+    db = str(tmp_path / "labels.db")
+    monkeypatch.setenv("VACSCREEN_PASSWORD", "geheim-1234")
+    assert runner.invoke(app, ["users", "add", "anna", "--role", "lead", "--db", db]).exit_code == 0
+    res = runner.invoke(app, ["users", "role", "anna", "baas", "--db", db])
+    assert res.exit_code == 2 and "role must be one of" in res.output
+    assert runner.invoke(app, ["users", "role", "anna", "admin", "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["users", "add", "anna", "--db", db]).exit_code == 2  # exists already
+    listed = runner.invoke(app, ["users", "list", "--db", db]).output
+    assert "anna" in listed and "admin" in listed
+    audit = runner.invoke(app, ["users", "audit", "--db", db]).output
+    assert "set_role" in audit and "add_user" in audit

@@ -582,42 +582,37 @@ def _password(env: str = "VACSCREEN_PASSWORD") -> str:
     return os.environ.get(env) or typer.prompt("password", hide_input=True, confirmation_prompt=True)
 
 
+def _change_account(db: Optional[str], change, done: str) -> None:
+    """Run change(store); a refused change (ValueError) is one line and exit code 2."""
+    with _open_store(db) as store:
+        try:
+            change(store)
+        except ValueError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2)
+    typer.echo(done)
+
+
 @users_app.command("add")
 def users_add(username: str, role: str = typer.Option("reviewer", help="reviewer, lead or admin"),
               name: Optional[str] = typer.Option(None, help="display name"), db: Optional[str] = _DB):
     """Create an account (the password is asked, or read from VACSCREEN_PASSWORD)."""
-    with _open_store(db) as store:
-        try:
-            store.add_user(username, _password(), role=role, name=name, actor="command line")
-        except ValueError as e:
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(2)
-    typer.echo(f"account {username} ({role}) created")
+    _change_account(db, lambda s: s.add_user(username, _password(), role=role, name=name, actor="command line"),
+                    f"account {username} ({role}) created")
 
 
 @users_app.command("role")
 def users_role(username: str, role: str = typer.Argument(..., help="reviewer, lead or admin"),
                db: Optional[str] = _DB):
     """Change an account's role."""
-    with _open_store(db) as store:
-        try:
-            store.set_role(username, role, actor="command line")
-        except ValueError as e:
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(2)
-    typer.echo(f"{username}: {role}")
+    _change_account(db, lambda s: s.set_role(username, role, actor="command line"), f"{username}: {role}")
 
 
 @users_app.command("password")
 def users_password(username: str, db: Optional[str] = _DB):
     """Set a new password (asked, or read from VACSCREEN_PASSWORD)."""
-    with _open_store(db) as store:
-        try:
-            store.set_password(username, _password(), actor="command line")
-        except ValueError as e:
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(2)
-    typer.echo(f"password of {username} changed")
+    _change_account(db, lambda s: s.set_password(username, _password(), actor="command line"),
+                    f"password of {username} changed")
 
 
 @users_app.command("list")

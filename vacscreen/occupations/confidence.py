@@ -6,7 +6,6 @@ linking`). The linker's own score is near 1 for most links, right or wrong; this
 Stored as plain JSON (models/linking/confidence.json): coefficients only, nothing that runs on load."""
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Optional
 
 from rapidfuzz import fuzz
 
+from vacscreen.occupations import json_model
 from vacscreen.occupations.linker import TITLE_NOISE_WORDS
 from vacscreen.occupations.reference import loose
 from vacscreen.schema import Occupation
@@ -78,20 +78,13 @@ class LinkConfidence:
 
 
 def path(model_dir: Optional[Path] = None) -> Path:
-    from vacscreen.occupations.memory import MODEL_DIR
-
-    return (model_dir or MODEL_DIR) / "confidence.json"
+    return json_model.model_path("confidence.json", model_dir)
 
 
 @lru_cache(maxsize=4)
 def load(file: Optional[Path] = None) -> Optional[LinkConfidence]:
-    file = file or path()
-    if not file.exists():
-        return None
-    d = json.loads(file.read_text(encoding="utf-8"))
-    if d.get("features") != list(FEATURES):
-        raise ValueError(f"{file}: trained on other features; run `vacscreen train --component linking`")
-    return LinkConfidence(d["coef"], d["intercept"])
+    d = json_model.read(file or path(), FEATURES)
+    return None if d is None else LinkConfidence(d["coef"], d["intercept"])
 
 
 def reliability(conf: list[tuple[float, int]], bins: int = 10) -> list[tuple]:
@@ -146,10 +139,6 @@ def out_of_fold(analysed, folds: int = 5) -> dict:
 def train(analysed, model_dir: Optional[Path] = None) -> dict:
     rows = labelled(analysed)
     model = LinkConfidence.fit([r[1] for r in rows], [r[2] for r in rows])
-    file = path(model_dir)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(model.to_dict(), indent=1), encoding="utf-8")
-    tmp.replace(file)
+    file = json_model.write(path(model_dir), model.to_dict())
     load.cache_clear()
     return {"confidence_model": str(file), "vacancies": len(rows)}

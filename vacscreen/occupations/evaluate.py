@@ -118,14 +118,9 @@ def accuracy(linker: Linker, items: list[dict], mode: str, pool: Optional[list[d
 
 
 def _reranked(linker: Linker, c: dict, votes: dict, reranker) -> list[int]:
-    from vacscreen.occupations.link import _profile, title_head_record
+    from vacscreen.occupations.link import reranked
 
-    head = title_head_record(linker, c["title"]) if c["title"] else None
-    idx, X = rerank.candidates(linker, query(c), c["title"], votes,
-                                  linker.index_of(head.name) if head is not None else None,
-                                  lambda rec: _profile(linker, rec))
-    p = reranker.predict_proba(X)
-    return rerank.order(linker, idx, p, [i for i, _ in (linker.rank_with(query(c), votes) if votes else linker.rank(query(c)))])
+    return reranked(linker, query(c), c["title"], votes, reranker)[0]
 
 
 def _near_duplicates(items: list[dict], pool: list[dict], min_cosine: float = 0.95) -> np.ndarray:

@@ -140,24 +140,26 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
                              norms)
 
 
-def link_candidates(text: str, title: Optional[str], query: str, linker: Linker, memory=_DEFAULT,
-                    descriptions: bool = True):
-    """(candidate indices, their features, the text's votes) for the re-ranker (occupations/rerank.py)."""
-    if memory is _DEFAULT:
-        memory = default_memory()
-    votes = text_votes(text, memory, description_index(linker) if descriptions else None)
+def link_candidates(title: Optional[str], query: str, linker: Linker, votes: dict[str, float]):
+    """(candidate indices, their features) for the re-ranker (occupations/rerank.py), given the text's votes."""
     head = title_head_record(linker, title) if title else None
-    idx, X = rerank.candidates(linker, query, title, votes, linker.index_of(head.name) if head is not None else None,
-                               lambda rec: _profile(linker, rec))
-    return idx, X, votes
+    return rerank.candidates(linker, query, title, votes, linker.index_of(head.name) if head is not None else None,
+                             lambda rec: _profile(linker, rec))
+
+
+def reranked(linker: Linker, query: str, title: Optional[str], votes: dict[str, float], reranker):
+    """(candidates in the order shown: the re-ranker's best, then its next ones alternating with the linker's own
+    ranking; P(acceptable) per candidate)."""
+    idx, X = link_candidates(title, query, linker, votes)
+    p = dict(zip(idx, reranker.predict_proba(X)))
+    own = linker.rank_with(query, votes) if votes else linker.rank(query)
+    return rerank.order(linker, idx, np.array([p[i] for i in idx]), [i for i, _ in own]), p
 
 
 def _reranked(text, title, query, source, linker, memory, descriptions, reranker, norms) -> Occupation:
     """The candidate the re-ranker finds most likely acceptable; score and alternatives are its probabilities."""
-    idx, X, votes = link_candidates(text, title, query, linker, memory, descriptions)
-    p = dict(zip(idx, reranker.predict_proba(X)))
-    own = linker.rank_with(query, votes) if votes else linker.rank(query)
-    order = rerank.order(linker, idx, np.array([p[i] for i in idx]), [i for i, _ in own])
+    votes = text_votes(text, memory, description_index(linker) if descriptions else None)
+    order, p = reranked(linker, query, title, votes, reranker)
     shown = [{"name": linker.occupations[i].name, "score": round(float(p[i]), 3)} for i in order[:4]]
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
         # nothing listed fits: say so rather than pass the raw title off as an occupation

@@ -8,7 +8,6 @@ coefficients, nothing that runs on load. Chosen and measured by grouped cross-va
 (`vacscreen link-report` re-ranks each fold with a model fitted on the others)."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -16,6 +15,7 @@ from typing import Optional
 import numpy as np
 from rapidfuzz.utils import default_process
 
+from vacscreen.occupations import json_model
 from vacscreen.occupations.linker import GENERIC_ROLE_WORDS, TITLE_NOISE_WORDS, clean_title
 
 FEATURES = ("score", "gap_to_best", "inverse_rank", "lexical", "semantic", "text_votes", "title_head",
@@ -59,20 +59,13 @@ class Reranker:
 
 
 def path(model_dir: Optional[Path] = None) -> Path:
-    from vacscreen.occupations.memory import MODEL_DIR
-
-    return (model_dir or MODEL_DIR) / "rerank.json"
+    return json_model.model_path("rerank.json", model_dir)
 
 
 @lru_cache(maxsize=4)
 def load(file: Optional[Path] = None) -> Optional[Reranker]:
-    file = file or path()
-    if not file.exists():
-        return None
-    d = json.loads(file.read_text(encoding="utf-8"))
-    if d.get("features") != list(FEATURES):
-        raise ValueError(f"{file}: trained on other features; run `vacscreen train --component linking`")
-    return Reranker.from_dict(d)
+    d = json_model.read(file or path(), FEATURES)
+    return None if d is None else Reranker.from_dict(d)
 
 
 def _close(w: str, l: str) -> bool:
@@ -172,10 +165,6 @@ def fit(rows: list[dict], C: float = 1.0) -> Reranker:
 
 
 def save(model: Reranker, model_dir: Optional[Path] = None) -> Path:
-    file = path(model_dir)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(model.to_dict(), indent=1), encoding="utf-8")
-    tmp.replace(file)
+    file = json_model.write(path(model_dir), model.to_dict())
     load.cache_clear()
     return file

@@ -47,7 +47,9 @@ def reranker_rows(analysed, linker=None) -> list[dict]:
     whether each is acceptable (the gold occupation or a listed alternative, with a level), with its fold by
     employer and its group."""
     from vacscreen.corpus import fold_of, group_of
-    from vacscreen.occupations.link import _profile, _query, default_linker, link_candidates
+    from vacscreen.occupations.link import (_profile, _query, default_linker, description_index, link_candidates,
+                                            text_votes)
+    from vacscreen.occupations.memory import default_memory
     from vacscreen.occupations.linker import vdab_field
     from vacscreen.report import _names, _same_occupation
 
@@ -61,7 +63,7 @@ def reranker_rows(analysed, linker=None) -> list[dict]:
         query, _ = _query(text, title)
         if not query.strip():
             continue
-        idx, X, _ = link_candidates(text, title, query, linker)
+        idx, X = link_candidates(title, query, linker, text_votes(text, default_memory(), description_index(linker)))
         y = [int(_same_occupation(linker.occupations[i].name, accepted, linker.ref)
                  and _profile(linker, linker.occupations[i]).typical_vks is not None) for i in idx]
         out.append({"analysed": a, "fold": fold_of(a.record, 5), "group": group_of(a.record), "X": X, "y": y})

@@ -156,13 +156,18 @@ _BRONNEN = [
 ]
 
 
+def first_rewrite(rules: list[tuple[str, str]], text: str) -> str:
+    """The replacement (with \\1-style groups) of the first rule whose pattern matches the text; else the text."""
+    for pattern, replacement in rules:
+        m = re.search(pattern, text)
+        if m:
+            return m.expand(replacement)
+    return text
+
+
 def bron_nl(source: str) -> str:
     """A profile source in Dutch (see _BRONNEN)."""
-    for pattern, dutch in _BRONNEN:
-        m = re.search(pattern, source)
-        if m:
-            return m.expand(dutch)
-    return source
+    return first_rewrite(_BRONNEN, source)
 
 
 def nl(message: str) -> str:

@@ -6,7 +6,6 @@ again, with the account, when it runs, and written to the audit log.
 Widget keys: bevestig, model_versie, activeren, terugdraaien, train_forceren, trainen."""
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 import pandas as pd
@@ -14,7 +13,7 @@ import streamlit as st
 
 from vacscreen.review.accounts import role_at_least
 from vacscreen.ui.auth import account
-from vacscreen.ui.common import fout_tekst, open_store
+from vacscreen.ui.common import first_rewrite, fout_tekst, open_store
 
 MELDING = "_modellen_melding"
 
@@ -62,11 +61,7 @@ _REDENEN = [
 
 
 def reden_nl(reason: str) -> str:
-    for pattern, dutch in _REDENEN:
-        m = re.search(pattern, reason)
-        if m:
-            return m.expand(dutch)
-    return reason
+    return first_rewrite(_REDENEN, reason)
 
 
 def _admin() -> Optional[tuple]:

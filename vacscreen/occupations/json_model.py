@@ -1,0 +1,31 @@
+"""The linking models kept as plain JSON (the link confidence, the re-ranker): where they live, an atomic write,
+and a read that refuses a file trained on other features. JSON holds numbers only: loading runs no code."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional, Sequence
+
+
+def model_path(name: str, model_dir: Optional[Path] = None) -> Path:
+    from vacscreen.occupations.memory import MODEL_DIR
+
+    return (model_dir or MODEL_DIR) / name
+
+
+def read(file: Path, features: Sequence[str]) -> Optional[dict]:
+    """The saved dict, None without a file; ValueError when it was trained on other features."""
+    if not file.exists():
+        return None
+    d = json.loads(file.read_text(encoding="utf-8"))
+    if d.get("features") != list(features):
+        raise ValueError(f"{file}: trained on other features; run `vacscreen train --component linking`")
+    return d
+
+
+def write(file: Path, d: dict) -> Path:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(d, indent=1), encoding="utf-8")
+    tmp.replace(file)
+    return file
