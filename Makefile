@@ -14,7 +14,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[app,ml,pg,spark,test]'
-	$(BIN)/python -m vacscreen.occupations.encoder build
+	$(BIN)/python -m vacscreen.occupations.encoder_build build
 	$(BIN)/python -m vacscreen.occupations.link build
 	touch $(STAMP)
 
@@ -25,7 +25,7 @@ model: $(STAMP)
 	$(BIN)/vacscreen train
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.headless true
+	$(BIN)/vacscreen app --server.headless true
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

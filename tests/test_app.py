@@ -252,6 +252,15 @@ def test_flags_and_rewritten_vacancy(at):
     rewritten = at.code[0].value
     assert "Je bent tussen 25 en 35 jaar." not in rewritten and "Schrap de leeftijd" in rewritten
     assert "Rijbewijs B is een troef." in rewritten  # not flagged: unchanged
+    # each suggestion can be rejected: unticking the age suggestion brings the original sentence back
+    vakjes = [c for c in at.checkbox if c.key.startswith("voorstel-")]
+    assert len(vakjes) >= 2 and all(c.value for c in vakjes)
+    leeftijd = next(c for c in vakjes if c.key.endswith("-age"))
+    leeftijd.uncheck().run()
+    assert not at.exception
+    rewritten = at.code[0].value
+    assert "Je bent tussen 25 en 35 jaar." in rewritten and "Schrap de leeftijd" not in rewritten
+    assert any(c.key.startswith("voorstel-") and c.value for c in at.checkbox)  # the others stay accepted
 
 
 def test_html_input_is_marked_in_its_source(at):

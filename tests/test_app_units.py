@@ -33,6 +33,16 @@ def test_rewrite_replaces_each_flag_span_by_its_suggestion():
     assert herschrijf(TEXT, []) == TEXT
 
 
+def test_rewrite_applies_only_the_accepted_suggestions():
+    flags = [flag("language_too_high", "Je spreekt vloeiend Nederlands.", "Nederlands op niveau A2 (ERK)"),
+             flag("age", "Je bent max. 30 jaar.", "Schrap de leeftijd.")]
+    age, language = vervangingen(TEXT, flags)
+    assert herschrijf(TEXT, flags, keep={language.key}) == TEXT.replace(language.oud, language.nieuw)
+    assert herschrijf(TEXT, flags, keep=set()) == TEXT
+    assert "vs-nieuw" not in herschreven_html(TEXT, flags, keep=set())
+    assert herschrijf(TEXT, flags, keep=None) == herschrijf(TEXT, flags)
+
+
 def test_rewrite_overlaps_keep_the_stronger_flag():
     span = "Je spreekt vloeiend Nederlands."
     flags = [flag("language_too_high", span, "A2", severity="mild", score=0.95),
@@ -248,3 +258,32 @@ def test_activation_reasons_are_summarised_in_dutch():
         assert reden_nl(h["reason"]) != h["reason"], h["reason"]  # every shipped reason has a Dutch summary
     assert reden_nl("activated in the app by anna") == "geactiveerd in de app door anna"
     assert reden_nl("iets nieuws") == "iets nieuws"
+
+
+def test_vacscreen_app_loads_models_and_the_store_before_streamlit_starts(monkeypatch, label_db):
+    """`vacscreen app` (make run): the label store has its admin and every model is loaded when Streamlit starts,
+    so that the first screening in a browser does not wait for them."""
+    import sys
+
+    from streamlit.web import cli as st_cli
+
+    from vacscreen import api
+    from vacscreen.review import Store, default_url
+    from vacscreen.ui import serve
+
+    seen = {}
+
+    def fake_main():
+        seen["argv"] = list(sys.argv)
+        seen["loaded"] = set(api._loaded)
+        store = Store(default_url())
+        seen["users"] = [u["username"] for u in store.users()]
+        store.close()
+        return 0
+
+    monkeypatch.setattr(st_cli, "main", fake_main)
+    monkeypatch.setattr(sys, "argv", ["vacscreen"])
+    assert serve.serve(["--server.headless", "true"]) == 0
+    assert seen["argv"] == ["streamlit", "run", str(serve.APP), "--server.headless", "true"]
+    assert (True, None) in seen["loaded"]
+    assert "admin" in seen["users"]

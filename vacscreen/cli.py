@@ -107,6 +107,19 @@ def complete_lines(path: Path) -> list[str]:
     return keep.decode("utf-8").splitlines()
 
 
+@app.command("app", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run_app(ctx: typer.Context) -> None:
+    """Start the Streamlit app (as `make run` does), the models loading from server start. Further options go to
+    `streamlit run`, e.g. `vacscreen app --server.headless true --server.port 8600`."""
+    from vacscreen.ui.serve import serve
+
+    try:
+        raise typer.Exit(serve(ctx.args) or 0)
+    except FileNotFoundError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def screen(
     input: Path = typer.Argument(..., exists=True, dir_okay=False,

@@ -32,7 +32,7 @@ On a real cluster (YARN, Kubernetes, standalone) the executors run this code, no
   version as on the driver (e.g. a shared image or a packed venv shipped with `spark.archives`), and
   `spark.pyspark.python` must point to that Python;
 - the models must exist on every executor: the `models/` folder of the checkout (or `VACSCREEN_MODELS` pointing at a
-  copy), the occupation reference built by `make install` (`vacscreen.occupations.encoder build` and
+  copy), the occupation reference built by `make install` (`vacscreen.occupations.encoder_build build` and
   `vacscreen.occupations.link build`, into `VACSCREEN_CACHE`, default ~/.cache/vacscreen), so that no worker builds
   them on its own;
 - the driver's VACSCREEN_MODELS, VACSCREEN_CACHE, VACSCREEN_ENCODER, VACSCREEN_KNELPUNT_CSV and

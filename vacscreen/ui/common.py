@@ -51,9 +51,9 @@ def soort_signaal(kind: Optional[str]) -> str:
 def pipeline():
     """vacscreen.screen with its spaCy pipeline, the occupation linker and the flag model loaded once per server
     process (a model switch on the Modellen page calls vacscreen.api.reload_models())."""
-    from vacscreen.api import screen
+    from vacscreen.api import screen, warm_up
 
-    screen("Profiel\nJe spreekt Nederlands.")  # loads the pipeline and the trained components
+    warm_up()  # waits for a load already started by `vacscreen app` or warm_up() below
     # The loaded models are half a million long-lived objects: without freezing them, Streamlit's garbage
     # collection after every run walks them all (0.3-0.5 s per click; bench/bench_browser.py).
     gc.collect()
@@ -63,15 +63,15 @@ def pipeline():
 
 @st.cache_resource(show_spinner=False)
 def warm_up():
-    """Once per server process, at the first page load: load the models in a background thread, so that the first
-    screening does not wait ~10 s for them. Returns the thread."""
+    """Once per server process, at the first page load: load the models in a background thread (a no-op wait when
+    `vacscreen app` started loading them with the server). Returns the thread."""
     import threading
 
     def load() -> None:
         try:
-            from vacscreen.api import screen
+            from vacscreen.api import warm_up as load_models
 
-            screen("Magazijnier\nProfiel\n- Je hebt rijbewijs B.", title="Magazijnier")  # every model, once
+            load_models()
         except Exception:  # noqa: BLE001 - the first real screening loads them again and shows any error
             pass
 
@@ -93,6 +93,11 @@ def label_store(url: Optional[str] = None):
     """The review label store: Store() = VACSCREEN_DB, else the default SQLite file. Opened once per server process
     and URL (Store is safe to share between threads). Raises when the database cannot be opened (not cached then).
     label_store.clear() closes it."""
+    return new_store(url)
+
+
+def new_store(url: Optional[str] = None):
+    """Store(url), migrated, with a first admin account when it has none."""
     import os
     import sys
 

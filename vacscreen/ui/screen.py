@@ -277,17 +277,25 @@ def signalen(flags: list[dict]) -> None:
 
 
 def herschreven(tekst: str, flags: list[dict], is_html: bool) -> None:
-    """The vacancy with every flag's span replaced by its suggestion."""
-    if not vervangingen(tekst, flags):
+    """The vacancy with the flagged spans replaced by the suggestions the user accepts (each one can be unticked:
+    a suggestion replaces a whole passage and may not fit the sentence around it)."""
+    voorstellen = vervangingen(tekst, flags)
+    if not voorstellen:
         st.info("Geen signalen met een betere formulering: de tekst blijft zoals hij is.")
         return
-    st.caption("Elke gesignaleerde passage is vervangen door de betere formulering (doorgestreept: de oude tekst). "
-               "Lees het resultaat na: de voorstellen zijn een vertrekpunt, geen kant-en-klare tekst."
-               + (" De tekst is de HTML-bron." if is_html else ""))
+    st.caption("Vink af wat je niet wil overnemen. Lees het resultaat na: de voorstellen zijn een vertrekpunt, geen "
+               "kant-en-klare tekst." + (" De tekst is de HTML-bron." if is_html else ""))
+    sleutel = hashlib.sha1(tekst.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    gekozen = set()
+    for v in voorstellen:
+        oud = " ".join(v.oud.split())
+        label = f"{plain(oud[:120] + ('…' if len(oud) > 120 else ''))} → {plain(v.nieuw)}"
+        if st.checkbox(label, value=True, key=f"voorstel-{sleutel}-{v.start}-{v.end}-{v.kind}"):
+            gekozen.add(v.key)
     st.html(css() + f'<div class="vs-tekst vs-herschreven{" vs-bron" if is_html else ""}">'
-            + herschreven_html(tekst, flags) + "</div>")
+            + herschreven_html(tekst, flags, gekozen) + "</div>")
     st.caption("Zonder markeringen (kopieer met de knop rechtsboven):")
-    st.code(herschrijf(tekst, flags), language=None, wrap_lines=True)
+    st.code(herschrijf(tekst, flags, gekozen), language=None, wrap_lines=True)
 
 
 def resultaat_tonen(resultaat: dict) -> None:
@@ -335,6 +343,8 @@ def page() -> None:
              "vereist zijn of een pluspunt, en signaleert eisen die te hoog zijn voor het beroep of discrimineren, "
              "met de reden, de norm, de bron en een betere formulering.")
     st.text_area("Vacaturetekst", key="tekst", height=300,
+                 help="Heel lange teksten (vanaf zo'n 50.000 tekens) upload je beter als bestand: plakken in een "
+                      "tekstvak duurt in de browser dan enkele seconden.",
                  placeholder="Profiel\n- Je hebt minstens 2 jaar ervaring als magazijnier.\n"
                              "- Je spreekt vloeiend Nederlands.\n- Rijbewijs B is een troef.")
     st.file_uploader("… of upload een bestand (.txt, .html, .docx of .pdf)", type=list(TYPES), key="bestand",
