@@ -117,7 +117,7 @@ RESULT_JS = """() => {
   const eisen = tabs.map(t => /^\\s*Eisen \\((\\d+)\\)/.exec(t)).find(Boolean);
   // flag expanders only: their label ends in the severity and score (the occupation's description is one too)
   const flagExpanders = [...document.querySelectorAll('[data-testid="stExpander"] summary [data-testid="stMarkdownContainer"]')]
-    .filter(e => / — (sterk|licht) \(score /.test(e.textContent)).length;
+    .filter(e => / — (sterk|licht) \\(score /.test(e.textContent)).length;
   return {expanders: flagExpanders,
           geen: [...document.querySelectorAll('[data-testid="stAlert"]')]
                   .some(a => a.textContent.includes('Geen te hoge')),
