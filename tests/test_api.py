@@ -6,7 +6,6 @@ import html as htmllib
 import json
 import random
 import re
-from pathlib import Path
 from typing import get_args
 
 import pytest

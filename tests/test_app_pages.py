@@ -249,13 +249,12 @@ def test_bulk_can_queue_for_review(label_db):
 @pytest.fixture
 def models(tmp_path, monkeypatch):
     """A temporary copy of models/flags with a second version; the app's registry points at it and reloading the
-    flag model is counted. (VACSCREEN_MODELS is read when vacscreen is imported, which has happened by now, so the
-    registry folder is redirected through vacscreen.flags.flagger.MODEL_DIR, which the page reads at each call.)"""
+    flag model is counted. (The settings are read at each call: VACSCREEN_MODELS points the page at the copy.)"""
     import vacscreen.api
-    import vacscreen.flags.flagger as flagger
+    from vacscreen.settings import current
 
-    real = Path(flagger.MODEL_DIR)
-    root = tmp_path / "flags"
+    real = current().flags_dir
+    root = tmp_path / "models" / "flags"
     shutil.copytree(real, root)
     old = sorted(v.name for v in (root / "versions").iterdir() if not v.name.startswith("."))[-1]
     (root / "ACTIVE").write_text(old + "\n")
@@ -270,7 +269,7 @@ def models(tmp_path, monkeypatch):
     later = (datetime.fromisoformat(meta["created_at"]) + timedelta(days=1)).isoformat()  # listed after the active one
     meta.update(version=new, date=later[:10], created_at=later, review_labels=12)
     (root / "versions" / new / "meta.json").write_text(json.dumps(meta))
-    monkeypatch.setattr(flagger, "MODEL_DIR", root)
+    monkeypatch.setenv("VACSCREEN_MODELS", str(root.parent))
     reloads = []
     monkeypatch.setattr(vacscreen.api, "reload_models", lambda: reloads.append(1))
     state = lambda: (real / "ACTIVE").read_text() if (real / "ACTIVE").exists() else None  # noqa: E731

@@ -251,7 +251,7 @@ def test_profile_sources_are_shown_in_dutch():
 
 
 def test_activation_reasons_are_summarised_in_dutch():
-    from vacscreen.review.registry import Registry
+    from vacscreen.flags.registry import Registry
     from vacscreen.ui.models import reden_nl
 
     for h in Registry().history():

@@ -29,7 +29,7 @@ def splits():
 
 
 def test_splits_file_is_what_the_employer_hash_gives(splits):
-    new = corpus.build_splits()
+    new = gold.build_splits()
     for name in ("train", "dev", "test"):
         assert set(splits[name]) == set(new[name]), f"{name}: run `vacscreen splits`"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1087,7 +1086,7 @@ def test_classifier_top_features(fitted):
 
 
 def test_trained_model_loads_with_its_meta():
-    from vacscreen.review.registry import Registry
+    from vacscreen.flags.registry import Registry
 
     f = load_flagger(version=Registry().names()[-1])
     assert isinstance(f.model, FlagClassifier)

@@ -7,7 +7,7 @@ import re
 from typer.testing import CliRunner
 
 from vacscreen.cli import app
-from vacscreen.flags.flagger import MODEL_DIR
+from vacscreen.settings import current as current_settings
 
 runner = CliRunner()
 
@@ -35,7 +35,7 @@ def test_evaluate_rejects_an_unknown_task():
 
 
 def test_train_refuses_the_test_split():
-    model = MODEL_DIR / "HISTORY.jsonl"
+    model = current_settings().flags_dir / "HISTORY.jsonl"
     before = model.stat().st_mtime_ns if model.exists() else None
     for splits in ("test", "train,test", "dev, test"):
         res = runner.invoke(app, ["train", "--splits", splits, "--component", "flags"])

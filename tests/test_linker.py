@@ -1,6 +1,5 @@
 """Occupation linking: VDAB field, title, text, override, unknown occupations, profile fallback."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest

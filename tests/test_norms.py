@@ -4,6 +4,7 @@ import csv
 import pytest
 
 from vacscreen.occupations import norms
+from vacscreen.occupations.train import build_norms
 from vacscreen.occupations.link import link
 from vacscreen.occupations.linker import Linker
 
@@ -35,14 +36,14 @@ def test_a_sourced_profile_wins_over_an_annotated_norm(lexical, tmp_path, monkey
                     "splits": "train", "source": "test"})
     base = link("x", override="Magazijnmedewerker", linker=lexical).vks
     table = norms.annotated_norms.__wrapped__(path)
-    monkeypatch.setattr(norms, "annotated_norms", lambda: table)
+    monkeypatch.setattr(norms, "annotated_norms", lambda path=None: table)
     lexical.__dict__.pop("_profiles", None)
     assert link("x", override="Magazijnmedewerker", linker=lexical).vks == base != 7
     lexical.__dict__.pop("_profiles", None)
 
 
 def test_build_keeps_consistent_levels_of_fallback_occupations_only(tmp_path):
-    rows = norms.build(("train",), min_vacancies=2, min_agreement=0.75, path=tmp_path / "n.csv")
+    rows = build_norms(("train",), min_vacancies=2, min_agreement=0.75, path=tmp_path / "n.csv")
     assert rows, "the train split has office vacancies without a sourced level"
     for r in rows:
         assert r["vacancies"] >= 2 and r["agreeing"] / r["vacancies"] >= 0.75

@@ -11,7 +11,8 @@ import skops.io
 import spacy
 
 from vacscreen import gold
-from vacscreen.extract.pipeline import EXTRACT_MODEL, build_nlp, load_nlp, make_doc, model_version
+from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version
+from vacscreen.settings import current as current_settings
 from vacscreen.text import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def test_shipped_model_opens_with_spacy_load_in_a_fresh_process():
     """Entry points register the components: spacy.load needs no `import vacscreen` first."""
     code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); "
             "print(nlp.meta['version']); print(len(nlp(sys.argv[2])._.requirements))")
-    out = subprocess.run([sys.executable, "-c", code, str(EXTRACT_MODEL), OWN], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code, str(current_settings().extract_dir), OWN], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out[0] == model_version() and out[0].startswith("extract-")
     assert int(out[1]) >= 3

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vacscreen.flags import load_flagger
-from vacscreen.review.registry import Registry, RegistryError
+from vacscreen.flags.registry import Registry, RegistryError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,7 +94,7 @@ def test_killed_while_writing_a_version(reg):
     """SIGKILL in the middle of writing a version folder: the version does not exist, the active one stays."""
     reg.add("v1", lambda d: _fake_version(d, "v1", 0.5))
     reg.activate("v1")
-    code = (f"import time; from pathlib import Path; from vacscreen.review.registry import Registry\n"
+    code = (f"import time; from pathlib import Path; from vacscreen.flags.registry import Registry\n"
             f"def build(d):\n    (d / 'flags.skops').write_bytes(b'half'); print('writing', flush=True); time.sleep(60)\n"
             f"r = Registry(Path({str(reg.root)!r})); r.add('v2', build); r.activate('v2')")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)

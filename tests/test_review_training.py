@@ -1,7 +1,6 @@
 """Reviewer labels join the gold: training_records/examples, `vacscreen train --db`, the labels CLI, review_floor."""
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import vacscreen
 from vacscreen.flags.data import analyse, load_split
 from vacscreen.flags.train import examples, training_records
 from vacscreen.review import Store
-from vacscreen.review.registry import Registry
+from vacscreen.flags.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 # Written for these tests (not a gold vacancy): a bottleneck warehouse job with stacked demands.

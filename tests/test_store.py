@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect, text
 
 from vacscreen.review import DECISIONS, FLAG_KINDS, Store, default_url
 from vacscreen.review import db as review_db
+from vacscreen.review.exchange import export_labels, import_labels
 from vacscreen.schema import Flag, Screening
 
 REPO = Path(__file__).resolve().parents[1]
@@ -375,7 +376,7 @@ def _fill_for_export(store):
 def test_export_import_round_trip(store, tmp_path):
     _fill_for_export(store)
     a = tmp_path / "a.jsonl"
-    assert store.export_labels(a) == 7
+    assert export_labels(store, a) == 7
     lines = a.read_text(encoding="utf-8").splitlines()
     first = json.loads(lines[0])
     assert first["comment"].startswith("Zeer duidelijk") and first["vacancy"]["external_id"] == "e1"
@@ -388,12 +389,12 @@ def test_export_import_round_trip(store, tmp_path):
     assert keys == sorted(keys)
     # into an empty store (SQLite file), and its export is identical
     with Store(str(tmp_path / "b.db")) as b:
-        assert b.import_labels(a) == 7
+        assert import_labels(b, a) == 7
         buf = io.StringIO()
-        assert b.export_labels(buf) == 7
+        assert export_labels(b, buf) == 7
         assert buf.getvalue() == a.read_text(encoding="utf-8")
-        assert b.import_labels(a) == 0  # idempotent
-        assert b.import_labels(io.StringIO(buf.getvalue())) == 0
+        assert import_labels(b, a) == 0  # idempotent
+        assert import_labels(b, io.StringIO(buf.getvalue())) == 0
         # the duplicate flag of the second screening of e1 (same model version, kind and span) is merged into f0
         b_training, b_agreement = b.training_labels(), b.agreement()
         assert [(r["external_id"], r["label"], r["n_labels"]) for r in b_training] == [("e1", 1, 4), ("e2", 1, 2)]
@@ -402,13 +403,13 @@ def test_export_import_round_trip(store, tmp_path):
             assert conn.execute(text("SELECT count(*) FROM screenings")).scalar() == 2
             assert conn.execute(text("SELECT count(*) FROM flags")).scalar() == 3
     # re-import into the original adds nothing; a store holding part of the labels gets the rest
-    assert store.import_labels(a) == 0
+    assert import_labels(store, a) == 0
     with Store(str(tmp_path / "c.db")) as c:
         part = io.StringIO("".join(l + "\n" for l in lines[:3]))
-        assert c.import_labels(part) == 3
-        assert c.import_labels(a) == 4
+        assert import_labels(c, part) == 3
+        assert import_labels(c, a) == 4
         out = io.StringIO()
-        c.export_labels(out)
+        export_labels(c, out)
         assert out.getvalue() == a.read_text(encoding="utf-8")
         assert c.training_labels() == b_training
         assert c.agreement() == b_agreement
@@ -417,16 +418,16 @@ def test_export_import_round_trip(store, tmp_path):
 def test_import_is_all_or_nothing(store, tmp_path):
     _fill_for_export(store)
     buf = io.StringIO()
-    store.export_labels(buf)
+    export_labels(store, buf)
     lines = buf.getvalue().splitlines()
     bad = json.loads(lines[1])
     bad["decision"] = "perhaps"
     broken = "\n".join([lines[0], json.dumps(bad)] + lines[2:]) + "\n"
     with Store(str(tmp_path / "d.db")) as d:
         with pytest.raises(ValueError, match="line 2: decision"):
-            d.import_labels(io.StringIO(broken))
+            import_labels(d, io.StringIO(broken))
         with pytest.raises(ValueError, match="line 1: not JSON"):
-            d.import_labels(io.StringIO("{nope\n"))
+            import_labels(d, io.StringIO("{nope\n"))
         assert d.labels() == []
 
 
@@ -435,11 +436,11 @@ def test_export_import_into_empty_same_backend(store_url, tmp_path):
     with Store(str(tmp_path / "src.db")) as a:
         _fill_for_export(a)
         first = io.StringIO()
-        a.export_labels(first)
+        export_labels(a, first)
     with Store(store_url) as b:
-        assert b.import_labels(io.StringIO(first.getvalue())) == 7
+        assert import_labels(b, io.StringIO(first.getvalue())) == 7
         second = io.StringIO()
-        b.export_labels(second)
+        export_labels(b, second)
     assert second.getvalue() == first.getvalue()
 
 
@@ -590,7 +591,7 @@ def test_import_rejects_what_either_backend_would_refuse(store, tmp_path, path, 
     """Issue 20: strict label import, the same limits on SQLite and PostgreSQL, nothing imported on a bad line."""
     _fill_for_export(store)
     buf = io.StringIO()
-    store.export_labels(buf)
+    export_labels(store, buf)
     lines = buf.getvalue().splitlines()
     bad = json.loads(lines[2])
     target = bad
@@ -600,7 +601,7 @@ def test_import_rejects_what_either_backend_would_refuse(store, tmp_path, path, 
     broken = "\n".join(lines[:2] + [json.dumps(bad)] + lines[3:]) + "\n"
     with Store(str(tmp_path / "strict.db")) as d:
         with pytest.raises(ValueError, match=re.escape(message)) as e:
-            d.import_labels(io.StringIO(broken))
+            import_labels(d, io.StringIO(broken))
         assert "line 3:" in str(e.value) and "nothing imported" in str(e.value)
         assert d.labels() == []
 
@@ -608,13 +609,13 @@ def test_import_rejects_what_either_backend_would_refuse(store, tmp_path, path, 
 def test_import_reports_every_rejected_line(store, tmp_path):
     _fill_for_export(store)
     buf = io.StringIO()
-    store.export_labels(buf)
+    export_labels(store, buf)
     lines = [json.loads(x) for x in buf.getvalue().splitlines()]
     lines[0]["decision"] = "misschien"
     lines[3]["flag"]["start"] = -1
     with Store(str(tmp_path / "report.db")) as d:
         with pytest.raises(ValueError) as e:
-            d.import_labels(io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
+            import_labels(d, io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
         assert str(e.value).startswith(f"2 of {len(lines)} lines rejected")
         assert "line 1: decision" in str(e.value) and "line 4: flag: start and end" in str(e.value)
 

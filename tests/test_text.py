@@ -5,7 +5,6 @@ import html as stdhtml
 import json
 import random
 import re
-from pathlib import Path
 
 import pytest
 import realdata

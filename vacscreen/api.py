@@ -5,6 +5,7 @@ import threading
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
+from vacscreen import settings
 from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version
 from vacscreen.flags import Vacancy, load_flagger
 from vacscreen.occupations import legal
@@ -267,7 +268,7 @@ def _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_proces
     # torch's own DataLoader workers. Elsewhere, or with VACSCREEN_START_METHOD=spawn, each worker loads them on its
     # first batch. imap keeps the input order and streams.
     ctx = mp.get_context(_start_method())
-    with ctx.Pool(n_process, initializer=_init_worker) as pool:
+    with ctx.Pool(n_process, initializer=_init_worker, initargs=(settings.current(),)) as pool:
         work = ((b, batch_size, link_occupation, flag_threshold) for b in _batches(rows, batch_size))
         for done in pool.imap(_worker, work, chunksize=1):
             yield from done
@@ -275,11 +276,10 @@ def _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_proces
 
 def _start_method() -> str:
     import multiprocessing as mp
-    import os
     import sys
 
     # fork only on Linux: macOS system libraries are not fork-safe (Python itself defaults to spawn there).
-    method = os.environ.get("VACSCREEN_START_METHOD") or ("fork" if sys.platform.startswith("linux") else "spawn")
+    method = settings.current().start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
     if method not in mp.get_all_start_methods():
         raise ValueError(f"VACSCREEN_START_METHOD={method!r}: not one of {mp.get_all_start_methods()}")
     return method
@@ -312,9 +312,11 @@ def _load_models(link_occupation: bool, flag_threshold: Optional[float]) -> None
 _frozen = False
 
 
-def _init_worker() -> None:
+def _init_worker(parent_settings=None) -> None:
     import os
 
+    if parent_settings is not None:  # a spawned worker has the parent's settings, not only its environment
+        settings.use(parent_settings)
     # One numeric thread per worker process: the processes are the parallelism.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")

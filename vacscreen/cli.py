@@ -369,13 +369,12 @@ def _values(d: dict) -> dict:
 
 
 def _reference_files(knelpunt_csv: Optional[Path], profiles_csv: Optional[Path]) -> None:
-    # The reference loader reads these variables; set before anything loads it.
-    import os
+    # This process's settings, before anything loads the reference (worker processes get them as settings.to_env())
+    from vacscreen import settings
 
-    if knelpunt_csv:
-        os.environ["VACSCREEN_KNELPUNT_CSV"] = str(knelpunt_csv)
-    if profiles_csv:
-        os.environ["VACSCREEN_PROFILES_CSV"] = str(profiles_csv)
+    changes = {k: v for k, v in (("knelpunt_csv", knelpunt_csv), ("profiles_csv", profiles_csv)) if v}
+    if changes:
+        settings.use(settings.current().replace(**changes))
     if knelpunt_csv or profiles_csv:  # check the user's files now: a clear message, not a traceback mid-run
         from vacscreen.occupations.reference import ReferenceDataError, load_reference
 
@@ -395,7 +394,7 @@ def splits(check: bool = typer.Option(False, "--check", help="only verify that d
     from vacscreen import corpus, gold
 
     try:
-        new = corpus.build_splits()
+        new = gold.build_splits()
     except corpus.MissingData as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)
@@ -529,10 +528,11 @@ def train(
             if store is not None:
                 store.close()
     if component in ("norms", "all"):
-        from vacscreen.occupations import norms
+        from vacscreen import settings
+        from vacscreen.occupations.train import build_norms
 
-        rows = norms.build(names)
-        typer.echo(f"{len(rows)} annotated norms -> {norms.NORMS_PATH}")
+        rows = build_norms(names)
+        typer.echo(f"{len(rows)} annotated norms -> {settings.current().norms_file}")
         for r in rows:
             typer.echo(f"  {r['occupation']}: VKS {r['typical_vks']} ({r['agreeing']} of {r['vacancies']} vacancies)")
     if component in ("extract", "all"):
@@ -647,8 +647,10 @@ def users_audit(limit: int = typer.Option(50, min=1), db: Optional[str] = _DB):
 @labels_app.command("export")
 def labels_export(path: Path = typer.Argument(..., dir_okay=False, help="JSONL file to write"), db: Optional[str] = _DB):
     """Write every label (with its flag and vacancy) to a JSONL file: a backup, or to share with another team."""
+    from vacscreen.review.exchange import export_labels
+
     with _open_store(db) as store:
-        n = store.export_labels(path)
+        n = export_labels(store, path)
     typer.echo(f"{n} labels -> {path}")
 
 
@@ -656,9 +658,11 @@ def labels_export(path: Path = typer.Argument(..., dir_okay=False, help="JSONL f
 def labels_import(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL file from `labels export`"),
                   db: Optional[str] = _DB):
     """Add the labels of a JSONL export; labels already in the store are skipped (safe to run twice)."""
+    from vacscreen.review.exchange import import_labels
+
     with _open_store(db) as store:
         try:
-            n = store.import_labels(path)
+            n = import_labels(store, path)
         except ValueError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2)
@@ -684,7 +688,7 @@ app.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list():
     """Every flag model version with its grouped cross-validation scores on train+dev; * marks the active one."""
-    from vacscreen.review.registry import Registry
+    from vacscreen.flags.registry import Registry
 
     reg = Registry()
     typer.echo(f"{'':1} {'version':<26} {'trained':<20} {'reviews':>7} {'CV P':>7} {'CV R':>7} {'CV F1':>7}")
@@ -697,7 +701,7 @@ def models_list():
 @models_app.command("activate")
 def models_activate(version: str = typer.Argument(..., help="a version from `vacscreen models list`")):
     """Make VERSION the active flag model."""
-    from vacscreen.review.registry import Registry, RegistryError
+    from vacscreen.flags.registry import Registry, RegistryError
 
     try:
         Registry().activate(version, reason="vacscreen models activate")
@@ -710,7 +714,7 @@ def models_activate(version: str = typer.Argument(..., help="a version from `vac
 @models_app.command("rollback")
 def models_rollback():
     """Re-activate the model that was active before the current one."""
-    from vacscreen.review.registry import Registry, RegistryError
+    from vacscreen.flags.registry import Registry, RegistryError
 
     try:
         version = Registry().rollback()
@@ -723,7 +727,7 @@ def models_rollback():
 @models_app.command("clean")
 def models_clean():
     """Remove what killed training runs left (".building-*" folders, temporary ACTIVE files)."""
-    from vacscreen.review.registry import Registry
+    from vacscreen.flags.registry import Registry
 
     typer.echo(f"removed {Registry().clean_partial()} leftover(s)")
 
@@ -731,7 +735,7 @@ def models_clean():
 @models_app.command("deactivate")
 def models_deactivate():
     """Flag with the rule layer alone (no active model); `models rollback` re-activates the previous one."""
-    from vacscreen.review.registry import Registry
+    from vacscreen.flags.registry import Registry
 
     Registry().deactivate(reason="deactivated from the command line")
     typer.echo("active: none (rule layer alone)")

@@ -155,26 +155,3 @@ def assign(records: list[dict]) -> dict:
         else:
             split[r["id"]] = "train"
     return {"split": split, "employer": keys}
-
-
-def build_splits(gold_dir: Optional[Path] = None) -> dict:
-    """splits.json content for every real source record and every team-written gold record."""
-    from vacscreen import gold
-
-    gold_dir = gold_dir or gold.GOLD_DIR
-    records = []
-    for source in SOURCES:
-        for rid, r in real_records(source).items():
-            records.append({"id": rid, "publisher": r.get("publisher")})
-    for rec in gold.read(gold_dir, with_text=False):
-        if rec.get("synthetic") or source_of(rec["id"]) is None:
-            records.append({"id": rec["id"], "publisher": rec.get("publisher"), "synthetic": True,
-                            "writer": rec.get("writer")})
-    a = assign(records)
-    out = {"note": ("Built by `vacscreen splits` (vacscreen/corpus.py: assign): by employer, from a hash of the "
-                    "employer key; no model output is read. test is sealed: scored once per issue by "
-                    "`vacscreen evaluate --split test` (logged in docs/test_log.md); nothing is chosen from it.")}
-    for name in ("train", "dev", "test"):
-        out[name] = sorted(i for i, s in a["split"].items() if s == name)
-    out["employer"] = dict(sorted(a["employer"].items()))
-    return out

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Iterator, Optional
 
+from vacscreen import corpus
+
 GOLD_DIR = Path(__file__).resolve().parents[1] / "data" / "gold"
 # Real vacancies (text from ../shared/data/) and team-written ones (text in the record). The second, independent
 # annotation of sealed vacancies lives in data/gold/second/ and is only read to measure agreement.
@@ -91,8 +93,6 @@ def split_ids(gold_dir: Path = GOLD_DIR) -> dict[str, set]:
 
 def read(gold_dir: Path = GOLD_DIR, with_text: bool = True) -> Iterator[dict]:
     """Every gold record, real ones joined with their source record (text, title, publisher, ...)."""
-    from vacscreen import corpus
-
     for name in GOLD_FILES:
         path = gold_dir / name
         if not path.exists():
@@ -133,3 +133,24 @@ def sealed_text_hashes(gold_dir: Path = GOLD_DIR) -> set[str]:
 
     ids = split_ids(gold_dir)["test"]
     return {hashlib.sha1(r["text"].encode("utf-8")).hexdigest() for r in read(gold_dir) if r["id"] in ids}
+
+
+def build_splits(gold_dir: Optional[Path] = None) -> dict:
+    """splits.json content for every real source record and every team-written gold record."""
+    gold_dir = gold_dir or GOLD_DIR
+    records = []
+    for source in corpus.SOURCES:
+        for rid, r in corpus.real_records(source).items():
+            records.append({"id": rid, "publisher": r.get("publisher")})
+    for rec in read(gold_dir, with_text=False):
+        if rec.get("synthetic") or corpus.source_of(rec["id"]) is None:
+            records.append({"id": rec["id"], "publisher": rec.get("publisher"), "synthetic": True,
+                            "writer": rec.get("writer")})
+    a = corpus.assign(records)
+    out = {"note": ("Built by `vacscreen splits` (vacscreen/gold.py: build_splits, vacscreen/corpus.py: assign): by employer, from a hash of the "
+                    "employer key; no model output is read. test is sealed: scored once per issue by "
+                    "`vacscreen evaluate --split test` (logged in docs/test_log.md); nothing is chosen from it.")}
+    for name in ("train", "dev", "test"):
+        out[name] = sorted(i for i, s in a["split"].items() if s == name)
+    out["employer"] = dict(sorted(a["employer"].items()))
+    return out

@@ -13,42 +13,12 @@ from typing import Iterable, Optional
 
 from vacscreen import corpus, gold
 from vacscreen.evaluate import MACRO, score as extraction_score
+from vacscreen.occupations.acceptable import accepted_names, occupation_hits
 
 DISCRIMINATION = {"age", "gender", "origin_language", "nationality", "health", "other_discrimination"}
 # The job feed's education label -> the levels it admits (its lowest route counts, as in annotation.md).
 FEED_VKS = {"VMBO": {2}, "MBO": {1, 2, 3, 4}, "MBO/HBO": {2, 3, 4}, "HBO": {6}, "HBO/WO": {6}, "WO": {7},
             "Post_WO": {8}}
-
-
-def _names(record: dict) -> set[str]:
-    from vacscreen.occupations.reference import fold
-
-    names = [record.get("occupation"), *(record.get("occupation_alternatives") or []),
-             (record.get("occupation_norm") or {}).get("occupation"), record.get("vdab_occupation")]
-    return {fold(n) for n in names if isinstance(n, str) and n.strip() and fold(n) != "onbekend"}
-
-
-def _same_occupation(name: str, accepted: set[str], ref) -> bool:
-    from vacscreen.occupations.reference import fold
-
-    if fold(name) in accepted:
-        return True
-    rec = ref.by_name(name)
-    uri = getattr(rec, "esco_uri", None)
-    return bool(uri) and any(getattr(ref.by_name(a), "esco_uri", None) == uri for a in accepted)
-
-
-def occupation_hits(record: dict, occupation, ref) -> Optional[tuple[bool, bool]]:
-    """(top-1 acceptable, top-3 acceptable) for a linked occupation; None when the gold names no occupation.
-    The top-1 counts only with a profile (a typical level to measure demands against)."""
-    accepted = _names(record)
-    if not accepted:
-        return None
-    if occupation is None:
-        return False, False
-    ranked = [occupation.name] + [a.get("name") for a in occupation.alternatives if a.get("name")]
-    hits = [_same_occupation(n, accepted, ref) for n in ranked[:3]]
-    return bool(hits[0] and occupation.vks is not None), any(hits)
 
 
 def feed_education(record: dict, predicted: list[dict]) -> Optional[dict]:
@@ -236,8 +206,8 @@ def agreement(second_dir=None) -> dict:
             continue
         ex = extraction_score((gold.requirements(a), gold.requirements(b)) for a, b in sel)
         rows = [{"record": b, "flags": a.get("flags") or []} for a, b in sel]
-        occ = [bool(_names({"occupation": a.get("occupation")}) & _names(b)) for a, b in sel
-               if a.get("occupation") and _names(b)]
+        occ = [bool(accepted_names({"occupation": a.get("occupation")}) & accepted_names(b)) for a, b in sel
+               if a.get("occupation") and accepted_names(b)]
         out[name] = {"vacancies": len(sel), "extraction": ex, "flags": _flag_counts(rows)["all"],
                      "gold_flags": sum(len(b.get("flags") or []) for _, b in sel),
                      "second_flags": sum(len(a.get("flags") or []) for a, _ in sel),

@@ -50,6 +50,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
+from vacscreen import settings
 from vacscreen.bulk import COLUMNS, typed_frame
 
 if TYPE_CHECKING:  # pyspark is an optional extra: imported only when used
@@ -60,9 +61,6 @@ INPUT_FORMATS = ("jsonl", "parquet", "csv")
 OUTPUT_FORMATS = ("parquet", "jsonl", "csv")
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 # The settings of screening that the workers get from the driver (not VACSCREEN_DB: the review store's URL).
-_SCREENING_ENV = ("VACSCREEN_MODELS", "VACSCREEN_CACHE", "VACSCREEN_ENCODER", "VACSCREEN_KNELPUNT_CSV",
-                  "VACSCREEN_PROFILES_CSV")
-
 # PySpark 4.3 warns on every pandas conversion that it "does not yet fully support pandas >= 3.0.0"; the conversions
 # used here (flat string/int/bool/double columns) are checked against screen_frame by tests/test_spark.py.
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
@@ -165,7 +163,7 @@ def screen_spark(df: "DataFrame", text_col: str = "text", id_col: Optional[str] 
 
         kept_schema = StructType([df.schema[c] for c in keep])
     schema = output_schema(kept_schema)
-    env = {k: os.environ[k] for k in _SCREENING_ENV if k in os.environ}
+    env = settings.current().to_env()  # the driver's settings, given to each Python worker
     return selected.mapInPandas(_mapper(batch_size, flag_threshold, keep_alias, keep, env), schema)
 
 

@@ -11,7 +11,6 @@ fits the component, `nlp.to_disk(folder)` saves it (no pickle: the classifier is
 from __future__ import annotations
 
 import json
-import os
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -23,13 +22,12 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from vacscreen import settings
 from vacscreen.extract.required import DEFAULT_C, RequirementClassifier, clause_cues, features
 from vacscreen.extract import tokenizer as _tokenizer  # noqa: F401  (registers vacscreen.VacancyTokenizer.v1)
 from vacscreen.extract.rules import candidates, clauses
 from vacscreen.text.sections import find_headings
 
-MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models"))
-EXTRACT_MODEL = MODEL_DIR / "extract"
 # Demands in these sections are the employer's offer or self-description, not requirements.
 NOT_DEMANDS = {"offer", "company"}
 # A diploma the patterns find in the profile section is always a demand: the classifier's word features may not
@@ -198,12 +196,12 @@ def build_nlp(use_model: bool = True, **required_cfg) -> Language:
 
 def load_nlp(path=None) -> Language:
     """The trained pipeline saved by `vacscreen train` (default models/extract)."""
-    path = Path(path) if path else EXTRACT_MODEL
+    path = Path(path) if path else settings.current().extract_dir
     if not (path / "config.cfg").exists():
         raise FileNotFoundError(f"no trained extraction pipeline at {path}: run `vacscreen train`")
     return spacy.load(path)
 
 
 def model_version(path=None) -> str:
-    meta = (Path(path) if path else EXTRACT_MODEL) / "meta.json"
+    meta = (Path(path) if path else settings.current().extract_dir) / "meta.json"
     return json.loads(meta.read_text()).get("version", "untrained") if meta.exists() else "untrained"

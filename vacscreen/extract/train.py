@@ -12,7 +12,8 @@ import spacy
 from vacscreen import gold
 from vacscreen.evaluate import GROUPS, _overlap, _same_value
 from vacscreen.extract.required import DEFAULT_C
-from vacscreen.extract.pipeline import EXTRACT_MODEL, RuleComponent, build_nlp, candidate_features, make_doc
+from vacscreen import settings
+from vacscreen.extract.pipeline import RuleComponent, build_nlp, candidate_features, make_doc
 from vacscreen.text import prepare
 
 
@@ -68,7 +69,7 @@ def train(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
             "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "seconds": round(time.time() - t0, 1)}
     nlp.meta.update({"name": "vacscreen_extract", "version": version, "vacscreen": info,
                      "description": "vacscreen requirement extraction: rule candidates + required/optional classifier"})
-    out = Path(out_dir) / "extract" if out_dir else EXTRACT_MODEL
+    out = Path(out_dir) / "extract" if out_dir else settings.current().extract_dir
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".building-extract-", dir=out.parent))
     try:

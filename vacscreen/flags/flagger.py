@@ -6,18 +6,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Optional
 
-import skops.io
-
 from vacscreen.flags.explain import render
 from vacscreen.flags.features import features
+from vacscreen.flags.registry import Registry, load_model
 from vacscreen.flags.rules import Candidate, Norm, Vacancy, config, propose
 from vacscreen.schema import Flag, Occupation, Requirement
 
-MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models")) / "flags"
 
 
 class Flagger:
@@ -110,27 +107,9 @@ _KIND_NL = {"education_too_high": "diploma", "experience_too_high": "ervaring", 
             "certificate_unneeded": "attest of rijbewijs"}
 
 
-# A flag model is stored with skops, never pickled: loading refuses every type but these, scikit-learn's and
-# numpy's, so a crafted model file cannot run code.
-MODEL_FILE = "flags.skops"
-TRUSTED = ["vacscreen.flags.classifier.FlagClassifier", "sklearn.calibration._CalibratedClassifier",
-           "sklearn.calibration._SigmoidCalibration"]
-
-
-def save_model(model, folder: Path) -> None:
-    skops.io.dump(model, folder / MODEL_FILE, compression=8)
-
-
-def load_model(folder: Path):
-    """The FlagClassifier in a version folder; a file holding any other type is refused (skops)."""
-    return skops.io.load(folder / MODEL_FILE, trusted=TRUSTED)
-
-
-def load_flagger(path: Path = MODEL_DIR, threshold: Optional[float] = None, version: Optional[str] = None) -> Flagger:
+def load_flagger(path: Optional[Path] = None, threshold: Optional[float] = None, version: Optional[str] = None) -> Flagger:
     """The active flag model of the registry in `path` (models/flags: ACTIVE names a folder under versions/),
     or `version` (a name from the registry, never a path); the rule layer alone when there is no model."""
-    from vacscreen.review.registry import Registry
-
     reg = Registry(path)
     name = version or reg.active()
     if not name:

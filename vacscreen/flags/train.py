@@ -14,8 +14,9 @@ from vacscreen.flags.classifier import FlagClassifier
 from vacscreen.gold import sealed_text_hashes
 from vacscreen.flags.data import analyse, labels, load_split
 from vacscreen.flags.features import features
-from vacscreen.flags.flagger import Flagger, save_model
-from vacscreen.review.registry import Registry
+from vacscreen.flags.flagger import Flagger
+from vacscreen.flags.registry import save_model
+from vacscreen.flags.registry import Registry
 
 # Chosen out-of-fold on train+dev by `vacscreen tune-flags` (best F1 with precision >= 0.85 on the real vacancies);
 # the CLI and the app's retraining use them unless told otherwise.

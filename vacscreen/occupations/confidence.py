@@ -105,7 +105,7 @@ def expected_calibration_error(p: list[float], y: list[int], bins: int = 10) -> 
 def labelled(analysed) -> list[tuple]:
     """(analysed vacancy, features, top-1 acceptable) for the gold vacancies whose gold names an occupation."""
     from vacscreen.occupations.reference import load_reference
-    from vacscreen.report import occupation_hits
+    from vacscreen.occupations.acceptable import occupation_hits
 
     ref = load_reference()
     out = []

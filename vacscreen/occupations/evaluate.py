@@ -163,12 +163,39 @@ def run(linker: Linker, split: str | None = None, memory: Callable[[], VacancyMe
     return out
 
 
+def reranker_rows(analysed, linker=None) -> list[dict]:
+    """Per gold vacancy linked from its title or text (not a VDAB field): its candidates, their features, and
+    whether each is acceptable (the gold occupation or a listed alternative, with a level), with its fold by
+    employer and its group."""
+    from vacscreen.corpus import fold_of, group_of
+    from vacscreen.occupations.link import (_profile, _query, default_linker, description_index, link_candidates,
+                                            text_votes)
+    from vacscreen.occupations.memory import default_memory
+    from vacscreen.occupations.linker import vdab_field
+    from vacscreen.occupations.acceptable import accepted_names, same_occupation
+
+    linker = linker or default_linker()
+    out = []
+    for a in analysed:
+        accepted = accepted_names(a.record)
+        text, title = a.vacancy.text, a.record.get("title")
+        if not accepted or vdab_field(text) is not None:
+            continue
+        query, _ = _query(text, title)
+        if not query.strip():
+            continue
+        idx, X = link_candidates(title, query, linker, text_votes(text, default_memory(), description_index(linker)))
+        y = [int(same_occupation(linker.occupations[i].name, accepted, linker.ref)
+                 and _profile(linker, linker.occupations[i]).typical_vks is not None) for i in idx]
+        out.append({"analysed": a, "fold": fold_of(a.record, 5), "group": group_of(a.record), "X": X, "y": y})
+    return out
+
+
 def relink_out_of_fold(analysed, folds: int = 5) -> int:
     """With a shipped re-ranker: link each vacancy of fold k again with a re-ranker fitted on the other folds (by
     employer), so that the report never scores a link chosen by a model that saw its vacancy. Returns the number
     of links redone (0 without a shipped re-ranker)."""
     from vacscreen.occupations.link import link
-    from vacscreen.occupations.train import reranker_rows
 
     if rerank.load() is None:
         return 0
@@ -193,7 +220,7 @@ def shipped_report(analysed, out_of_fold: bool = True, folds: int = 5) -> dict:
     from vacscreen.corpus import GROUPS, group_of
     from vacscreen.occupations import confidence
     from vacscreen.occupations.reference import load_reference
-    from vacscreen.report import _names, _same_occupation, occupation_hits
+    from vacscreen.occupations.acceptable import accepted_names, occupation_hits, same_occupation
 
     if out_of_fold:
         relink_out_of_fold(analysed, folds)
@@ -205,8 +232,8 @@ def shipped_report(analysed, out_of_fold: bool = True, folds: int = 5) -> dict:
         if hits is None or a.occupation is None:
             continue
         occ = a.occupation
-        accepted = _names(a.record)
-        raw = not occ.profile and any(_same_occupation(x.get("name") or "", accepted, ref) for x in occ.alternatives)
+        accepted = accepted_names(a.record)
+        raw = not occ.profile and any(same_occupation(x.get("name") or "", accepted, ref) for x in occ.alternatives)
         golds = [ref.by_name(n) for n in accepted]
         major = {(r.isco or "")[:1] for r in golds if r is not None and r.isco}
         absurd = not hits[0] and bool(occ.isco) and bool(major) and occ.isco[:1] not in major

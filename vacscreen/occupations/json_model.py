@@ -8,9 +8,9 @@ from typing import Optional, Sequence
 
 
 def model_path(name: str, model_dir: Optional[Path] = None) -> Path:
-    from vacscreen.occupations.memory import MODEL_DIR
+    from vacscreen import settings
 
-    return (model_dir or MODEL_DIR) / name
+    return (model_dir or settings.current().linking_dir) / name
 
 
 def read(file: Path, features: Sequence[str]) -> Optional[dict]:

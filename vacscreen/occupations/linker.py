@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz, process, utils
 
+from vacscreen import settings
 from vacscreen.occupations.reference import OccupationRecord, ReferenceData, fold, load_reference
 
 VDAB_FIELD = re.compile(r"VDAB-beroep:\s*(?P<name>.+?)\s*(?=Erkenningsnummer|Online sinds|VDAB-|\n|$)")
@@ -296,4 +297,4 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("VACSCREEN_CACHE", Path.home() / ".cache" / "vacscreen"))
+    return settings.current().cache_dir

@@ -16,15 +16,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
-import skops.io
 import numpy as np
+import skops.io
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.lang.nl.stop_words import STOP_WORDS
 
+from vacscreen import settings
 from vacscreen.text.sections import heading_block
 
-MODEL_DIR = Path(os.environ.get("VACSCREEN_MODELS", Path(__file__).resolve().parents[2] / "models")) / "linking"
-MODEL_PATH = MODEL_DIR / "memory.skops"
+MODEL_FILE = "memory.skops"
+
+
+def model_path() -> Path:
+    """The shipped memory: models/linking/memory.skops (Settings.models_dir)."""
+    return settings.current().linking_dir / MODEL_FILE
 # skops, not a pickle: loading refuses every type but these, scikit-learn's and numpy's
 TRUSTED = ["vacscreen.occupations.memory.VacancyMemory", "scipy.sparse._csr.csr_matrix"]
 
@@ -77,7 +82,8 @@ class VacancyMemory:
                   self.competence_min_similarity)
         return dict(out)
 
-    def save(self, path: Path = MODEL_PATH, meta: Optional[dict] = None) -> None:
+    def save(self, path: Optional[Path] = None, meta: Optional[dict] = None) -> None:
+        path = Path(path) if path is not None else model_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         skops.io.dump(self, tmp, compression=8)
@@ -130,7 +136,8 @@ def _vote(out: dict, sims: np.ndarray, labels: np.ndarray, k: int, weight: float
 @lru_cache(maxsize=1)
 def default_memory() -> Optional[VacancyMemory]:
     """The shipped memory, or None when it was not trained (linking then uses the title alone)."""
-    return load_memory(MODEL_PATH) if MODEL_PATH.exists() else None
+    path = model_path()
+    return load_memory(path) if path.exists() else None
 
 
 def load_memory(path: Path) -> VacancyMemory:

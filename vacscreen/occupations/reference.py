@@ -660,7 +660,9 @@ def _resolve(arg: Optional[os.PathLike | str], env: str, default: Path, origin: 
         if path != default:
             origin[str(path)] = "argument"
         return path
-    value = os.environ.get(env, "").strip()
+    from vacscreen import settings
+
+    value = getattr(settings.current(), next(k for k, v in settings.ENV.items() if v == env))
     if value:
         path = Path(value).expanduser().resolve()
         if not path.is_file():

@@ -118,7 +118,6 @@ def candidates(linker, query: str, title: Optional[str], votes: dict[str, float]
                profile_of) -> tuple[list[int], np.ndarray]:
     """(occupation indices, feature rows) of a link's candidates. head: the index of
     the occupation the title starts with (or None); profile_of(record): its profile."""
-    from vacscreen.occupations.linker import clean_title
 
     base = np.asarray(linker._base(query, "combined"))
     lexical = np.asarray(linker.lexical(query))

@@ -4,16 +4,23 @@ test split); saved to models/linking/
 with meta.json and a model card (its metrics come from `vacscreen evaluate-linking`)."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
+from collections import Counter, defaultdict
 
+from vacscreen import gold
 from vacscreen.gold import sealed_text_hashes, split_ids
-from vacscreen.occupations.evaluate import cases
-from vacscreen.occupations.memory import MODEL_PATH, VacancyMemory, default_memory
+from vacscreen.occupations.evaluate import cases, reranker_rows
+from vacscreen.occupations.link import default_linker, link
+from vacscreen.occupations.memory import VacancyMemory, default_memory
+from vacscreen import settings
+from vacscreen.occupations.norms import FIELDS, annotated_norms
 from vacscreen.schema import InputError
 from vacscreen.text import prepare
 
 
-def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=None) -> dict:
+def train(splits: tuple[str, ...] = ("train", "dev"), path=None, store=None) -> dict:
     ids = set().union(*(split_ids()[s] for s in splits))
     items = [c for c in cases() if c["id"] in ids]
     texts, labels = [c["pool_text"] for c in items], [c["label"] for c in items]
@@ -42,34 +49,6 @@ def train(splits: tuple[str, ...] = ("train", "dev"), path=MODEL_PATH, store=Non
     return meta
 
 
-def reranker_rows(analysed, linker=None) -> list[dict]:
-    """Per gold vacancy linked from its title or text (not a VDAB field): its candidates, their features, and
-    whether each is acceptable (the gold occupation or a listed alternative, with a level), with its fold by
-    employer and its group."""
-    from vacscreen.corpus import fold_of, group_of
-    from vacscreen.occupations.link import (_profile, _query, default_linker, description_index, link_candidates,
-                                            text_votes)
-    from vacscreen.occupations.memory import default_memory
-    from vacscreen.occupations.linker import vdab_field
-    from vacscreen.report import _names, _same_occupation
-
-    linker = linker or default_linker()
-    out = []
-    for a in analysed:
-        accepted = _names(a.record)
-        text, title = a.vacancy.text, a.record.get("title")
-        if not accepted or vdab_field(text) is not None:
-            continue
-        query, _ = _query(text, title)
-        if not query.strip():
-            continue
-        idx, X = link_candidates(title, query, linker, text_votes(text, default_memory(), description_index(linker)))
-        y = [int(_same_occupation(linker.occupations[i].name, accepted, linker.ref)
-                 and _profile(linker, linker.occupations[i]).typical_vks is not None) for i in idx]
-        out.append({"analysed": a, "fold": fold_of(a.record, 5), "group": group_of(a.record), "X": X, "y": y})
-    return out
-
-
 def train_reranker(analysed, model_dir=None, C: float = 1.0) -> dict:
     """`vacscreen train --component linking`: the re-ranker (occupations/rerank.py) on the gold links."""
     from vacscreen.occupations import rerank
@@ -77,3 +56,37 @@ def train_reranker(analysed, model_dir=None, C: float = 1.0) -> dict:
     rows = reranker_rows(analysed)
     file = rerank.save(rerank.fit(rows, C), model_dir)
     return {"rerank_model": str(file), "vacancies": len(rows), "candidates": int(sum(len(r["y"]) for r in rows))}
+
+
+def build_norms(splits: tuple[str, ...] = ("train", "dev"), min_vacancies: int = 2, min_agreement: float = 0.75,
+          path=None) -> list[dict]:
+    """One row per occupation linked from real gold vacancies of the splits whose profile has no sourced level:
+    the annotators' most frequent typical VKS, kept when at least min_vacancies vacancies and min_agreement of
+    them give it. Occupations are linked as screen() links them (the VDAB field, else the title)."""
+    levels: dict[str, list[int]] = defaultdict(list)
+    for rec in gold.load():
+        vks = (rec.get("occupation_norm") or {}).get("typical_vks")
+        if rec["split"] not in splits or rec.get("synthetic") or vks is None:
+            continue
+        occ = link(rec["text"], rec.get("title"), memory=None, norms=False)
+        if occ is not None and occ.profile and (occ.profile.get("fallback") or occ.vks is None):
+            levels[occ.name].append(int(vks))
+    rows = []
+    for name, vals in sorted(levels.items()):
+        level, agreeing = Counter(vals).most_common(1)[0]
+        if len(vals) >= min_vacancies and agreeing / len(vals) >= min_agreement:
+            rows.append({"occupation": name, "typical_vks": level, "vacancies": len(vals), "agreeing": agreeing,
+                         "splits": "+".join(splits),
+                         "source": f"annotated norm: VKS {level} given by the vacscreen annotators on {agreeing} of "
+                                   f"{len(vals)} real vacancies ({'+'.join(splits)} splits, data/gold/)"})
+    path = path or settings.current().norms_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+    annotated_norms.cache_clear()
+    default_linker().__dict__.pop("_profiles", None)  # profiles built on the old norms
+    return rows

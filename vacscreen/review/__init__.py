@@ -11,7 +11,7 @@ __all__ = ["Store", "default_url", "DECISIONS", "FLAG_KINDS", "SEVERITIES"]
 
 
 def __getattr__(name: str):
-    # Lazy: screen() loads the model registry (vacscreen.review.registry) without SQLAlchemy and Alembic.
+    # Lazy: importing vacscreen.review does not load SQLAlchemy and Alembic until a Store is used.
     if name == "Store":
         from vacscreen.review.store import Store
 

@@ -17,15 +17,15 @@ import io
 import json
 import os
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Iterator
+from typing import IO, Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from vacscreen.review.store import (FLAG_KINDS, MAX_COMMENT, MAX_NAME, SEVERITIES, PathOrFile, Store, check_label,
+                                    check_text, iso, parse_time, sha1, utcnow)
 from vacscreen.review.tables import FlagRow, Label, ScreeningRow, Vacancy
-
-if TYPE_CHECKING:
-    from vacscreen.review.store import PathOrFile, Store
+from vacscreen.text.clean import MAX_CHARS
 
 FLAG_FIELDS = ("kind", "severity", "score", "start", "end", "text", "reason", "norm", "source", "suggestion")
 
@@ -57,7 +57,6 @@ def export_lines(store: "Store") -> list[str]:
     """The sorted JSON lines. A label's flag is written as the canonical flag of its natural key (vacancy,
     model_version, kind, start, end): the one with the lowest id. Import merges flags by that key, so this is what an
     import can rebuild, and the round trip is exact even when a vacancy was screened twice with one model version."""
-    from vacscreen.review.store import iso
 
     F, S = FlagRow, ScreeningRow
     key = (S.vacancy_id, S.model_version, F.kind, F.start, F.end)
@@ -113,10 +112,6 @@ def _records(f: IO[str]) -> Iterator[tuple[int, dict]]:
 
 
 def _validate(n: int, d: dict) -> None:
-    from vacscreen.review.store import (FLAG_KINDS, MAX_COMMENT, MAX_NAME, SEVERITIES, check_label, check_text,
-                                        parse_time, sha1)
-    from vacscreen.text.clean import MAX_CHARS
-
     try:
         for key in ("uid", "reviewer", "decision", "flag", "model_version", "vacancy"):
             if key not in d:
@@ -163,7 +158,6 @@ SHOWN_REJECTIONS = 20
 
 def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
     """All lines are checked first, then added in one transaction (all or nothing)."""
-    from vacscreen.review.store import parse_time, sha1, utcnow
 
     if isinstance(path_or_file, (bytes, bytearray)):
         path_or_file = io.StringIO(path_or_file.decode("utf-8"))

@@ -476,19 +476,6 @@ class Store(Accounts):
                                 "occupation": occ["name"].strip()})
         return out
 
-    # -- export / import ------------------------------------------------------------------------------------------
-    def export_labels(self, path_or_file: PathOrFile) -> int:
-        """Write every label as one JSON line (see vacscreen.review.exchange); returns the number of labels."""
-        from vacscreen.review.exchange import export_labels
-
-        return export_labels(self, path_or_file)
-
-    def import_labels(self, path_or_file: PathOrFile) -> int:
-        """Add the labels of an export (idempotent: known uids are skipped); returns the number added."""
-        from vacscreen.review.exchange import import_labels
-
-        return import_labels(self, path_or_file)
-
     # -- model history --------------------------------------------------------------------------------------------
     def record_model(self, version: str, path: Optional[str] = None, trained_on: Any = None, metrics: Any = None,
                      active: bool = True) -> dict:

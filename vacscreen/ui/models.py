@@ -19,11 +19,10 @@ MELDING = "_modellen_melding"
 
 
 def registry():
-    """The registry the API loads the flag model from (models/flags, or $VACSCREEN_MODELS/flags at import)."""
-    from vacscreen.flags import flagger
-    from vacscreen.review.registry import Registry
+    """The registry the API loads the flag model from (Settings.flags_dir: models/flags, or $VACSCREEN_MODELS/flags)."""
+    from vacscreen.flags.registry import Registry
 
-    return Registry(flagger.MODEL_DIR)
+    return Registry()
 
 
 def _reload() -> None:

