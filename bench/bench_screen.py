@@ -111,21 +111,22 @@ def linking_cost(texts, titles) -> dict:
 def flagging_cost(texts, titles, link: bool, passes: int = 5) -> dict:
     """Time the flag layer alone (rules + classifier, and rules alone) on requirements and occupations
     computed beforehand, as screen() calls it: the cost flagging adds per vacancy."""
-    from vacscreen.api import _flagger, _nlp, _requirements
-    from vacscreen.extract.pipeline import make_doc
+    from vacscreen.api import default_screener
+    from vacscreen.extract.pipeline import make_doc, requirements
     from vacscreen.flags import Flagger, Vacancy
     from vacscreen.occupations.link import link as link_occupation
     from vacscreen.text import prepare
 
-    nlp = _nlp()
+    screener = default_screener()
+    nlp = screener.pipeline()
     inputs = []
     for t in texts:
         doc = nlp(make_doc(nlp, prepare(t)))
         p = doc._.prepared
-        inputs.append((_requirements(doc), link_occupation(p.text, titles[t]) if link else None,
+        inputs.append((requirements(doc), link_occupation(p.text, titles[t]) if link else None,
                        Vacancy.from_prepared(p, titles[t])))
     out = {}
-    for name, flagger in (("model", _flagger()), ("rules_only", Flagger(None))):
+    for name, flagger in (("model", screener.flagger()), ("rules_only", Flagger(None))):
         for reqs, occ, vac in inputs:  # warm-up
             flagger.flag(reqs, occ, vac)
         t0 = time.perf_counter()

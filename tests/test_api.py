@@ -15,13 +15,15 @@ import vacscreen
 from vacscreen import InputError, Screening, screen
 from vacscreen.api import screen_many
 from vacscreen.flags.rules import config as flag_config
-from vacscreen.schema import KIND_FIELDS, KINDS, Section
+from vacscreen.schema import KIND_FIELDS, KINDS
+from vacscreen.vocab import SECTIONS as VOCAB_SECTIONS, SectionLabel
 
 DATA = realdata.vdab_path()
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
 BY_NUMBER = {r["vdab_number"]: r for r in ROWS}
 FLAG_KINDS = set(flag_config()["kinds"])
-SECTIONS = set(get_args(Section))
+SECTIONS = set(get_args(SectionLabel))
+assert SECTIONS == set(VOCAB_SECTIONS)
 CEFR = {"A1", "A2", "B1", "B2", "C1", "C2"}
 VDAB_LEVELS = {"Zeer goed": "C1", "Goed": "B2", "Medium": "B1", "Basis": "A2", "Starter": "A1"}
 COMMON_KEYS = {"kind", "text", "start", "end", "required", "section"}

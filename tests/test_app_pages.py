@@ -271,7 +271,7 @@ def models(tmp_path, monkeypatch):
     (root / "versions" / new / "meta.json").write_text(json.dumps(meta))
     monkeypatch.setenv("VACSCREEN_MODELS", str(root.parent))
     reloads = []
-    monkeypatch.setattr(vacscreen.api, "reload_models", lambda: reloads.append(1))
+    monkeypatch.setattr(vacscreen.api.Screener, "reload", lambda self: reloads.append(1))
     state = lambda: (real / "ACTIVE").read_text() if (real / "ACTIVE").exists() else None  # noqa: E731
     real_active = state()
     yield {"root": root, "old": old, "new": new, "reloads": reloads}
@@ -310,7 +310,7 @@ def test_models_retrain(models, monkeypatch, activated):
 
     calls = []
 
-    def fake_train(store=None, force=False, registry=None, **kw):
+    def fake_train(splits=("train", "dev"), C=None, threshold=None, store=None, force=False, registry=None, **kw):
         calls.append((store, force, registry.root))
         return {"version": "flags-20261201-120000", "activated": activated, "decision": "...",
                 "decision_detail": {"new_f1": 0.7, "base_f1": 0.667, "low": 0.01 if activated else -0.02,
@@ -320,7 +320,7 @@ def test_models_retrain(models, monkeypatch, activated):
     monkeypatch.setattr(train_mod, "train", fake_train)
     import vacscreen.occupations.train as linking_train
 
-    monkeypatch.setattr(linking_train, "train", lambda store=None: calls.append(("linking", store)) or {"corrections": 2})
+    monkeypatch.setattr(linking_train, "train", lambda splits=("train", "dev"), store=None: calls.append(("linking", store)) or {"corrections": 2})
     at = app(MODELLEN, user="beheer", role="admin")
     at.checkbox(key="bevestig").check()
     at.checkbox(key="train_forceren").check()

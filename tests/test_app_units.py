@@ -195,7 +195,7 @@ def test_library_messages_in_dutch():
 # -- occupation descriptions ---------------------------------------------------------------------------------------
 def test_occupation_descriptions_each_once_and_only_known_ones():
     from vacscreen.occupations.reference import load_reference
-    from vacscreen.ui.screen import beschrijvingen
+    from vacscreen.api import describe_occupations as beschrijvingen
 
     rec = load_reference().by_name("Plaatser binnenschrijnwerk")
     out = beschrijvingen(["Plaatser binnenschrijnwerk", "plaatser BINNENSCHRIJNWERK", "Geen beroep xyzzy",
@@ -275,7 +275,7 @@ def test_vacscreen_app_loads_models_and_the_store_before_streamlit_starts(monkey
 
     def fake_main():
         seen["argv"] = list(sys.argv)
-        seen["loaded"] = set(api._loaded)
+        seen["loaded"] = set(api.default_screener()._parts)
         store = Store(default_url())
         seen["users"] = [u["username"] for u in store.users()]
         store.close()
@@ -285,5 +285,5 @@ def test_vacscreen_app_loads_models_and_the_store_before_streamlit_starts(monkey
     monkeypatch.setattr(sys, "argv", ["vacscreen"])
     assert serve.serve(["--server.headless", "true"]) == 0
     assert seen["argv"] == ["streamlit", "run", str(serve.APP), "--server.headless", "true"]
-    assert (True, None) in seen["loaded"]
+    assert {("pipeline", True), ("flagger", None), "linking"} <= seen["loaded"]
     assert "admin" in seen["users"]

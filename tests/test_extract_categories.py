@@ -133,13 +133,13 @@ def test_a_certificate_no_law_sets_has_no_legal_entry():
 
 def test_every_legal_key_of_the_licence_patterns_finds_a_row_of_the_legal_requirements():
     """Per rule: a `legal` regex in patterns/licences.yaml that matches no condition is a broken link."""
-    from vacscreen.extract import knowledge
+    from vacscreen.extract import patterns
     from vacscreen.extract.patterns import load_patterns
 
     keys = load_patterns().licence_legal
     assert len(keys) >= 15
     for name in keys:
-        assert knowledge.legal_entry(name), name
+        assert patterns.legal_entry(name), name
 
 
 @pytest.mark.parametrize("body", [

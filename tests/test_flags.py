@@ -633,7 +633,7 @@ def test_r20_three_excessive_kinds_add_requirement_overload():
     assert set(flags) == ACCEPTANCE_KINDS
     f = flags["requirement_overload"]
     assert f.severity == "strong" and f.score == 1.0 and f.requirement is None
-    assert f.text == "Profiel" == vac.original[f.start:f.end]
+    assert f.text == "Profiel" == vac.text[f.start:f.end]
     assert "3 te hoge eisen" in f.reason and "Magazijnmedewerker" in f.reason
 
 
@@ -875,7 +875,7 @@ def acceptance():
 @pytest.fixture
 def rules_only(monkeypatch):
     """screen() with the rule layer alone instead of the trained flagger."""
-    monkeypatch.setattr(api, "_flagger", lambda *a, **k: Flagger(None))
+    monkeypatch.setattr(api.default_screener(), "flagger", lambda *a, **k: Flagger(None))
 
 
 def _check_warehouse(s):
@@ -928,7 +928,7 @@ def test_acceptance_high_level_rule_layer(rules_only, name):
 
 
 def test_acceptance_layers_agree_on_the_kinds(acceptance, monkeypatch):
-    monkeypatch.setattr(api, "_flagger", lambda *a, **k: Flagger(None))
+    monkeypatch.setattr(api.default_screener(), "flagger", lambda *a, **k: Flagger(None))
     for name in CASES:
         rules = {f.kind for f in _screen(name).flags}
         model = {f.kind for f in acceptance[name].flags}
@@ -942,17 +942,17 @@ def test_acceptance_layers_agree_on_the_kinds(acceptance, monkeypatch):
 @pytest.fixture(scope="module")
 def real():
     """Each real vacancy screened, with the inputs of its flagger (requirements, occupation, vacancy)."""
-    from vacscreen.api import _nlp, _requirements
-    from vacscreen.extract.pipeline import make_doc
+    from vacscreen.api import default_screener
+    from vacscreen.extract.pipeline import make_doc, requirements
     from vacscreen.occupations.link import link
     from vacscreen.text import prepare
 
-    nlp = _nlp()
+    nlp = default_screener().pipeline()
     out = []
     for r in ROWS:
         s = screen(r["text"], title=r["title"], id=r["vdab_number"])
         doc = nlp(make_doc(nlp, prepare(r["text"])))
-        reqs = _requirements(doc)
+        reqs = requirements(doc)
         occ = link(doc._.prepared.text, r["title"])
         out.append((r, s, reqs, occ, Vacancy.from_prepared(doc._.prepared, r["title"])))
     return out

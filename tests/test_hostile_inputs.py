@@ -69,14 +69,15 @@ def test_one_batch_that_fails_as_a_whole_costs_only_its_bad_row(monkeypatch):
     """An error no input check foresaw (here: a crash on one text inside the pipeline) becomes that row's error."""
     from vacscreen import api
 
-    real = api._screenings
+    screener = api.default_screener()
+    real = screener.screen_docs
 
     def crash_on_marker(items, *a, **k):
         if any("BOOM" in doc.text for doc, *_ in items):
             raise RuntimeError("kapot")
         return real(items, *a, **k)
 
-    monkeypatch.setattr(api, "_screenings", crash_on_marker)
+    monkeypatch.setattr(screener, "screen_docs", crash_on_marker)
     out = list(vacscreen.screen_many([GOOD, "Tekst met BOOM erin.", GOOD], batch_size=3))
     assert ["error" in r for r in out] == [False, True, False]
     assert "RuntimeError: kapot" in out[1]["error"]

@@ -1,304 +1,355 @@
-"""Public Python API: screen() one vacancy, screen_many() a stream of them."""
+"""Public Python API: a Screener, and screen() / screen_many() / screen_frame() on the default one.
+
+    from vacscreen import screen
+    screen("Profiel\\n- Rijbewijs B")           # the default Screener (the settings of the environment)
+
+    from vacscreen.api import Screener
+    from vacscreen.settings import Settings
+    s = Screener(Settings.from_env().replace(models_dir="/srv/models"))
+    s.screen(text); s.screen_many(rows); s.reload()
+
+A Screener owns what a screening loads: the spaCy pipeline, the occupation linker with its memory, re-ranker and
+confidence, and the flag model. Each part loads on first use, once (a lock makes a second thread wait for it
+instead of loading it again); reload() forgets them all (after a model switch).
+
+Data flow of one vacancy: text.prepare -> extract (pipeline, requirements in prepared-text offsets) ->
+occupations.link -> occupations.legal -> flags (prepared-text offsets) -> assemble (the input's offsets).
+"""
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, NamedTuple, Optional
 
-from vacscreen import settings
-from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version
+from vacscreen import bulk, settings as settings_mod
+from vacscreen.assemble import assemble
+from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version, requirements
 from vacscreen.flags import Vacancy, load_flagger
+from vacscreen.flags.rules import config as flag_rules
 from vacscreen.occupations import legal
 from vacscreen.occupations.link import link, prime as prime_links
 from vacscreen.schema import InputError, Screening
+from vacscreen.settings import Settings
 from vacscreen.text import prepare
 
-
-@lru_cache(maxsize=2)
-def _nlp(use_model: bool = True):
-    return load_nlp() if use_model else build_nlp(use_model=False)
-
-
-@lru_cache(maxsize=4)
-def _flagger(threshold: Optional[float] = None):
-    return load_flagger(threshold=threshold)
-
-
-def flag_threshold() -> float:
-    """The lowest score that becomes a flag by default: the active flag model's threshold (its meta.json), 0.5 for
-    the rule layer alone. The one value the app, the review queue and the docs use."""
-    return _flagger().threshold
-
-
-def _requirements(doc) -> list:
-    """The doc's requirements with offsets and text in the original input, in text order."""
-    p = doc._.prepared
-    reqs = []
-    for r in doc._.requirements:
-        r.start, r.end = p.to_original(r.start, r.end)
-        r.text = p.original[r.start: r.end]
-        reqs.append(r)
-    reqs.sort(key=lambda r: (r.start, r.end))
-    return reqs
+WARM_UP_TEXT = "Magazijnier\nProfiel\n- Je hebt rijbewijs B."
 
 
 def uncertain_link(occ) -> bool:
     """The link is too unsure for the flags to measure demands against its profile (flags/rules.yaml norms)."""
-    from vacscreen.flags.rules import config
-
-    return occ.confidence is not None and occ.confidence < config()["norms"]["link_confidence_min"]
+    return occ.confidence is not None and occ.confidence < flag_rules()["norms"]["link_confidence_min"]
 
 
-def _screening(doc, title, id, occupation: Optional[str] = None, link_occupation: bool = True,
-               flag_threshold: Optional[float] = None, review_floor: Optional[float] = None) -> Screening:
-    return _screenings([(doc, title, id, occupation)], link_occupation, flag_threshold, review_floor)[0]
+class Linking(NamedTuple):
+    """What link() uses besides the text: the linker, the memory of coded vacancies, the re-ranker, the confidence."""
+    linker: object
+    memory: object
+    reranker: object
+    confidence: object
 
 
-def _screenings(items, link_occupation: bool = True, flag_threshold: Optional[float] = None,
-                review_floor: Optional[float] = None) -> list[Screening]:
-    """Screenings of (doc, title, id, occupation) tuples; their flag candidates are scored in one batch."""
-    flagger = _flagger(flag_threshold)
-    if link_occupation and len(items) > 1:
-        prime_links([(doc._.prepared.text, title, occupation) for doc, title, _, occupation in items])
-    parts = []
-    for doc, title, id, occupation in items:
-        p = doc._.prepared
-        reqs = _requirements(doc)
-        occ = link(p.text, title, occupation) if link_occupation else None
-        legal.annotate(reqs, occ.name if occ is not None and not uncertain_link(occ) else occupation, title)
-        parts.append((reqs, occ, Vacancy.from_prepared(p, title)))
-    out = []
-    for (doc, title, id, _), (reqs, occ, _), found in zip(items, parts, flagger.flag_many(parts, review_floor)):
-        p = doc._.prepared
-        warnings = list(p.warnings)
-        if occ is not None and occ.profile and uncertain_link(occ):
-            warnings.append(f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn niet aan het "
-                            "beroepsprofiel getoetst. Kies het beroep om ze te laten toetsen.")
-        out.append(Screening(id=id, title=title, language=p.language, warnings=warnings, occupation=occ,
-                             requirements=reqs, flags=[f for f in found if f.score >= flagger.threshold],
-                             model_version=f"{_version()}+{flagger.version}",
-                             review_candidates=[f for f in found if f.score < flagger.threshold]))
-    return out
+class Screener:
+    """Screens vacancies with the models of `settings` (default: settings.current(), read now)."""
+
+    def __init__(self, settings: Optional[Settings] = None):
+        self.settings = settings if settings is not None else settings_mod.current()
+        self._lock = threading.RLock()
+        self._parts: dict = {}
+
+    def __repr__(self) -> str:
+        return f"Screener(models_dir={str(self.settings.models_dir)!r}, loaded={sorted(map(str, self._parts))})"
+
+    # -- parts, each loaded once ----------------------------------------------------------------------------------
+    def _part(self, key, load):
+        part = self._parts.get(key)
+        if part is None:
+            with self._lock:
+                part = self._parts.get(key)
+                if part is None:
+                    part = self._parts[key] = load()
+        return part
+
+    def pipeline(self, use_model: bool = True):
+        """The spaCy pipeline: trained (models/extract), or the rule layer alone (use_model=False)."""
+        return self._part(("pipeline", use_model), lambda: load_nlp(self.settings.extract_dir) if use_model
+                          else build_nlp(use_model=False))
+
+    def flagger(self, threshold: Optional[float] = None):
+        """The active flag model of the registry (models/flags), with its threshold unless one is given."""
+        return self._part(("flagger", threshold), lambda: load_flagger(self.settings.flags_dir, threshold=threshold))
+
+    def linking(self) -> Linking:
+        return self._part("linking", self._load_linking)
+
+    def _load_linking(self) -> Linking:
+        from vacscreen.occupations import confidence, rerank
+        from vacscreen.occupations.link import default_linker, description_index
+        from vacscreen.occupations.memory import MODEL_FILE, load_memory
+
+        # The linker (reference data, encoder, label vectors: ~1 GB) is one per process, shared with link()'s default.
+        linker = default_linker()
+        if linker.encoder is not None:
+            linker.label_vectors()
+        description_index(linker)
+        folder = self.settings.linking_dir
+        memory = load_memory(folder / MODEL_FILE) if (folder / MODEL_FILE).exists() else None
+        return Linking(linker, memory, rerank.load(rerank.path(folder)), confidence.load(confidence.path(folder)))
+
+    def model_version(self) -> str:
+        return self._part("version", lambda: model_version(self.settings.extract_dir))
+
+    @property
+    def threshold(self) -> float:
+        """The lowest score that becomes a flag by default: the active flag model's (its meta.json), 0.5 for the rule
+        layer alone. The one value the app, the review queue and the docs use."""
+        return self.flagger().threshold
+
+    def load(self, link_occupation: bool = True, flag_threshold: Optional[float] = None) -> "Screener":
+        """Every part a screening uses, loaded now (before forking workers, or at an app's start); then, once per
+        process, gc.freeze(): the cyclic collector stops rescanning the models' millions of objects (~10 % of bulk
+        time), and forked workers keep sharing their pages instead of copying them when the collector touches them."""
+        self.pipeline(), self.flagger(flag_threshold), self.model_version()
+        if link_occupation:
+            self.linking()
+        _freeze_once()
+        return self
+
+    def warm_up(self) -> "Screener":
+        """load(), then one short screening (the encoder's graph optimises itself over its first runs)."""
+        self.load()
+        self.screen(WARM_UP_TEXT, title="Magazijnier")
+        return self
+
+    def reload(self) -> None:
+        """Forget every loaded part (after `vacscreen models activate|rollback` or a retraining): the next screening
+        loads them again from the settings' folders."""
+        with self._lock:
+            self._parts.clear()
+
+    # -- screening ------------------------------------------------------------------------------------------------
+    def screen(self, text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None,
+               *, link_occupation: bool = True, use_model: bool = True, flag_threshold: Optional[float] = None,
+               review_floor: Optional[float] = None) -> Screening:
+        """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
+        `occupation` overrides the linked occupation (a name from the reference lists, or any name).
+        Raises InputError on unusable input (empty, binary, nothing left after HTML).
+        link_occupation=False skips occupation linking (extraction only: no encoder in memory).
+        use_model=False skips the trained component (rule layer only, for comparison).
+        flag_threshold: lowest flag score that becomes a flag (default: the model's, see models/flags/meta.json);
+        lower finds more, higher is surer. Flags are measured against the linked (or overridden) occupation;
+        without linking only the general rules (discrimination, licences) can fire.
+        review_floor: also return, per kind without a flag, the best candidate scoring at least this (below the
+        threshold) in `review_candidates`: the likely misses reviewers should label."""
+        nlp = self.pipeline(use_model)
+        doc = nlp(make_doc(nlp, prepare(text)))
+        return self.screen_docs([(doc, title, id, occupation)], link_occupation, flag_threshold, review_floor)[0]
+
+    def screen_docs(self, items, link_occupation: bool = True, flag_threshold: Optional[float] = None,
+                    review_floor: Optional[float] = None) -> list[Screening]:
+        """Screenings of (doc, title, id, occupation) tuples, docs made by pipeline(); their flag candidates are
+        scored in one batch. Everything before assemble() works in the prepared text's offsets."""
+        flagger = self.flagger(flag_threshold)
+        parts = self.linking() if link_occupation else None
+        if parts is not None and len(items) > 1:
+            prime_links([(doc._.prepared.text, title, occupation) for doc, title, _, occupation in items],
+                        parts.linker)
+        analysed = []
+        for doc, title, _, occupation in items:
+            p = doc._.prepared
+            reqs = requirements(doc)
+            occ = None if parts is None else link(p.text, title, occupation, linker=parts.linker, memory=parts.memory,
+                                                  reranker=parts.reranker, confidence=parts.confidence)
+            legal.annotate(reqs, occ.name if occ is not None and not uncertain_link(occ) else occupation, title)
+            analysed.append((reqs, occ, Vacancy.from_prepared(p, title)))
+        version = f"{self.model_version()}+{flagger.version}"
+        out = []
+        for (doc, title, id, _), (reqs, occ, _), found in zip(items, analysed, flagger.flag_many(analysed, review_floor)):
+            p = doc._.prepared
+            warnings = list(p.warnings)
+            if occ is not None and occ.profile and uncertain_link(occ):
+                warnings.append(f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn niet aan "
+                                "het beroepsprofiel getoetst. Kies het beroep om ze te laten toetsen.")
+            out.append(assemble(p, reqs, [f for f in found if f.score >= flagger.threshold], id=id, title=title,
+                                occupation=occ, warnings=warnings, model_version=version,
+                                review_candidates=[f for f in found if f.score < flagger.threshold]))
+        return out
+
+    def screen_many(self, rows: Iterable, batch_size: int = 64, link_occupation: bool = True,
+                    flag_threshold: Optional[float] = None, n_process: int = 1) -> Iterator[dict]:
+        """Screen a stream of texts, dicts with `text` (and optional `id`, `title`, `occupation`), or a pandas
+        DataFrame. A generator: yields one JSON-ready dict per input, in input order, holding only a few batches in
+        memory; unusable rows give {"id", "title", "error"} instead of raising. n_process > 1 screens batches in
+        that many worker processes: forked after this process has loaded the models (on Linux), or started fresh
+        with start method spawn (Settings.start_method), each loading them once."""
+        rows = bulk.as_rows(rows)
+        if n_process <= 1 or _start_method(self.settings) == "fork":
+            self.load(link_occupation, flag_threshold)
+        if n_process > 1:
+            yield from self._screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process)
+            return
+        for batch in bulk.batches(rows, batch_size):
+            yield from self._screen_batch(batch, batch_size, link_occupation, flag_threshold)
+
+    def screen_frame(self, df, batch_size: int = 64, link_occupation: bool = True,
+                     flag_threshold: Optional[float] = None, n_process: int = 1, progress: bool = False):
+        """Screen a DataFrame (column text, optional id/title/occupation) into a DataFrame with one row per vacancy
+        and flat columns (vacscreen.bulk.COLUMNS): occupation, counts of requirements and flags per kind, the highest
+        severity, errors, and the whole result as JSON in `result_json`."""
+        results = self.screen_many(df, batch_size=batch_size, link_occupation=link_occupation,
+                                   flag_threshold=flag_threshold, n_process=n_process)
+        if progress:
+            from tqdm import tqdm
+
+            results = tqdm(results, total=len(df), unit="vac", desc="screening")
+        return bulk.typed_frame([bulk.flatten(r) for r in results])
+
+    def _screen_batch(self, batch: list, batch_size: int, link_occupation: bool,
+                      flag_threshold: Optional[float]) -> list[dict]:
+        """One result per row, in order. A row that cannot be screened becomes an error row; if the batch fails as a
+        whole (an error no input check foresaw), its rows are screened one by one, so one row never costs the
+        others."""
+        try:
+            return self._screen_rows(batch, batch_size, link_occupation, flag_threshold)
+        except Exception:  # noqa: BLE001 - isolate the row that fails; each one's error is reported below
+            if len(batch) == 1:
+                raise
+        out = []
+        for row in batch:
+            try:
+                out += self._screen_rows([row], 1, link_occupation, flag_threshold)
+            except Exception as e:  # noqa: BLE001 - an error row, never a stopped run
+                out.append(bulk.error_row(row, f"could not be screened ({type(e).__name__}: {e})"))
+        return out
+
+    def _screen_rows(self, batch: list, batch_size: int, link_occupation: bool,
+                     flag_threshold: Optional[float]) -> list[dict]:
+        nlp = self.pipeline()
+        entries, fields = [], []
+        for row in batch:
+            try:
+                if not isinstance(row, dict):
+                    raise InputError(f"a row is a text or a dict with `text`, got {type(row).__name__}")
+                row_fields = (bulk.text_field(row, "title"), bulk.row_id(row), bulk.text_field(row, "occupation"))
+                entries.append(make_doc(nlp, prepare(row.get("text"))))
+                fields.append(row_fields)
+            except InputError as e:
+                entries.append(str(e))
+                fields.append(None)
+        ok = [i for i, e in enumerate(entries) if not isinstance(e, str)]
+        docs = nlp.pipe((entries[i] for i in ok), batch_size=batch_size)
+        items = [(doc, *fields[i]) for i, doc in zip(ok, docs)]
+        done = {i: s.to_dict() for i, s in zip(ok, self.screen_docs(items, link_occupation, flag_threshold))}
+        return [done[i] if i in done else bulk.error_row(row, entries[i]) for i, row in enumerate(batch)]
+
+    def _screen_parallel(self, rows, batch_size, link_occupation, flag_threshold, n_process) -> Iterator[dict]:
+        import multiprocessing as mp
+
+        # fork (Linux): the models were loaded by screen_many and the workers inherit them (this Screener),
+        # copy-on-write, instead of each loading them again (~15 s). Torch is safe in a forked child with one
+        # intra-op thread (_init_worker), as in torch's own DataLoader workers. Elsewhere, or with start method
+        # spawn, each worker makes a Screener of these settings and loads it on its first batch. imap keeps the
+        # input order and streams.
+        global _worker_screener
+        _worker_screener = self
+        ctx = mp.get_context(_start_method(self.settings))
+        with ctx.Pool(n_process, initializer=_init_worker, initargs=(self.settings,)) as pool:
+            work = ((b, batch_size, link_occupation, flag_threshold) for b in bulk.batches(rows, batch_size))
+            for done in pool.imap(_worker, work, chunksize=1):
+                yield from done
 
 
-def reload_models() -> None:
-    """Forget the loaded flag model (after `vacscreen models activate|rollback` or a retraining in this process)."""
-    with _LOADING:
-        _flagger.cache_clear()
-        _loaded.clear()
+# -- the default Screener and the module functions -----------------------------------------------------------------
+_default: Optional[Screener] = None
+_default_lock = threading.Lock()
 
 
-# Loading takes seconds; a second thread asking meanwhile (the app's warm-up and a first screening) waits for it
-# instead of loading everything a second time.
-_LOADING = threading.Lock()
-_loaded: set = set()
-
-
-def _ensure_loaded(link_occupation: bool = True, flag_threshold: Optional[float] = None) -> None:
-    key = (link_occupation, flag_threshold)
-    if key in _loaded:
-        return
-    with _LOADING:
-        if key not in _loaded:
-            _load_models(link_occupation, flag_threshold)
-            _loaded.add(key)
-
-
-def warm_up() -> None:
-    """Load every model a screening uses and run one short screening (the encoder's graph optimises itself over
-    its first runs). Safe to call from a background thread at start-up: screen() called meanwhile waits for it."""
-    _ensure_loaded()
-    screen("Magazijnier\nProfiel\n- Je hebt rijbewijs B.", title="Magazijnier")
-
-
-@lru_cache(maxsize=1)
-def _version() -> str:
-    return model_version()
+def default_screener() -> Screener:
+    """The Screener of the current settings (settings.current()), made on first use and again when they change."""
+    global _default
+    current = settings_mod.current()
+    with _default_lock:
+        if _default is None or _default.settings != current:
+            _default = Screener(current)
+        return _default
 
 
 def screen(text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None, *,
            link_occupation: bool = True, use_model: bool = True, flag_threshold: Optional[float] = None,
            review_floor: Optional[float] = None) -> Screening:
-    """Screen one vacancy (plain text or HTML, str or UTF-8 bytes). Offsets refer to `text` as given.
-    `occupation` overrides the linked occupation (a name from the reference lists, or any name).
-    Raises InputError on unusable input (empty, binary, nothing left after HTML).
-    link_occupation=False skips occupation linking (extraction only: no encoder in memory).
-    use_model=False skips the trained component (rule layer only, for comparison).
-    flag_threshold: lowest flag score that becomes a flag (default: the model's, see models/flags/meta.json);
-    lower finds more, higher is surer. Flags are measured against the linked (or overridden) occupation;
-    without linking only the general rules (discrimination, licences) can fire.
-    review_floor: also return, per kind without a flag, the best candidate scoring at least this (below the
-    threshold) in `review_candidates`: the likely misses reviewers should label (notebooks/retraining_experiment.py)."""
-    _ensure_loaded(link_occupation, flag_threshold)
-    nlp = _nlp(use_model)
-    doc = nlp(make_doc(nlp, prepare(text)))
-    return _screening(doc, title, id, occupation, link_occupation, flag_threshold, review_floor)
-
-
-def _row(item) -> dict:
-    if isinstance(item, dict):
-        return item
-    return {"text": item}
-
-
-def _rows(rows) -> Iterable[dict]:
-    """Texts, dicts, or a pandas DataFrame (columns text, optional id/title/occupation), as dicts, lazily."""
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a DataFrame: one row at a time
-        cols = [c for c in ("text", "id", "title", "occupation") if c in rows.columns]
-        if "text" not in cols:
-            raise ValueError(f"the DataFrame has no `text` column (columns: {list(rows.columns)})")
-        return ({k: (None if _missing(v) else v) for k, v in zip(cols, values)}
-                for values in rows[cols].itertuples(index=False, name=None))
-    return (_row(item) for item in rows)
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v)  # NaN from pandas
+    """Screen one vacancy with the default Screener (see Screener.screen)."""
+    return default_screener().screen(text, title, id, occupation, link_occupation=link_occupation,
+                                     use_model=use_model, flag_threshold=flag_threshold, review_floor=review_floor)
 
 
 def screen_many(rows: Iterable, batch_size: int = 64, link_occupation: bool = True,
                 flag_threshold: Optional[float] = None, n_process: int = 1) -> Iterator[dict]:
-    """Screen a stream of texts, dicts with `text` (and optional `id`, `title`, `occupation`), or a pandas
-    DataFrame. A generator: yields one JSON-ready dict per input, in input order, holding only a few batches in
-    memory; unusable rows give {"id", "title", "error"} instead of raising. n_process > 1 screens batches in that
-    many worker processes: forked after this process has loaded the models (on Linux), or started fresh with
-    VACSCREEN_START_METHOD=spawn, each loading them once. The first call loads the models and then calls
-    gc.freeze() once in this process, so that the cyclic collector stops rescanning them (see _load_models)."""
-    rows = _rows(rows)
-    if n_process <= 1 or _start_method() == "fork":
-        _ensure_loaded(link_occupation, flag_threshold)
-    if n_process > 1:
-        yield from _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process)
-        return
-    batch: list = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= batch_size:
-            yield from _screen_batch(batch, batch_size, link_occupation, flag_threshold)
-            batch = []
-    if batch:
-        yield from _screen_batch(batch, batch_size, link_occupation, flag_threshold)
+    """Screener.screen_many with the default Screener."""
+    return default_screener().screen_many(rows, batch_size, link_occupation, flag_threshold, n_process)
 
 
-def _field(row: dict, key: str) -> Optional[str]:
-    """A row's title or occupation as text: missing or NaN -> None, a number (a Parquet column of integers) -> its
-    text; anything else (a list, a dict) -> InputError for this row alone."""
-    v = row.get(key)
-    if _missing(v):
-        return None
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(int(v)) if float(v).is_integer() else str(v)
-    raise InputError(f"{key} must be text, got {type(v).__name__}")
+def screen_frame(df, batch_size: int = 64, link_occupation: bool = True, flag_threshold: Optional[float] = None,
+                 n_process: int = 1, progress: bool = False):
+    """Screener.screen_frame with the default Screener."""
+    return default_screener().screen_frame(df, batch_size, link_occupation, flag_threshold, n_process, progress)
 
 
-def _row_id(row: dict):
-    """The id as given when JSON can hold it, else its text (an id never stops a row)."""
-    v = row.get("id")
-    return None if _missing(v) else v if isinstance(v, (str, int, float, bool)) else str(v)
+def flag_threshold() -> float:
+    """The default Screener's flag threshold (Screener.threshold)."""
+    return default_screener().threshold
 
 
-def _error_row(row, message: str) -> dict:
-    row = row if isinstance(row, dict) else {}
-    title = row.get("title")
-    return {"id": _row_id(row), "title": title if isinstance(title, str) else None, "error": message}
+def reload_models() -> None:
+    """The default Screener forgets its models (Screener.reload)."""
+    default_screener().reload()
 
 
-def _screen_batch(batch: list[dict], batch_size: int, link_occupation: bool,
-                  flag_threshold: Optional[float]) -> list[dict]:
-    """One result per row, in order. A row that cannot be screened becomes an error row; if the batch fails as a
-    whole (an error no input check foresaw), its rows are screened one by one, so one row never costs the others."""
-    try:
-        return _screen_rows(batch, batch_size, link_occupation, flag_threshold)
-    except Exception:  # noqa: BLE001 - isolate the row that fails; each one's error is reported below
-        if len(batch) == 1:
-            raise
-    out = []
-    for row in batch:
-        try:
-            out += _screen_rows([row], 1, link_occupation, flag_threshold)
-        except Exception as e:  # noqa: BLE001 - an error row, never a stopped run
-            out.append(_error_row(row, f"could not be screened ({type(e).__name__}: {e})"))
+def warm_up() -> None:
+    """Load the default Screener and run one short screening (Screener.warm_up). Safe to call from a background
+    thread at start-up: a screening that starts meanwhile waits for each part instead of loading it again."""
+    default_screener().warm_up()
+
+
+# -- what the app shows besides screenings ---------------------------------------------------------------------------
+def input_text(raw) -> tuple[str, bool]:
+    """(the text the offsets of a screening of `raw` refer to, whether it is HTML); raises InputError like screen()."""
+    from vacscreen.text import decode, is_html
+
+    text = decode(raw)[0]
+    return text, is_html(text)
+
+
+def describe_occupations(names) -> list[tuple[str, str, str]]:
+    """(name, usual job titles, what the work is) of each named occupation the reference data describes, each once."""
+    from vacscreen.occupations.reference import load_reference
+
+    ref = load_reference()
+    out, seen = [], set()
+    for name in names:
+        rec = ref.by_name(name)
+        if rec is not None and rec.name.lower() not in seen and (rec.description or rec.titles):
+            seen.add(rec.name.lower())
+            out.append((rec.name, ", ".join(rec.titles), rec.description))
     return out
 
 
-def _screen_rows(batch: list[dict], batch_size: int, link_occupation: bool,
-                 flag_threshold: Optional[float]) -> list[dict]:
-    nlp = _nlp()
-    entries, fields = [], []
-    for row in batch:
-        try:
-            if not isinstance(row, dict):
-                raise InputError(f"a row is a text or a dict with `text`, got {type(row).__name__}")
-            row_fields = (_field(row, "title"), _row_id(row), _field(row, "occupation"))
-            entries.append(make_doc(nlp, prepare(row.get("text"))))
-            fields.append(row_fields)
-        except InputError as e:
-            entries.append(str(e))
-            fields.append(None)
-    ok = [i for i, e in enumerate(entries) if not isinstance(e, str)]
-    docs = nlp.pipe((entries[i] for i in ok), batch_size=batch_size)
-    items = [(doc, *fields[i]) for i, doc in zip(ok, docs)]
-    done = {i: s.to_dict() for i, s in zip(ok, _screenings(items, link_occupation, flag_threshold))}
-    return [done[i] if i in done else _error_row(row, entries[i]) for i, row in enumerate(batch)]
+def reference_sources() -> tuple[int, list]:
+    """(data year, the reference files with rows, source, licence and year) behind the occupation profiles."""
+    from vacscreen.occupations.reference import load_reference
+
+    ref = load_reference()
+    return ref.year, list(ref.sources)
 
 
-def _worker(args) -> list[dict]:
-    batch, batch_size, link_occupation, flag_threshold = args
-    return _screen_batch(batch, batch_size, link_occupation, flag_threshold)
+def rule_sources() -> dict[str, str]:
+    """Rule id (R1-R20) -> its name and legal basis or data source (flags/rules.yaml `sources`)."""
+    return {rule: str(source) for rule, source in flag_rules()["sources"].items()}
 
 
-def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    batch: list = []
-    for row in rows:
-        batch.append({k: row.get(k) for k in ("text", "id", "title", "occupation")} if isinstance(row, dict) else row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+# -- processes ------------------------------------------------------------------------------------------------------
+_frozen = False
+_worker_screener: Optional[Screener] = None
 
 
-def _screen_parallel(rows, batch_size, link_occupation, flag_threshold, n_process) -> Iterator[dict]:
-    import multiprocessing as mp
-
-    # fork (Linux): the models were loaded by screen_many and the workers inherit them, copy-on-write, instead of each
-    # loading them again (~15 s). Torch is safe in a forked child with one intra-op thread (_init_worker), as in
-    # torch's own DataLoader workers. Elsewhere, or with VACSCREEN_START_METHOD=spawn, each worker loads them on its
-    # first batch. imap keeps the input order and streams.
-    ctx = mp.get_context(_start_method())
-    with ctx.Pool(n_process, initializer=_init_worker, initargs=(settings.current(),)) as pool:
-        work = ((b, batch_size, link_occupation, flag_threshold) for b in _batches(rows, batch_size))
-        for done in pool.imap(_worker, work, chunksize=1):
-            yield from done
-
-
-def _start_method() -> str:
-    import multiprocessing as mp
-    import sys
-
-    # fork only on Linux: macOS system libraries are not fork-safe (Python itself defaults to spawn there).
-    method = settings.current().start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
-    if method not in mp.get_all_start_methods():
-        raise ValueError(f"VACSCREEN_START_METHOD={method!r}: not one of {mp.get_all_start_methods()}")
-    return method
-
-
-def _load_models(link_occupation: bool, flag_threshold: Optional[float]) -> None:
-    """Everything a screening loads lazily, loaded now (before forking workers); then, once per process, the
-    loaded objects are moved out of the cyclic garbage collector's sight (gc.freeze): its full collections
-    otherwise rescan the models' millions of objects during bulk scoring (~10 % of the time), and forked workers
-    keep sharing their pages instead of copying them when the collector touches them."""
-    from vacscreen.occupations.link import default_linker, description_index
-    from vacscreen.occupations.memory import default_memory
-
-    _nlp(), _flagger(flag_threshold), _version()
-    if link_occupation:
-        linker = default_linker()
-        if linker.encoder is not None:
-            linker.label_vectors()
-        default_memory(), description_index(linker)
+def _freeze_once() -> None:
     global _frozen
     if not _frozen:
         import gc
@@ -309,14 +360,24 @@ def _load_models(link_occupation: bool, flag_threshold: Optional[float]) -> None
         _frozen = True
 
 
-_frozen = False
+def _start_method(s: Settings) -> str:
+    import multiprocessing as mp
+    import sys
+
+    # fork only on Linux: macOS system libraries are not fork-safe (Python itself defaults to spawn there).
+    method = s.start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
+    if method not in mp.get_all_start_methods():
+        raise ValueError(f"VACSCREEN_START_METHOD={method!r}: not one of {mp.get_all_start_methods()}")
+    return method
 
 
-def _init_worker(parent_settings=None) -> None:
+def _init_worker(parent_settings: Settings) -> None:
     import os
 
-    if parent_settings is not None:  # a spawned worker has the parent's settings, not only its environment
-        settings.use(parent_settings)
+    global _worker_screener
+    if _worker_screener is None or _worker_screener.settings != parent_settings:  # spawned: nothing inherited
+        settings_mod.use(parent_settings)
+        _worker_screener = Screener(parent_settings)
     # One numeric thread per worker process: the processes are the parallelism.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
@@ -328,17 +389,6 @@ def _init_worker(parent_settings=None) -> None:
         pass
 
 
-def screen_frame(df, batch_size: int = 64, link_occupation: bool = True, flag_threshold: Optional[float] = None,
-                 n_process: int = 1, progress: bool = False):
-    """Screen a DataFrame (column text, optional id/title/occupation) into a DataFrame with one row per vacancy
-    and flat columns (vacscreen.bulk.COLUMNS): occupation, counts of requirements and flags per kind, the highest
-    severity, errors, and the whole result as JSON in `result_json`."""
-    from vacscreen.bulk import flatten, typed_frame
-
-    results = screen_many(df, batch_size=batch_size, link_occupation=link_occupation, flag_threshold=flag_threshold,
-                          n_process=n_process)
-    if progress:
-        from tqdm import tqdm
-
-        results = tqdm(results, total=len(df), unit="vac", desc="screening")
-    return typed_frame([flatten(r) for r in results])
+def _worker(args) -> list[dict]:
+    batch, batch_size, link_occupation, flag_threshold = args
+    return _worker_screener._screen_batch(batch, batch_size, link_occupation, flag_threshold)

@@ -1,13 +1,15 @@
-"""Flat rows for bulk results: one row per vacancy with the counts an analyst filters and aggregates on.
-Used by screen_frame() (pandas) and vacscreen.spark (Spark), so both give the same columns and values."""
+"""Bulk rows in and out. In: texts, dicts or a DataFrame as rows with text/id/title/occupation, each field checked
+(as_rows, text_field, row_id, error_row, batches). Out: one flat row per vacancy with the counts an analyst filters
+and aggregates on (flatten, COLUMNS), used by screen_frame() (pandas) and vacscreen.spark (Spark), so both give the
+same columns and values."""
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any, Iterable, Iterator, Optional
 
-FLAG_KINDS = ("education_too_high", "experience_too_high", "language_too_high", "certificate_unneeded",
-              "requirement_overload", "age", "gender", "origin_language", "nationality", "health",
-              "other_discrimination")
+from vacscreen.schema import InputError
+from vacscreen.vocab import FLAG_KINDS
+
 
 # column -> type name ("string", "int", "bool", "double"); the Spark schema is built from this.
 COLUMNS: dict[str, str] = {
@@ -56,3 +58,61 @@ def typed_frame(rows: list[dict], columns: Optional[list[str]] = None):
         if kind in dtypes:
             out[col] = out[col].astype(dtypes[kind])
     return out
+
+
+# -- rows in ---------------------------------------------------------------------------------------------------------
+def as_row(item) -> dict:
+    if isinstance(item, dict):
+        return item
+    return {"text": item}
+
+
+def as_rows(rows) -> Iterable[dict]:
+    """Texts, dicts, or a pandas DataFrame (columns text, optional id/title/occupation), as dicts, lazily."""
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a DataFrame: one row at a time
+        cols = [c for c in ("text", "id", "title", "occupation") if c in rows.columns]
+        if "text" not in cols:
+            raise ValueError(f"the DataFrame has no `text` column (columns: {list(rows.columns)})")
+        return ({k: (None if missing(v) else v) for k, v in zip(cols, values)}
+                for values in rows[cols].itertuples(index=False, name=None))
+    return (as_row(item) for item in rows)
+
+
+def missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)  # NaN from pandas
+
+
+def text_field(row: dict, key: str) -> Optional[str]:
+    """A row's title or occupation as text: missing or NaN -> None, a number (a Parquet column of integers) -> its
+    text; anything else (a list, a dict) -> InputError for this row alone."""
+    v = row.get(key)
+    if missing(v):
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(int(v)) if float(v).is_integer() else str(v)
+    raise InputError(f"{key} must be text, got {type(v).__name__}")
+
+
+def row_id(row: dict):
+    """The id as given when JSON can hold it, else its text (an id never stops a row)."""
+    v = row.get("id")
+    return None if missing(v) else v if isinstance(v, (str, int, float, bool)) else str(v)
+
+
+def error_row(row, message: str) -> dict:
+    row = row if isinstance(row, dict) else {}
+    title = row.get("title")
+    return {"id": row_id(row), "title": title if isinstance(title, str) else None, "error": message}
+
+
+def batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list = []
+    for row in rows:
+        batch.append({k: row.get(k) for k in ("text", "id", "title", "occupation")} if isinstance(row, dict) else row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

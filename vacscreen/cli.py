@@ -335,7 +335,8 @@ def evaluate(
             f"top-1 {_num(v['occupation']['top1'])}"
             for g, v in res["groups"].items() if v["vacancies"])
     if task == "extract":
-        from vacscreen.evaluate import format_report, run
+        from vacscreen.evaluate import format_report
+        from vacscreen.report import run_extraction as run
 
         res = run(split, show_errors=errors, use_model=not rules_only)
         for rid, fps, fns in res["errors"]:
@@ -555,14 +556,11 @@ def train(
         relink_out_of_fold(analysed)
         typer.echo(json.dumps(confidence.train(analysed), indent=1))
     if component in ("flags", "all"):
-        from vacscreen.api import _nlp
-        from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, train as fit_flags
+        from vacscreen import retrain
 
-        _nlp.cache_clear()  # flags learn from what the (new) extraction finds
         store = _open_store(db) if db else None
-        try:
-            res = fit_flags(names, C=DEFAULT_C if flags_C is None else flags_C,
-                            threshold=DEFAULT_THRESHOLD if threshold is None else threshold, store=store, force=force)
+        try:  # the same retraining as the app's Modellen page (the linking memory is the linking component's here)
+            res = retrain.retrain(store, names, force=force, C=flags_C, threshold=threshold, linking_memory=False)
         finally:
             if store is not None:
                 store.close()
@@ -688,11 +686,10 @@ app.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list():
     """Every flag model version with its grouped cross-validation scores on train+dev; * marks the active one."""
-    from vacscreen.flags.registry import Registry
+    from vacscreen import retrain
 
-    reg = Registry()
     typer.echo(f"{'':1} {'version':<26} {'trained':<20} {'reviews':>7} {'CV P':>7} {'CV R':>7} {'CV F1':>7}")
-    for v in reg.versions():
+    for v in retrain.versions():
         f = lambda x: f"{x:7.3f}" if x is not None else f"{'-':>7}"  # noqa: E731
         typer.echo(f"{'*' if v['active'] else ' ':1} {v['version']:<26} {str(v['created_at'])[:19]:<20} "
                    f"{v['review_labels']:>7} {f(v['cv_p'])} {f(v['cv_r'])} {f(v['cv_f1'])}")
@@ -701,11 +698,11 @@ def models_list():
 @models_app.command("activate")
 def models_activate(version: str = typer.Argument(..., help="a version from `vacscreen models list`")):
     """Make VERSION the active flag model."""
-    from vacscreen.flags.registry import Registry, RegistryError
+    from vacscreen import retrain
 
     try:
-        Registry().activate(version, reason="vacscreen models activate")
-    except RegistryError as e:
+        retrain.activate(version, reason="vacscreen models activate")
+    except retrain.RegistryError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)
     typer.echo(f"active: {version}")
@@ -714,11 +711,11 @@ def models_activate(version: str = typer.Argument(..., help="a version from `vac
 @models_app.command("rollback")
 def models_rollback():
     """Re-activate the model that was active before the current one."""
-    from vacscreen.flags.registry import Registry, RegistryError
+    from vacscreen import retrain
 
     try:
-        version = Registry().rollback()
-    except RegistryError as e:
+        version = retrain.rollback()
+    except retrain.RegistryError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)
     typer.echo(f"active: {version}")
@@ -727,17 +724,17 @@ def models_rollback():
 @models_app.command("clean")
 def models_clean():
     """Remove what killed training runs left (".building-*" folders, temporary ACTIVE files)."""
-    from vacscreen.flags.registry import Registry
+    from vacscreen import retrain
 
-    typer.echo(f"removed {Registry().clean_partial()} leftover(s)")
+    typer.echo(f"removed {retrain.clean()} leftover(s)")
 
 
 @models_app.command("deactivate")
 def models_deactivate():
     """Flag with the rule layer alone (no active model); `models rollback` re-activates the previous one."""
-    from vacscreen.flags.registry import Registry
+    from vacscreen import retrain
 
-    Registry().deactivate(reason="deactivated from the command line")
+    retrain.deactivate(reason="deactivated from the command line")
     typer.echo("active: none (rule layer alone)")
 
 

@@ -103,21 +103,3 @@ def format_report(res: dict, title: str = "") -> str:
         lines.append(f"{'':>6}  macro-F1 (education, language, experience, licence+certificate): "
                      f"{res[mode]['macro_f1']:.3f}")
     return "\n".join(lines)
-
-
-def run(split: str = "test", show_errors: bool = False, use_model: bool = True) -> dict:
-    """Screen the gold vacancies of a split and score the requirements against gold."""
-    from vacscreen import gold
-    from vacscreen.api import screen
-
-    docs, errs = [], []
-    for rec in gold.load(split):
-        preds = [r.to_dict() for r in screen(rec["text"], id=rec["id"], use_model=use_model, link_occupation=False).requirements]
-        golds = gold.requirements(rec)
-        docs.append((preds, golds))
-        if show_errors:
-            errs.append((rec["id"], *errors(preds, golds)))
-    res = score(docs)
-    res["vacancies"] = len(docs)
-    res["errors"] = errs
-    return res

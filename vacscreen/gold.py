@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from vacscreen import corpus
 
@@ -154,3 +154,15 @@ def build_splits(gold_dir: Optional[Path] = None) -> dict:
         out[name] = sorted(i for i, s in a["split"].items() if s == name)
     out["employer"] = dict(sorted(a["employer"].items()))
     return out
+
+
+def unique_texts(records: Iterable[dict]) -> tuple[list[dict], int]:
+    """The records with identical texts counted once (one employer posting the same ad many times would otherwise
+    outweigh the rest of its group), and how many were dropped."""
+    seen, out = set(), []
+    records = list(records)
+    for r in records:
+        if r["text"] not in seen:
+            seen.add(r["text"])
+            out.append(r)
+    return out, len(records) - len(out)

@@ -14,8 +14,9 @@ from typing import Iterable, Optional
 from vacscreen import corpus, gold
 from vacscreen.evaluate import MACRO, score as extraction_score
 from vacscreen.occupations.acceptable import accepted_names, occupation_hits
+from vacscreen.vocab import DISCRIMINATION_KINDS
 
-DISCRIMINATION = {"age", "gender", "origin_language", "nationality", "health", "other_discrimination"}
+DISCRIMINATION = set(DISCRIMINATION_KINDS)
 # The job feed's education label -> the levels it admits (its lowest route counts, as in annotation.md).
 FEED_VKS = {"VMBO": {2}, "MBO": {1, 2, 3, 4}, "MBO/HBO": {2, 3, 4}, "HBO": {6}, "HBO/WO": {6}, "WO": {7},
             "Post_WO": {8}}
@@ -100,20 +101,8 @@ def summarise(rows: list[dict]) -> dict:
                                                                        "pred_agrees_gold", "pred_missing")}}}
 
 
-def unique_texts(records: Iterable[dict]) -> tuple[list[dict], int]:
-    """The records with identical texts counted once (one employer posting the same ad many times would otherwise
-    outweigh the rest of its group), and how many were dropped."""
-    seen, out = set(), []
-    records = list(records)
-    for r in records:
-        if r["text"] not in seen:
-            seen.add(r["text"])
-            out.append(r)
-    return out, len(records) - len(out)
-
-
 def run(split: str = "test", progress: bool = True) -> dict:
-    records, dropped = unique_texts(gold.load(split))
+    records, dropped = gold.unique_texts(gold.load(split))
     rows = screen_records(records, progress=progress)
     by_group = {g: summarise([r for r in rows if r["group"] == g]) for g in corpus.GROUPS}
     sectors = sorted({r["sector"] for r in rows})
@@ -229,3 +218,21 @@ def format_agreement(res: dict) -> str:
         lines.append(f"{label:<22} {s['vacancies']:4d}  {cells}   {_f(s['flags']['f1']):>7}  "
                      f"{s['gold_flags']:5d}/{s['second_flags']:<5d}  {_f(s['occupation_agrees'])}")
     return "\n".join(lines)
+
+
+def run_extraction(split: str = "test", show_errors: bool = False, use_model: bool = True) -> dict:
+    """Screen the gold vacancies of a split and score the requirements against gold."""
+    from vacscreen.api import screen
+    from vacscreen.evaluate import errors
+
+    docs, errs = [], []
+    for rec in gold.load(split):
+        preds = [r.to_dict() for r in screen(rec["text"], id=rec["id"], use_model=use_model, link_occupation=False).requirements]
+        golds = gold.requirements(rec)
+        docs.append((preds, golds))
+        if show_errors:
+            errs.append((rec["id"], *errors(preds, golds)))
+    res = extraction_score(docs)
+    res["vacancies"] = len(docs)
+    res["errors"] = errs
+    return res

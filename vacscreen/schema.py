@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
-Kind = Literal["education", "language", "experience", "licence", "certificate", "criterion"]
-Section = Literal["profile", "offer", "vdab_fields", "description", "company", "other"]
+from vacscreen.vocab import REQUIREMENT_KINDS, RequirementKind, SectionLabel
 
-KINDS = ("education", "language", "experience", "licence", "certificate", "criterion")
+KINDS = REQUIREMENT_KINDS
 # Fields each requirement kind carries besides the common ones.
 KIND_FIELDS = {
     "education": ("level", "vks", "field", "or_equivalent"),
@@ -25,12 +24,12 @@ class InputError(ValueError):
 
 @dataclass
 class Requirement:
-    kind: str
+    kind: RequirementKind
     text: str
     start: int
     end: int
     required: bool = True
-    section: str = "other"
+    section: SectionLabel = "other"
     level: Optional[str] = None
     vks: Optional[int] = None
     field: Optional[str] = None

@@ -88,21 +88,3 @@ def public_level(m) -> tuple[Optional[str], Optional[str]]:
 def legal_rows() -> list[dict]:
     with open(DATA / LEGAL_FILE, encoding="utf-8") as f:
         return [row for row in csv.DictReader(f) if row["condition"].strip()]
-
-
-@lru_cache(maxsize=None)
-def legal_entry(name: str) -> Optional[str]:
-    """The rows of legal_requirements.csv that set a licence or certificate (by its canonical name and the
-    `legal` regex of patterns/licences.yaml): "legal_requirements.csv: BE-VL zorgkundige (registration); ..."."""
-    from vacscreen.extract.patterns import load_patterns
-
-    rx = load_patterns().licence_legal.get(name)
-    if rx is None:
-        return None
-    hits = []
-    for row in legal_rows():
-        if rx.search(row["condition"]):
-            where = f"{row['country']} {row['occupation'].split('(')[0].strip()} ({row['condition_kind']})"
-            if where not in hits:
-                hits.append(where)
-    return f"{LEGAL_FILE}: " + "; ".join(hits) if hits else None

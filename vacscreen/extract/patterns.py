@@ -5,8 +5,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 import yaml
+
+from vacscreen.extract import knowledge
+from vacscreen.extract.knowledge import mbo_patterns
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 I = re.IGNORECASE
@@ -99,7 +103,22 @@ def load_patterns() -> Patterns:
 def _with_qualifications(education: list) -> list:
     """The education patterns with the mbo qualification names (extract/knowledge.py) before the first generic mbo
     wording: "diploma Verzorgende IG" is niveau 3 by the qualification list."""
-    from vacscreen.extract.knowledge import mbo_patterns
 
     at = next((i for i, (level, _) in enumerate(education) if level.startswith("mbo")), len(education))
     return education[:at] + mbo_patterns() + education[at:]
+
+
+@lru_cache(maxsize=None)
+def legal_entry(name: str) -> Optional[str]:
+    """The rows of legal_requirements.csv that set a licence or certificate (by its canonical name and the
+    `legal` regex of patterns/licences.yaml): "legal_requirements.csv: BE-VL zorgkundige (registration); ..."."""
+    rx = load_patterns().licence_legal.get(name)
+    if rx is None:
+        return None
+    hits = []
+    for row in knowledge.legal_rows():
+        if rx.search(row["condition"]):
+            where = f"{row['country']} {row['occupation'].split('(')[0].strip()} ({row['condition_kind']})"
+            if where not in hits:
+                hits.append(where)
+    return f"{knowledge.LEGAL_FILE}: " + "; ".join(hits) if hits else None

@@ -39,6 +39,15 @@ for _name in ("prepared", "candidates", "requirements"):
         Doc.set_extension(_name, default=None)
 
 
+def requirements(doc: Doc) -> list:
+    """The requirements of a processed doc, in order, with offsets and text of the prepared text (doc._.prepared.text):
+    copies, so that a later step (assemble, legal.annotate) never changes the doc. The one way the screening,
+    training and evaluation read extraction output."""
+    from dataclasses import replace
+
+    return sorted((replace(r) for r in doc._.requirements or ()), key=lambda r: (r.start, r.end))
+
+
 def make_doc(nlp: Language, prepared) -> Doc:
     doc = nlp.make_doc(prepared.text)
     doc._.prepared = prepared
@@ -97,7 +106,6 @@ class RequiredComponent(Pipe):
         gold requirements matched to the rule candidates (extract/train.py)."""
         if records is None:
             raise ValueError("initialize needs records=[gold records] to fit the required/optional classifier")
-        from vacscreen.extract.train import labelled_candidates
         self.fit_labelled(*labelled_candidates(records))
 
     def fit_labelled(self, X: list[dict], keep: list[int], required: list[int]) -> "RequiredComponent":
@@ -184,6 +192,45 @@ def candidate_features(cands, text: str, spans: list) -> list[dict]:
             cues[c.clause] = clause_cues(text, c.clause, nxt, prv)
         out.append(features(c, text, cues[c.clause]))
     return out
+
+
+def labelled_candidates(records):
+    """Training data of the required/optional component: (features, keep, required) for every rule candidate; a candidate is kept when it overlaps a gold
+    mention of its kind (value-equal mentions first), and takes that mention's `required`."""
+    from vacscreen import gold
+    from vacscreen.evaluate import GROUPS, _overlap, _same_value
+    from vacscreen.text import prepare
+
+    nlp = spacy.blank("nl")
+    rules = RuleComponent()
+    X, keep, req = [], [], []
+    for rec in records:
+        p = prepare(rec["text"])
+        doc = rules(make_doc(nlp, p))
+        golds = gold.requirements(rec)
+        cands = [c for c in doc._.candidates if c.req.kind != "criterion"]
+        feats = candidate_features(cands, p.text, doc.user_data["clauses"])
+        used = set()
+        for c, f in zip(cands, feats):
+            s, e = p.to_original(c.req.start, c.req.end)
+            d = dict(c.req.to_dict(), start=s, end=e, required=True)
+            best = None
+            for j, g in enumerate(golds):
+                if GROUPS[g["kind"]] != GROUPS[d["kind"]] or _overlap(d, g) <= 0:
+                    continue
+                d["required"] = g["required"]
+                rank = (j in used, not _same_value(d, g), -_overlap(d, g))
+                if best is None or rank < best[0]:
+                    best = (rank, j)
+            X.append(f)
+            if best is None or c.req.section in ("offer", "company") and c.rule_required:
+                keep.append(0)
+                req.append(0)
+            else:
+                used.add(best[1])
+                keep.append(1)
+                req.append(int(golds[best[1]]["required"]))
+    return X, keep, req
 
 
 def build_nlp(use_model: bool = True, **required_cfg) -> Language:

@@ -9,7 +9,7 @@ from typing import Optional
 
 from vacscreen.extract import knowledge, normalise
 from vacscreen.extract.matcher import Matches, Triggers
-from vacscreen.extract.patterns import load_patterns
+from vacscreen.extract.patterns import legal_entry, load_patterns
 from vacscreen.schema import Requirement
 
 # Span of a language mention chained to the previous one: "Nederlands, Frans en Engels", "NL/FR".
@@ -228,7 +228,7 @@ def _licences(text, cs, ce, section, vdab_line: bool, mx):
     for (name, kind), m, a, b in mx["licences"].in_clause(cs, ce):
         s, e = (a, b) if vdab_line else (cs, ce)
         offered = bool(p.offered.search(text[cs:ce]))
-        out.append(Candidate(_mk(kind, text, s, e, section, name=name, entry=knowledge.legal_entry(name)), (cs, ce), (a, b),
+        out.append(Candidate(_mk(kind, text, s, e, section, name=name, entry=legal_entry(name)), (cs, ce), (a, b),
                              rule_required=not offered and rule_required(text, (cs, ce), (a, b))))
     return out
 

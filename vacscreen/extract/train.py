@@ -7,49 +7,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import spacy
 
 from vacscreen import gold
-from vacscreen.evaluate import GROUPS, _overlap, _same_value
 from vacscreen.extract.required import DEFAULT_C
 from vacscreen import settings
-from vacscreen.extract.pipeline import RuleComponent, build_nlp, candidate_features, make_doc
+from vacscreen.extract.pipeline import build_nlp, labelled_candidates, make_doc, requirements
 from vacscreen.text import prepare
-
-
-def labelled_candidates(records):
-    """(features, keep, required) for every rule candidate; a candidate is kept when it overlaps a gold
-    mention of its kind (value-equal mentions first), and takes that mention's `required`."""
-    nlp = spacy.blank("nl")
-    rules = RuleComponent()
-    X, keep, req = [], [], []
-    for rec in records:
-        p = prepare(rec["text"])
-        doc = rules(make_doc(nlp, p))
-        golds = gold.requirements(rec)
-        cands = [c for c in doc._.candidates if c.req.kind != "criterion"]
-        feats = candidate_features(cands, p.text, doc.user_data["clauses"])
-        used = set()
-        for c, f in zip(cands, feats):
-            s, e = p.to_original(c.req.start, c.req.end)
-            d = dict(c.req.to_dict(), start=s, end=e, required=True)
-            best = None
-            for j, g in enumerate(golds):
-                if GROUPS[g["kind"]] != GROUPS[d["kind"]] or _overlap(d, g) <= 0:
-                    continue
-                d["required"] = g["required"]
-                rank = (j in used, not _same_value(d, g), -_overlap(d, g))
-                if best is None or rank < best[0]:
-                    best = (rank, j)
-            X.append(f)
-            if best is None or c.req.section in ("offer", "company") and c.rule_required:
-                keep.append(0)
-                req.append(0)
-            else:
-                used.add(best[1])
-                keep.append(1)
-                req.append(int(golds[best[1]]["required"]))
-    return X, keep, req
 
 
 def train(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
@@ -103,12 +66,11 @@ def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C
     from tqdm.auto import tqdm
 
     from vacscreen import corpus
-    from vacscreen.api import _requirements
+    from vacscreen.assemble import to_input
     from vacscreen.evaluate import score
     from vacscreen.extract import clause_model
-    from vacscreen.report import unique_texts
 
-    records, _ = unique_texts(r for s in splits for r in gold.load(s))
+    records, _ = gold.unique_texts(r for s in splits for r in gold.load(s))
     parts = [[r for r in records if corpus.fold_of(r, folds) == k] for k in range(folds)]
     pairs: dict[str, list] = {"rules": [], "rules+component": []}
     rules_nlp = build_nlp(use_model=False)
@@ -120,7 +82,8 @@ def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C
         fold_nlp.get_pipe("vacscreen_required").initialize(records=train_records)
         clause_clf = clause_model.ClauseClassifier().fit(*clause_model.clause_data(train_records)) if learned else None
         for rec in held:
-            row = lambda doc: (rec["group"], [r.to_dict() for r in _requirements(doc)], gold.requirements(rec))  # noqa: E731
+            row = lambda doc: (rec["group"], [r.to_dict() for r in to_input(doc._.prepared, requirements(doc))],  # noqa: E731
+                               gold.requirements(rec))
             for name, nlp in (("rules", rules_nlp), ("rules+component", fold_nlp)):
                 pairs[name].append(row(nlp(make_doc(nlp, prepare(rec["text"])))))
             if not learned:

@@ -10,16 +10,28 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from vacscreen import gold
+from vacscreen.assemble import to_input
 from vacscreen.flags.rules import Candidate, Vacancy
-from vacscreen.schema import Occupation, Requirement
+from vacscreen.schema import Flag, Occupation, Requirement
 
 
 @dataclass
 class Analysed:
+    """A gold vacancy as the flags see it: requirements and vacancy in the prepared text's offsets (`prepared`
+    maps them to the record's text, where the gold spans are)."""
     record: dict
     requirements: list[Requirement]
     occupation: Optional[Occupation]
     vacancy: Vacancy
+    prepared: object = None
+
+    def span_in_input(self, start: int, end: int) -> tuple[int, int]:
+        return self.prepared.to_original(start, end) if self.prepared is not None else (start, end)
+
+    def flags(self, flagger) -> list[Flag]:
+        """flagger's flags of this vacancy, their spans in the record's text (as screen() gives them)."""
+        found = flagger.flag(self.requirements, self.occupation, self.vacancy)
+        return to_input(self.prepared, found) if self.prepared is not None else found
 
 
 def gold_occupation(record: dict) -> Optional[Occupation]:
@@ -37,20 +49,18 @@ def gold_occupation(record: dict) -> Optional[Occupation]:
 def analyse(records: Iterable[dict], batch_size: int = 32, gold_norm: bool = False) -> list[Analysed]:
     """Extraction and occupation linking of gold records, as screen() does them (gold_norm: the annotator's
     occupation norm instead of the linker's)."""
-    from vacscreen.api import _nlp, _requirements
-    from vacscreen.extract.pipeline import make_doc
+    from vacscreen.extract.pipeline import load_nlp, make_doc, requirements
     from vacscreen.occupations.link import link
     from vacscreen.text import prepare
 
     records = list(records)
-    nlp = _nlp()
+    nlp = load_nlp()
     docs = nlp.pipe((make_doc(nlp, prepare(r["text"])) for r in records), batch_size=batch_size)
     out = []
     for rec, doc in zip(records, docs):
         p = doc._.prepared
         occ = gold_occupation(rec) if gold_norm else link(p.text, rec.get("title"))
-        out.append(Analysed(rec, _requirements(doc), occ,
-                            Vacancy.from_prepared(p, rec.get("title"))))
+        out.append(Analysed(rec, requirements(doc), occ, Vacancy.from_prepared(p, rec.get("title")), p))
     return out
 
 
@@ -67,12 +77,14 @@ def key(c: Candidate) -> tuple:
     return (c.rule,) + tuple(sorted((k, str(v)) for k, v in c.values.items() if k != "demand"))
 
 
-def labels(cands: list[Candidate], text: str, gold_flags: list[dict]) -> list[int]:
+def labels(cands: list[Candidate], text: str, gold_flags: list[dict], spans=None) -> list[int]:
+    """1 for the candidates a gold flag names, else 0. spans: each candidate's span in `text` (default: its own)."""
+    spans_of = spans if spans is not None else [(c.start, c.end) for c in cands]
     y = [0] * len(cands)
     for g in gold_flags:
         same = [i for i, c in enumerate(cands) if c.kind == g["kind"]]
         spans = _occurrences(text, g["text"])
-        anchors = [i for i in same if any(cands[i].start < e and s < cands[i].end for s, e in spans)]
+        anchors = [i for i in same if any(spans_of[i][0] < e and s < spans_of[i][1] for s, e in spans)]
         keys = {key(cands[i]) for i in anchors}
         for i in same:
             if not anchors or key(cands[i]) in keys:

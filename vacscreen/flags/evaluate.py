@@ -50,7 +50,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 
 
 def predict(analysed: list[Analysed], flagger: Flagger) -> list[tuple[dict, list]]:
-    return [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in analysed]
+    return [(a.record, a.flags(flagger)) for a in analysed]
 
 
 def run(split: str = "test", flagger: Optional[Flagger] = None, analysed: Optional[list[Analysed]] = None,

@@ -7,8 +7,9 @@ from typing import Any
 
 from vacscreen.flags.rules import Candidate, Norm
 from vacscreen.schema import Requirement
+from vacscreen.vocab import DISCRIMINATION_KINDS
 
-DISCRIMINATION = frozenset({"age", "gender", "origin_language", "nationality", "health", "other_discrimination"})
+DISCRIMINATION = frozenset(DISCRIMINATION_KINDS)
 _WORD = re.compile(r"[a-zà-ÿ]{3,}")
 _KNOCKOUT = re.compile(r"vereist|verplicht|must|noodzakelijk|absoluut|knock|anders\s+kom|onmisbaar|essentieel|minstens|minimaal", re.I)
 _SOFTEN = re.compile(r"bij\s+voorkeur|pluspunt|troef|meerwaarde|of\s+gelijkwaardig|of\s+bereid|welkom|opleiding", re.I)

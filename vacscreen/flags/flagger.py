@@ -14,6 +14,7 @@ from vacscreen.flags.features import features
 from vacscreen.flags.registry import Registry, load_model
 from vacscreen.flags.rules import Candidate, Norm, Vacancy, config, propose
 from vacscreen.schema import Flag, Occupation, Requirement
+from vacscreen.vocab import DEMAND_LABELS
 
 
 
@@ -43,9 +44,6 @@ class Flagger:
         for requirements, occupation, vacancy in items:
             norm = Norm.from_occupation(occupation, self.min_confidence)
             cands = propose(requirements, norm, vacancy)
-            for c in cands:
-                if c.requirement is None and vacancy.to_original is not None:
-                    c.start, c.end = vacancy.to_original(c.start, c.end)
             if self.model is None:
                 for c in cands:
                     c.score = float(c.fires)
@@ -90,10 +88,10 @@ class Flagger:
         if len(excessive) < config()["overload"]["min_kinds"]:
             return None
         start, end = vacancy.profile_heading() or (excessive[0].start, excessive[0].end)
-        kinds = ", ".join(_KIND_NL[c.kind] for c in excessive)
+        kinds = ", ".join(DEMAND_LABELS[c.kind] for c in excessive)
         strong = len(excessive) >= 4 or sum(c.strong for c in excessive) >= 2
         return Candidate(kind="requirement_overload", rule="R20", start=start, end=end,
-                         text=vacancy.original[start:end], requirement=None, fires=True, strong=strong,
+                         text=vacancy.text[start:end], requirement=None, fires=True, strong=strong,
                          values={"count": len(excessive), "kinds": kinds}, score=excessive[2].score)
 
     def _to_flag(self, c: Candidate, norm: Norm) -> Flag:
@@ -102,9 +100,6 @@ class Flagger:
         return Flag(kind=c.kind, severity=severity, score=round(c.score, 3), text=c.text, start=c.start, end=c.end,
                     requirement=c.requirement, **texts)
 
-
-_KIND_NL = {"education_too_high": "diploma", "experience_too_high": "ervaring", "language_too_high": "talen",
-            "certificate_unneeded": "attest of rijbewijs"}
 
 
 def load_flagger(path: Optional[Path] = None, threshold: Optional[float] = None, version: Optional[str] = None) -> Flagger:

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import yaml
+
+from vacscreen import vocab
 
 from vacscreen.occupations import legal
 from vacscreen.schema import Occupation, Requirement
@@ -29,6 +31,7 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duit
 def config() -> dict:
     with open(Path(__file__).with_name("rules.yaml"), encoding="utf-8") as f:
         cfg = yaml.safe_load(f)
+    cfg["kinds"], cfg["excessive_kinds"] = list(vocab.FLAG_KINDS), list(vocab.EXCESSIVE_KINDS)
     cfg["_re"] = {
         # matched in lower-cased text (Vacancy.mentions): IGNORECASE makes these long alternations 2x slower
         "contact": re.compile(cfg["language"]["contact_re"]),
@@ -113,18 +116,13 @@ class Candidate:
 
 @dataclass
 class Vacancy:
-    """What the rules look at besides the requirements: the plain text with its sections, the title, and the
-    original input with the offset map back to it (requirement offsets are already in the original)."""
+    """What the rules look at besides the requirements: the prepared text with its sections, and the title. Every
+    offset (requirements, candidates, sections) is in `text`; assemble() maps the flags to the input at the end."""
     text: str
     title: str = ""
     sections: list = field(default_factory=list)  # SectionSpan in `text` offsets
-    original: str = ""
-    to_original: Optional[Callable[[int, int], tuple[int, int]]] = None
 
     _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        self.original = self.original or self.text
 
     def mentions(self, cue: str, whole: bool = False) -> bool:
         """Whether rules.yaml's cue pattern (config()["_re"][cue]) occurs in the text (whole: title + text); once per
@@ -139,21 +137,19 @@ class Vacancy:
 
     @classmethod
     def from_prepared(cls, prepared, title: Optional[str] = None) -> "Vacancy":
-        return cls(text=prepared.text, title=title or "", sections=list(prepared.sections),
-                   original=prepared.original, to_original=prepared.to_original)
+        return cls(text=prepared.text, title=title or "", sections=list(prepared.sections))
 
     @property
     def whole(self) -> str:
         return f"{self.title}\n{self.text}"
 
     def profile_heading(self) -> Optional[tuple[int, int]]:
-        """Span (in the original) of the first profile section's heading, e.g. "Profiel"."""
+        """Span of the first profile section's heading, e.g. "Profiel"."""
         for s in self.sections:
             if s.label == "profile" and s.heading:
                 i = self.text.find(s.heading, s.start, s.end)
                 if i >= 0:
-                    span = (i, i + len(s.heading))
-                    return self.to_original(*span) if self.to_original else span
+                    return (i, i + len(s.heading))
         return None
 
 
@@ -286,8 +282,8 @@ def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Cand
             "health": "R15", "other_discrimination": "R16"}[kind]
     # "Pas afgestudeerd? Welkom!": the welcome may stand just after the clause. A welcome, or wording about the
     # customers rather than the person wanted, is no demand (annotation.md): not proposed, so no model can flag it.
-    welcome = bool(rx["welcome"].search(r.text) or rx["welcome"].match(vac.original, r.end, r.end + 20)
-                   or re.match(r"\W{0,3}\s*welkom", vac.original[r.end:r.end + 20], re.I))
+    welcome = bool(rx["welcome"].search(r.text) or rx["welcome"].match(vac.text, r.end, r.end + 20)
+                   or re.match(r"\W{0,3}\s*welkom", vac.text[r.end:r.end + 20], re.I))
     if welcome or (kind == "origin_language" and rx["about_others"].search(r.text)):
         return None
     return _cand(kind, rule, i, r, True, strong, {"norm_cefr": "B1"}, {"category=" + r.category: True})

@@ -33,10 +33,12 @@ def examples(analysed, min_confidence: Optional[float] = None) -> tuple[list[dic
     for a in analysed:
         rec = a.record
         norm, cands = rules.candidates(a.requirements, a.occupation, a.vacancy)
-        ys = labels(cands, rec["text"], rec.get("flags") or []) if rec.get("gold", True) else [None] * len(cands)
+        spans = [a.span_in_input(c.start, c.end) for c in cands]  # gold and reviewed spans are in the record's text
+        ys = labels(cands, rec["text"], rec.get("flags") or [], spans) if rec.get("gold", True) else [None] * len(cands)
         for i, c in enumerate(cands):
+            start, end = spans[i]
             for rv in rec.get("reviewed") or []:
-                if c.start < rv["end"] and rv["start"] < c.end:
+                if start < rv["end"] and rv["start"] < end:
                     if c.kind == rv["kind"]:  # a corrected kind means: not this kind
                         ys[i] = 0 if rv.get("corrected_kind") else int(rv["label"])
                     elif c.kind == rv.get("corrected_kind"):
@@ -288,7 +290,7 @@ def cross_validate_pairs(analysed, C: float = 1.0, thresholds=(0.5,), folds: int
         model = FlagClassifier(C=C).fit(X, y)
         for t in thresholds:
             flagger = Flagger(model, threshold=t, min_confidence=min_confidence)
-            pairs[t] += [(a.record, flagger.flag(a.requirements, a.occupation, a.vacancy)) for a in held]
+            pairs[t] += [(a.record, a.flags(flagger)) for a in held]
     return pairs
 
 

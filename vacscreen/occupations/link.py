@@ -81,12 +81,13 @@ UNKNOWN_NAME = "onbekend"
 
 def link(text: str, title: Optional[str] = None, override: Optional[str] = None,
          linker: Optional[Linker] = None, memory=_DEFAULT, norms: bool = True,
-         descriptions: bool = True, reranker=_DEFAULT) -> Optional[Occupation]:
-    """_link() with the occupation's `confidence` (occupations/confidence.py) when a confidence model is trained."""
-    from vacscreen.occupations import confidence
+         descriptions: bool = True, reranker=_DEFAULT, confidence=_DEFAULT) -> Optional[Occupation]:
+    """_link() with the occupation's `confidence` (occupations/confidence.py; default: the shipped model, None for
+    none)."""
+    from vacscreen.occupations import confidence as link_confidence
 
     occ = _link(text, title, override, linker, memory, norms, descriptions, reranker)
-    model = confidence.load()
+    model = link_confidence.load() if confidence is _DEFAULT else confidence
     if occ is not None and model is not None and occ.confidence is None:
         occ.confidence = model(occ, title)
     return occ

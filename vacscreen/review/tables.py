@@ -10,11 +10,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, Foreign
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-DECISIONS = ("agree", "disagree", "unsure", "skip")
-SEVERITIES = ("strong", "mild")
-FLAG_KINDS = ("education_too_high", "experience_too_high", "language_too_high", "certificate_unneeded",
-              "requirement_overload", "age", "gender", "origin_language", "nationality", "health",
-              "other_discrimination")
+from vacscreen.vocab import DECISIONS, FLAG_KINDS, SEVERITIES  # noqa: F401  (the CHECK constraints list them)
 
 # Explicit constraint names, identical in the migration, so that later migrations can refer to them.
 NAMING = {

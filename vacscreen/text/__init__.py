@@ -18,7 +18,7 @@ from vacscreen.text.clean import MAX_CHARS, decode, normalize
 from vacscreen.text.html import Alignment, html_to_text, is_html
 from vacscreen.text.sections import LABELS, SectionSpan, find_headings, split_sections
 
-__all__ = ["prepare", "Prepared", "SectionSpan", "InputError", "MAX_CHARS", "LONG_TEXT", "LABELS"]
+__all__ = ["prepare", "Prepared", "SectionSpan", "InputError", "MAX_CHARS", "LONG_TEXT", "LABELS", "decode", "is_html"]
 
 LONG_TEXT = 50_000  # warn above this many characters
 

@@ -13,7 +13,9 @@ from typing import NamedTuple, Optional
 
 import yaml
 
-LABELS = ("vdab_fields", "description", "profile", "offer", "company", "other")
+from vacscreen.vocab import SECTIONS
+
+LABELS = SECTIONS
 
 
 class SectionSpan(NamedTuple):

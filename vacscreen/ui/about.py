@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vacscreen.ui.common import fout_tekst, soort_signaal
+from vacscreen.ui.common import flag_label, fout_tekst
 
 # Which flag kinds each rule of rules.yaml produces (vacscreen/flags/rules.py; domain.md section 6).
 REGEL_SOORT = {"R1": "education_too_high", "R2": "education_too_high", "R4": "education_too_high",
@@ -16,38 +16,30 @@ REGEL_SOORT = {"R1": "education_too_high", "R2": "education_too_high", "R4": "ed
 
 def regels() -> pd.DataFrame:
     """Rule, flag kind and legal basis or data source, from rules.yaml `sources`."""
-    from vacscreen.flags.rules import config
+    from vacscreen.api import rule_sources
 
     rows = []
-    for regel, bron in config()["sources"].items():
+    for regel, bron in rule_sources().items():
         naam, _, grondslag = str(bron).partition("): ")
-        rows.append({"regel": regel, "signaal": soort_signaal(REGEL_SOORT.get(regel, "")),
+        rows.append({"regel": regel, "signaal": flag_label(REGEL_SOORT.get(regel, "")),
                      "wat": naam.split("(", 1)[1] if "(" in naam else naam,
                      "grondslag of bron": grondslag or bron})
     return pd.DataFrame(rows, columns=["regel", "signaal", "wat", "grondslag of bron"])
 
 
 def bronnen() -> tuple[int, pd.DataFrame]:
-    from vacscreen.occupations.reference import load_reference
+    from vacscreen.api import reference_sources
 
-    ref = load_reference()
+    jaar, sources = reference_sources()
     df = pd.DataFrame([{"bestand": s.file, "rijen": s.rows, "bron": s.source, "licentie": s.licence, "jaar": s.year}
-                       for s in ref.sources], columns=["bestand", "rijen", "bron", "licentie", "jaar"])
-    return ref.year, df
+                       for s in sources], columns=["bestand", "rijen", "bron", "licentie", "jaar"])
+    return jaar, df
 
 
 def modellen() -> dict:
-    from vacscreen.extract.pipeline import model_version
-    from vacscreen.ui.models import registry
+    from vacscreen.retrain import active_models
 
-    reg = registry()
-    actief = reg.active()
-    meta = reg.meta(actief) if actief else {}
-    from vacscreen.api import flag_threshold
-
-    return {"extract": model_version(), "flags": actief, "threshold": flag_threshold(),
-            "strong_score": meta.get("strong_score", 0.7), "date": meta.get("date"),
-            "f1": ((meta.get("metrics") or {}).get("cv_train") or {}).get("micro", {}).get("f1")}
+    return active_models()
 
 
 def page() -> None:

@@ -14,8 +14,9 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
-from vacscreen.ui.common import ERNST, fout_tekst, nl, open_store, pipeline, plain, soort_signaal
+from vacscreen.ui.common import flag_label, fout_tekst, nl, open_store, pipeline, plain
 from vacscreen.ui.files import FileError
+from vacscreen.vocab import SEVERITY_LABELS
 
 TYPES = ("csv", "jsonl", "ndjson", "json", "xlsx")
 KOLOM = {"text": ("text", "tekst", "vacaturetekst"), "id": ("id", "vacature_id", "vacancy_id"),
@@ -138,7 +139,7 @@ def overzicht(results: list[dict]) -> pd.DataFrame:
                      "eisen": None if fout else len(r.get("requirements") or []),
                      "signalen": None if fout else len(flags),
                      "sterk": None if fout else sum(f["severity"] == "strong" for f in flags),
-                     "soorten": ", ".join(soort_signaal(f["kind"]) for f in flags),
+                     "soorten": ", ".join(flag_label(f["kind"]) for f in flags),
                      "fout": nl(fout) if fout else "",
                      "_soorten": frozenset(f["kind"] for f in flags),
                      "_ernst": frozenset(f["severity"] for f in flags) or frozenset({GEEN})})
@@ -160,8 +161,8 @@ def detail(results: list[dict], rij: set[int], soorten: list[str], ernst: list[s
             if ernst and f["severity"] not in ernst:
                 continue
             rows.append({"rij": i, "id": "" if r.get("id") is None else str(r["id"]),
-                         "beroep": (r.get("occupation") or {}).get("name") or "", "soort": soort_signaal(f["kind"]),
-                         "ernst": ERNST.get(f["severity"], f["severity"]), "score": f["score"],
+                         "beroep": (r.get("occupation") or {}).get("name") or "", "soort": flag_label(f["kind"]),
+                         "ernst": SEVERITY_LABELS.get(f["severity"], f["severity"]), "score": f["score"],
                          "tekst": " ".join(f["text"].split()), "waarom": f["reason"], "beter": f["suggestion"],
                          "norm": f["norm"], "bron": f["source"]})
     return pd.DataFrame(rows, columns=DETAIL)
@@ -198,7 +199,7 @@ def grafieken(ok: pd.DataFrame) -> None:
         tel: dict[str, int] = {}
         for kinds in ok["_soorten"]:
             for k in kinds:
-                tel[soort_signaal(k)] = tel.get(soort_signaal(k), 0) + 1
+                tel[flag_label(k)] = tel.get(flag_label(k), 0) + 1
         if tel:
             per_soort = pd.DataFrame({"soort": [f"{k} — {v} van {len(ok)} ({100 * v / len(ok):.0f} %)"
                                                 for k, v in tel.items()],
@@ -297,8 +298,8 @@ def toon_resultaten(results: list[dict], naam: str) -> None:
         return
     k1, k2, k3 = st.columns(3)
     beroepen = k1.multiselect("Beroep", sorted(set(ok["beroep"])), key="bulk_filter_beroep", placeholder="alle")
-    soorten_aanwezig = sorted({k for s in ok["_soorten"] for k in s}, key=soort_signaal)
-    soorten = k2.multiselect("Soort signaal", soorten_aanwezig, key="bulk_filter_soort", format_func=soort_signaal,
+    soorten_aanwezig = sorted({k for s in ok["_soorten"] for k in s}, key=flag_label)
+    soorten = k2.multiselect("Soort signaal", soorten_aanwezig, key="bulk_filter_soort", format_func=flag_label,
                              placeholder="alle")
     ernst = k3.multiselect("Ernst", ["strong", "mild", GEEN], key="bulk_filter_ernst", placeholder="alle",
                            format_func=lambda e: {"strong": "sterk", "mild": "licht", GEEN: "zonder signaal"}[e])

@@ -3,30 +3,14 @@ Dutch wording of the library's (English) input errors and warnings."""
 from __future__ import annotations
 
 import gc
-
 import re
 from typing import Optional
 
 import streamlit as st
 
-# -- Dutch labels ---------------------------------------------------------------------------------------------------
-SOORT = {"education": "opleiding", "language": "taal", "experience": "ervaring", "licence": "rijbewijs",
-         "certificate": "attest", "criterion": "criterium"}
-SECTIE = {"profile": "profiel", "offer": "aanbod", "vdab_fields": "VDAB-velden", "description": "functieomschrijving",
-          "company": "bedrijf", "other": "overig"}
-TAAL = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duits", "es": "Spaans", "it": "Italiaans",
-        "pt": "Portugees", "pl": "Pools", "ro": "Roemeens", "tr": "Turks", "ar": "Arabisch", "ru": "Russisch",
-        "zh": "Chinees"}
-CRITERIUM = {"age": "leeftijd", "gender": "geslacht", "origin_language": "herkomst/moedertaal",
-             "nationality": "nationaliteit", "health": "gezondheid", "appearance": "uiterlijk", "family": "gezin",
-             "belief": "levensbeschouwing", "other": "ander"}
-SOORT_SIGNAAL = {"education_too_high": "diploma te hoog", "experience_too_high": "te veel ervaring gevraagd",
-                 "language_too_high": "taalniveau te hoog", "certificate_unneeded": "attest of rijbewijs onnodig",
-                 "requirement_overload": "te veel eisen gestapeld", "age": "leeftijd", "gender": "geslacht",
-                 "origin_language": "moedertaal/afkomst", "nationality": "nationaliteit", "health": "gezondheid",
-                 "other_discrimination": "andere discriminatie"}
-ERNST = {"strong": "sterk", "mild": "licht"}
-BESLISSING = {"agree": "akkoord", "disagree": "niet akkoord", "unsure": "twijfel", "skip": "overgeslagen"}
+from vacscreen.vocab import FLAG_LABELS, LANGUAGE_NAMES
+
+# -- Dutch labels: vacscreen/vocab.py ---------------------------------------------------------------------------------
 
 
 _MARKUP = re.compile(r"([!-/:-@\[-`{-~])")
@@ -42,8 +26,8 @@ def plain(text) -> str:
     return _MARKUP.sub(r"\\\1", _AUTOLINK.sub("\u2060", str(text)))
 
 
-def soort_signaal(kind: Optional[str]) -> str:
-    return SOORT_SIGNAAL.get(kind, kind or "")
+def flag_label(kind: Optional[str]) -> str:
+    return FLAG_LABELS.get(kind, kind or "")
 
 
 # -- resources, once per server process -----------------------------------------------------------------------------
@@ -179,7 +163,7 @@ def nl(message: str) -> str:
     """A library message (InputError, Screening.warnings) in Dutch, with the original after it."""
     m = _TAAL_RE.search(message)
     if m:
-        taal = TAAL.get(m.group(2), m.group(1))
+        taal = LANGUAGE_NAMES.get(m.group(2), m.group(1))
         return (f"de tekst lijkt {taal}, niet Nederlands; de resultaten kunnen onvolledig zijn "
                 f"(technisch: {message})")
     for pattern, dutch in _MELDINGEN:

@@ -13,7 +13,8 @@ import html
 import re
 from typing import Any, Iterable, Optional
 
-from vacscreen.ui.common import SOORT, soort_signaal
+from vacscreen.ui.common import flag_label
+from vacscreen.vocab import REQUIREMENT_LABELS
 
 KINDS = ("education", "language", "experience", "licence", "certificate", "criterion")
 # (background of a required demand, background of a nice-to-have, legend swatch border)
@@ -54,7 +55,7 @@ def _span(x: Any, n: int) -> tuple[int, int]:
 
 
 def legenda() -> str:
-    items = [f'<mark class="vs vs-{k}" data-kind="{k}">{SOORT[k]}</mark>' for k in KINDS]
+    items = [f'<mark class="vs vs-{k}" data-kind="{k}">{REQUIREMENT_LABELS[k]}</mark>' for k in KINDS]
     items.append('<mark class="vs vs-language vs-optional">pluspunt (lichter)</mark>')
     items.append('<span class="vs-flagged">gesignaleerd (onderstreept)</span>')
     return '<div class="vs-legenda">' + "".join(items) + "</div>"
@@ -88,9 +89,9 @@ def markeer(text: str, requirements: Iterable[Any], flags: Iterable[Any] = (), s
             continue
         tip = []
         if req is not None:
-            tip.append(f"{SOORT.get(req[2], req[2])} · {'vereist' if req[3] else 'pluspunt'}")
+            tip.append(f"{REQUIREMENT_LABELS.get(req[2], req[2])} · {'vereist' if req[3] else 'pluspunt'}")
         if fl:
-            tip.append("signaal: " + ", ".join(soort_signaal(k) for k in fl))
+            tip.append("signaal: " + ", ".join(flag_label(k) for k in fl))
         attrs = f' title="{html.escape(" — ".join(tip))}"'
         if fl:
             attrs += f' data-flag="{html.escape(" ".join(fl))}"'

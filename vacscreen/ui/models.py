@@ -11,6 +11,7 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
+from vacscreen import retrain
 from vacscreen.review.accounts import role_at_least
 from vacscreen.ui.auth import account
 from vacscreen.ui.common import first_rewrite, fout_tekst, open_store
@@ -19,16 +20,10 @@ MELDING = "_modellen_melding"
 
 
 def registry():
-    """The registry the API loads the flag model from (Settings.flags_dir: models/flags, or $VACSCREEN_MODELS/flags)."""
-    from vacscreen.flags.registry import Registry
+    """The registry the default Screener loads its flag model from (vacscreen.retrain)."""
+    from vacscreen import retrain
 
-    return Registry()
-
-
-def _reload() -> None:
-    from vacscreen.api import reload_models
-
-    reload_models()
+    return retrain.registry()
 
 
 def _pct(x: Optional[float]) -> Optional[float]:
@@ -84,9 +79,8 @@ def _activeren() -> None:
     if not versie or (admin := _admin()) is None:
         return
     try:
-        registry().activate(versie, reason=f"activated in the app by {admin[1]}")
+        retrain.activate(versie, reason=f"activated in the app by {admin[1]}")
         admin[0].audit(admin[1], "activate_model", versie)
-        _reload()
     except Exception as e:  # noqa: BLE001 - RegistryError, OSError
         ss[MELDING] = ("error", f"Activeren van {versie} is mislukt ({fout_tekst(e)}).")
         return
@@ -98,9 +92,8 @@ def _terugdraaien() -> None:
     if (admin := _admin()) is None:
         return
     try:
-        versie = registry().rollback()
+        versie = retrain.rollback()
         admin[0].audit(admin[1], "rollback_model", versie)
-        _reload()
     except Exception as e:  # noqa: BLE001
         ss[MELDING] = ("error", f"Terugdraaien is niet gelukt: {fout_tekst(e)}")
         return
@@ -109,10 +102,7 @@ def _terugdraaien() -> None:
 
 
 def trainen(forceren: bool) -> None:
-    """Retrain (vacscreen.flags.train.train) with the label store; the outcome goes to the session's message."""
-    from vacscreen.flags.train import train
-    from vacscreen.occupations.train import train as train_linking
-
+    """Retrain (vacscreen.retrain.retrain) with the label store; the outcome goes to the session's message."""
     ss = st.session_state
     if (admin := _admin()) is None:
         return
@@ -120,10 +110,7 @@ def trainen(forceren: bool) -> None:
     store.audit(user, "train_models", "force" if forceren else None)
     try:
         with st.spinner("Opnieuw trainen op de gold-data en de reviewerlabels … dit duurt ongeveer een halve minuut."):
-            res = train(store=store, force=forceren, registry=registry())
-            if store is not None:  # recruiters' occupation choices join the linking memory
-                res["linking"] = train_linking(store=store)
-        _reload()
+            res = retrain.retrain(store=store, force=forceren)
     except Exception as e:  # noqa: BLE001
         ss[MELDING] = ("error", f"Trainen is mislukt ({fout_tekst(e)}).")
         return

@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from vacscreen.api import flag_threshold
-from vacscreen.review.tables import FLAG_KINDS, SEVERITIES
 from vacscreen.ui.auth import account
-from vacscreen.ui.common import BESLISSING, ERNST, fout_tekst, open_store, plain, soort_signaal
+from vacscreen.ui.common import flag_label, fout_tekst, open_store, plain
 from vacscreen.ui.highlight import css, paragraph_around, zonder_tags
+from vacscreen.vocab import DECISION_LABELS, FLAG_KINDS, SEVERITIES, SEVERITY_LABELS
 
 KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
            ("unsure", "Twijfel", "u", "secondary"), ("skip", "Overslaan", "s", "secondary")]
@@ -65,7 +65,7 @@ def _label(flag_id: int, decision: str) -> None:
     except Exception as e:  # noqa: BLE001
         ss[MELDING] = ("error", f"Het label is niet opgeslagen ({fout_tekst(e)}).")
         return
-    ss[MELDING] = ("success", f"Opgeslagen: {BESLISSING[decision]}.")
+    ss[MELDING] = ("success", f"Opgeslagen: {DECISION_LABELS[decision]}.")
     _reset_correcties()
 
 
@@ -102,7 +102,7 @@ def voortgang(store, reviewer: str) -> None:
               "nog geen eindbeslissing (vacscreen labels agreement / Store.adjudicate).")
     st.markdown("**Overeenstemming tussen reviewers (Cohen's kappa per soort)**")
     if kappa:
-        rows = [{"soort": soort_signaal(k), "kappa": "–" if v.get("kappa") is None else f"{v['kappa']:.3f}",
+        rows = [{"soort": flag_label(k), "kappa": "–" if v.get("kappa") is None else f"{v['kappa']:.3f}",
                  "signalen": v.get("items"), "paren": v.get("pairs")} for k, v in sorted(kappa.items())]
         st.dataframe(pd.DataFrame(rows, columns=["soort", "kappa", "signalen", "paren"]), hide_index=True,
                      width="stretch")
@@ -122,10 +122,10 @@ def beoordelen(store, reviewer: str) -> None:
         st.button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:")
         return
     item = queue[0]
-    ernst = ERNST.get(item["severity"], item["severity"])
+    ernst = SEVERITY_LABELS.get(item["severity"], item["severity"])
     titel = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
     onder = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < flag_threshold() else ""
-    st.subheader(f"{soort_signaal(item['kind'])} — {ernst} (score {item['score']:.2f}){onder}")
+    st.subheader(f"{flag_label(item['kind'])} — {ernst} (score {item['score']:.2f}){onder}")
     st.caption(f"{plain(titel)} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
     st.html(context_html(item))
     if item.get("reason"):
@@ -136,9 +136,9 @@ def beoordelen(store, reviewer: str) -> None:
         st.caption(f"Norm: {plain(item.get('norm') or '–')} · Bron: {plain(item.get('source') or '–')}")
     k1, k2, k3 = st.columns([2, 1, 2])
     k1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind", placeholder="— geen correctie —",
-                 format_func=lambda k: "— geen correctie —" if k is None else soort_signaal(k))
+                 format_func=lambda k: "— geen correctie —" if k is None else flag_label(k))
     k2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev", placeholder="—",
-                 format_func=lambda s: "—" if s is None else ERNST[s])
+                 format_func=lambda s: "—" if s is None else SEVERITY_LABELS[s])
     k3.text_input("Opmerking (optioneel)", key="commentaar")
     rij = st.container(horizontal=True, wrap=True)
     for key, label, shortcut, soort in KNOPPEN:

@@ -14,12 +14,27 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
+from vacscreen.api import describe_occupations, input_text
 from vacscreen.schema import InputError
-from vacscreen.ui.common import (CRITERIUM, ERNST, SECTIE, SOORT, TAAL, bron_nl, fout_tekst, nl, open_store,
-                                 pipeline, plain, soort_signaal)
+from vacscreen.ui.common import (
+    bron_nl,
+    flag_label,
+    fout_tekst,
+    nl,
+    open_store,
+    pipeline,
+    plain,
+)
 from vacscreen.ui.files import TYPES, FileError, read_upload
 from vacscreen.ui.highlight import css, markeer
-from vacscreen.ui.rewrite import herschrijf, herschreven_html, vervangingen
+from vacscreen.ui.rewrite import herschreven_html, herschrijf, vervangingen
+from vacscreen.vocab import (
+    CRITERION_LABELS,
+    LANGUAGE_NAMES,
+    REQUIREMENT_LABELS,
+    SECTION_LABELS,
+    SEVERITY_LABELS,
+)
 
 TITEL = "vacscreen — vacature screenen"
 KOLOMMEN = ["soort", "tekst", "vereist", "waarde", "sectie", "wettelijk"]
@@ -55,7 +70,7 @@ def waarde(r: dict) -> str:
             parts.append("of gelijkwaardig")
         return " ".join(p for p in parts if p)
     if k == "language":
-        taal = TAAL.get(r.get("language"), r.get("language") or "")
+        taal = LANGUAGE_NAMES.get(r.get("language"), r.get("language") or "")
         return f"{taal} {r['cefr']}" if r.get("cefr") else taal
     if k == "experience":
         s = _jaren(r.get("min_years"), r.get("max_years"))
@@ -65,14 +80,14 @@ def waarde(r: dict) -> str:
     if k in ("licence", "certificate"):
         return r.get("name") or ""
     if k == "criterion":
-        return CRITERIUM.get(r.get("category"), r.get("category") or "")
+        return CRITERION_LABELS.get(r.get("category"), r.get("category") or "")
     return ""
 
 
 def tabel(result: dict) -> pd.DataFrame:
-    rows = [{"soort": SOORT.get(r["kind"], r["kind"]), "tekst": " ".join(r["text"].split()),
+    rows = [{"soort": REQUIREMENT_LABELS.get(r["kind"], r["kind"]), "tekst": " ".join(r["text"].split()),
              "vereist": "ja" if r["required"] else "nee", "waarde": waarde(r),
-             "sectie": SECTIE.get(r["section"], r["section"]),
+             "sectie": SECTION_LABELS.get(r["section"], r["section"]),
              "wettelijk": f"wettelijk vereist: {r['legal_basis']}" if r.get("legal_basis") else ""}
             for r in result["requirements"]]
     return pd.DataFrame(rows, columns=KOLOMMEN)
@@ -111,10 +126,7 @@ def screen_form(nieuw: bool = True) -> None:
             invoer, naam = read_upload(bestand.name, bestand.getvalue()), bestand.name
         else:
             invoer, naam = ss.get("tekst") or "", None
-        from vacscreen.text.clean import decode
-        from vacscreen.text.html import is_html
-
-        origineel = decode(invoer)[0]  # the string the offsets refer to (raises InputError like screen() does)
+        origineel, invoer_is_html = input_text(invoer)  # the string the offsets refer to (InputError like screen())
         screening = pipeline()(invoer, id=naam, title=titel, occupation=beroep, review_floor=REVIEW_FLOOR)
     except FileError as e:
         ss["fout"] = str(e)
@@ -128,7 +140,7 @@ def screen_form(nieuw: bool = True) -> None:
     ss["resultaat"] = screening.to_dict()
     ss["naam"] = naam
     ss["origineel"] = origineel
-    ss["is_html"] = is_html(origineel)
+    ss["is_html"] = invoer_is_html
     if nieuw:
         ss["beroep_opties"] = _opties(screening.occupation)
         ss["beroep_keuze"] = screening.occupation.name if screening.occupation else None
@@ -223,7 +235,8 @@ def beroep_info(occ: Optional[dict]) -> None:
         st.caption("Bronnen van het profiel: " + "; ".join(plain(x) for x in bronnen)
                    + (f" · lijst knelpuntberoepen {occ['data_year']}" if occ.get("data_year") else ""))
     opties = st.session_state.get("beroep_opties") or []
-    uitleg = beschrijvingen([occ["name"], *opties])
+    # a recruiter choosing between neighbours ("Plaatser binnenschrijnwerk" or "... buitenschrijnwerk") sees the difference
+    uitleg = describe_occupations([occ["name"], *opties])
     if uitleg:
         eigen = uitleg[0][0].lower() == occ["name"].lower()
         kop = f"Wat houdt het beroep {plain(uitleg[0][0])} in?" if eigen else "Wat doen de voorgestelde beroepen?"
@@ -239,20 +252,6 @@ def beroep_info(occ: Optional[dict]) -> None:
                      help="Of typ een beroep in het veld 'Beroep' bovenaan: ook dan wordt meteen opnieuw gescreend.")
 
 
-def beschrijvingen(namen: list[str]) -> list[tuple[str, str, str]]:
-    """(name, job titles, what the work is) of each named occupation the reference data describes, each once: a
-    recruiter choosing between neighbours ("Plaatser binnenschrijnwerk" or "... buitenschrijnwerk") sees the
-    difference."""
-    from vacscreen.occupations.reference import load_reference
-
-    ref = load_reference()
-    out, gezien = [], set()
-    for naam in namen:
-        rec = ref.by_name(naam)
-        if rec is not None and rec.name.lower() not in gezien and (rec.description or rec.titles):
-            gezien.add(rec.name.lower())
-            out.append((rec.name, ", ".join(rec.titles), rec.description))
-    return out
 
 
 ZEKERHEID = {"high": "hoog", "medium": "middel", "low": "laag", "gold": "door annotatoren gegeven"}
@@ -265,8 +264,8 @@ def signalen(flags: list[dict]) -> None:
         return
     st.subheader(f"{len(flags)} {'signaal' if len(flags) == 1 else 'signalen'}")
     for f in flags:
-        ernst = ERNST.get(f["severity"], f["severity"])
-        kop = f"{soort_signaal(f['kind'])} — {ernst} (score {f['score']:.2f})"
+        ernst = SEVERITY_LABELS.get(f["severity"], f["severity"])
+        kop = f"{flag_label(f['kind'])} — {ernst} (score {f['score']:.2f})"
         # the severity in words and as a Material icon (Streamlit's own font): no emoji font needed
         icoon = ":material/error:" if f["severity"] == "strong" else ":material/warning:"
         with st.expander(kop, expanded=f["severity"] == "strong", icon=icoon):
@@ -302,7 +301,7 @@ def resultaat_tonen(resultaat: dict) -> None:
     ss = st.session_state
     df = tabel(resultaat)
     n_vereist = int((df["vereist"] == "ja").sum())
-    taal = TAAL.get(resultaat["language"], resultaat["language"])
+    taal = LANGUAGE_NAMES.get(resultaat["language"], resultaat["language"])
     st.subheader(f"{len(df)} eisen gevonden ({n_vereist} vereist, {len(df) - n_vereist} pluspunt)")
     st.caption(f"Taal van de tekst: {taal} · model: {resultaat['model_version']}")
     for w in resultaat["warnings"]:

@@ -1,0 +1,110 @@
+"""Issue 21: the architecture holds. Import contracts (pyproject.toml [tool.importlinter]: layers, no cycles, a thin
+app), one offset space with a pure assemble(), and a Screener built from Settings read at call time."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vacscreen.api import Screener
+from vacscreen.assemble import assemble, to_input
+from vacscreen.extract.pipeline import make_doc, requirements
+from vacscreen.settings import REPO_MODELS, Settings
+from vacscreen.text import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ("<html><body><h2>Profiel</h2><ul><li>Je spreekt <b>vloeiend</b> Nederlands.</li>"
+        "<li>Je bent max. 30 jaar.</li><li>Rijbewijs B is een troef.</li></ul></body></html>")
+
+
+def test_import_contracts_hold():
+    lint = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout
+
+
+@pytest.fixture(scope="module")
+def screener():
+    return Screener()
+
+
+def test_assemble_is_pure_and_maps_html_offsets_to_the_input(screener):
+    nlp = screener.pipeline()
+    doc = nlp(make_doc(nlp, prepare(HTML)))
+    p = doc._.prepared
+    before = [(r.start, r.end, r.text) for r in doc._.requirements]
+    reqs = requirements(doc)
+    assert [(r.start, r.end) for r in reqs] == sorted((r.start, r.end) for r in doc._.requirements)
+    first, second = assemble(p, reqs, []), assemble(p, reqs, [])
+    assert first.to_dict() == second.to_dict()  # twice on the same input: the same result
+    assert [(r.start, r.end, r.text) for r in doc._.requirements] == before  # the doc is never changed
+    assert [(r.start, r.end) for r in reqs] == [(r.start, r.end) for r in requirements(doc)]  # nor its copies
+    for r in first.requirements:
+        assert HTML[r.start:r.end] == r.text and r.text.strip()
+    assert any("<b>vloeiend</b>" in r.text for r in first.requirements)  # a span across a tag, in the HTML
+    for r, q in zip(first.requirements, reqs):
+        assert p.text[q.start:q.end] == q.text  # the layers below work in the prepared text
+
+
+def test_screen_gives_input_offsets_for_flags_too(screener):
+    s = screener.screen(HTML, link_occupation=False)
+    assert s.flags and all(HTML[f.start:f.end] == f.text for f in s.flags)
+    assert s.to_dict() == screener.screen(HTML, link_occupation=False).to_dict()
+    assert to_input(prepare(HTML), []) == []
+
+
+def _models_copy(tmp_path: Path, version: str) -> Path:
+    models = tmp_path / "models"
+    shutil.copytree(REPO_MODELS / "extract", models / "extract")
+    src = next(v for v in sorted((REPO_MODELS / "flags" / "versions").iterdir()) if not v.name.startswith("."))
+    dst = models / "flags" / "versions" / version
+    shutil.copytree(src, dst)
+    meta = json.loads((dst / "meta.json").read_text())
+    meta["version"] = version
+    (dst / "meta.json").write_text(json.dumps(meta))
+    (models / "flags" / "ACTIVE").write_text(version + "\n")
+    return models
+
+
+def test_a_screener_uses_its_own_settings_and_reloads(tmp_path):
+    models = _models_copy(tmp_path, "flags-eigen-1")
+    s = Screener(Settings.from_env().replace(models_dir=models))
+    assert s.flagger().version == "flags-eigen-1"
+    res = s.screen("Profiel\n- Je bent max. 30 jaar.", link_occupation=False)
+    assert res.model_version.endswith("+flags-eigen-1")
+    (models / "flags" / "ACTIVE").unlink()  # no active model any more: the rule layer alone
+    assert s.flagger().version == "flags-eigen-1"  # loaded once ...
+    s.reload()
+    assert s.flagger().version == "rules"  # ... until reload()
+
+
+def test_settings_are_read_when_used_not_at_import(tmp_path, monkeypatch):
+    from vacscreen import api, settings
+
+    models = _models_copy(tmp_path, "flags-env-1")
+    monkeypatch.setenv("VACSCREEN_MODELS", str(models))  # set after every vacscreen module was imported
+    assert settings.current().flags_dir == models / "flags"
+    assert api.default_screener().settings.models_dir == models
+    assert api.default_screener().flagger().version == "flags-env-1"
+    env = Settings.from_env().replace(knelpunt_csv=tmp_path / "k.csv").to_env()
+    assert env["VACSCREEN_MODELS"] == str(models) and env["VACSCREEN_KNELPUNT_CSV"] == str(tmp_path / "k.csv")
+    assert Settings.from_env(env) == Settings.from_env().replace(knelpunt_csv=tmp_path / "k.csv")
+    monkeypatch.delenv("VACSCREEN_MODELS")
+    assert api.default_screener().settings.models_dir == REPO_MODELS
+
+
+def test_the_vocabulary_is_the_one_of_the_rules_and_the_store():
+    from vacscreen import vocab
+    from vacscreen.flags.rules import config
+    from vacscreen.review import tables
+
+    assert tuple(config()["kinds"]) == vocab.FLAG_KINDS and tables.FLAG_KINDS is vocab.FLAG_KINDS
+    assert set(vocab.FLAG_LABELS) == set(vocab.FLAG_KINDS) and set(vocab.DEMAND_LABELS) == set(vocab.EXCESSIVE_KINDS)
+    assert set(vocab.REQUIREMENT_LABELS) == set(vocab.REQUIREMENT_KINDS)
+    assert set(vocab.SECTION_LABELS) == set(vocab.SECTIONS) and set(vocab.CRITERION_LABELS) == set(vocab.CRITERIA)
+    assert set(vocab.DECISION_LABELS) == set(vocab.DECISIONS) and set(vocab.SEVERITY_LABELS) == set(vocab.SEVERITIES)
