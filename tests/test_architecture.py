@@ -108,3 +108,47 @@ def test_the_vocabulary_is_the_one_of_the_rules_and_the_store():
     assert set(vocab.REQUIREMENT_LABELS) == set(vocab.REQUIREMENT_KINDS)
     assert set(vocab.SECTION_LABELS) == set(vocab.SECTIONS) and set(vocab.CRITERION_LABELS) == set(vocab.CRITERIA)
     assert set(vocab.DECISION_LABELS) == set(vocab.DECISIONS) and set(vocab.SEVERITY_LABELS) == set(vocab.SEVERITIES)
+
+
+def test_outputs_on_every_gold_vacancy_are_those_recorded_before_the_refactoring():
+    """tests/data/gold_outputs.json: a hash of screen_many()'s result per gold vacancy, recorded before issue 21's
+    refactoring (tests/output_snapshot.py). A refactoring changes none of them."""
+    import realdata
+    from output_snapshot import SNAPSHOT, current
+
+    realdata.require()
+    recorded = json.loads(SNAPSHOT.read_text())["vacancies"]
+    now = current()
+    assert set(now) == set(recorded)
+    changed = sorted(k for k in recorded if now[k] != recorded[k])
+    assert not changed, f"{len(changed)} of {len(recorded)} gold vacancies screen differently: {changed[:20]}"
+
+
+def test_two_screeners_with_different_model_folders_in_one_process(tmp_path):
+    a = Screener(Settings.from_env().replace(models_dir=_models_copy(tmp_path / "a", "flags-a")))
+    b = Screener(Settings.from_env().replace(models_dir=_models_copy(tmp_path / "b", "flags-b")))
+    text = "Profiel\n- Je bent max. 30 jaar.\n- Rijbewijs B is een must."
+    ra, rb = a.screen(text, link_occupation=False), b.screen(text, link_occupation=False)
+    assert ra.model_version.endswith("+flags-a") and rb.model_version.endswith("+flags-b")
+    assert [r.to_dict() for r in ra.requirements] == [r.to_dict() for r in rb.requirements]
+
+
+def test_no_module_reads_the_environment_at_import_time():
+    """Only functions read os.environ / os.getenv: a module-level statement that does is reported."""
+    import ast
+
+    offenders = []
+    for f in (ROOT / "vacscreen").rglob("*.py"):
+        tree = ast.parse(f.read_text())
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                body = [n for n in stmt.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))] \
+                    if isinstance(stmt, ast.ClassDef) else []
+            else:
+                body = [stmt]
+            for node in body:
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Attribute) and sub.attr in ("environ", "getenv") \
+                            and isinstance(sub.value, ast.Name) and sub.value.id == "os":
+                        offenders.append(f"{f.relative_to(ROOT)}:{sub.lineno}")
+    assert not offenders, offenders
