@@ -152,3 +152,63 @@ def test_no_module_reads_the_environment_at_import_time():
                             and isinstance(sub.value, ast.Name) and sub.value.id == "os":
                         offenders.append(f"{f.relative_to(ROOT)}:{sub.lineno}")
     assert not offenders, offenders
+
+
+def test_the_estimators_follow_scikit_learns_api():
+    """Parameters in __init__ (clone() keeps them), fit(X, y) returns the estimator, predict_proba gives
+    probabilities per class (per output for the two-output RequirementClassifier)."""
+    import numpy as np
+    from sklearn.base import clone
+
+    from vacscreen.extract.required import RequirementClassifier
+    from vacscreen.flags.classifier import FlagClassifier
+    from vacscreen.occupations.confidence import LinkConfidence
+    from vacscreen.occupations.rerank import Reranker
+
+    rng = np.random.default_rng(0)
+    dicts = [{"cue=troef": float(i % 2), "w=rijbewijs": 1.0, f"w={i % 5}": 1.0} for i in range(40)]
+    two = np.column_stack([np.arange(40) % 3 > 0, np.arange(40) % 2 == 0]).astype(int)
+    rows = rng.normal(size=(40, 3))
+    binary = (rows[:, 0] > 0).astype(int)
+    cases = [(RequirementClassifier(C=0.5, keep_threshold=0.4), dicts, two),
+             (FlagClassifier(C=0.5, cv=3), dicts, two[:, 0]),
+             (Reranker(C=0.5), rows, binary),
+             (LinkConfidence(C=0.5), rows.tolist(), binary)]
+    for est, X, y in cases:
+        assert clone(est).get_params() == est.get_params()
+        assert est.fit(X, y) is est
+        proba = est.predict_proba(X)
+        for p in (proba if isinstance(proba, list) else [proba]):
+            assert p.shape == (len(X), 2) and np.allclose(p.sum(axis=1), 1)
+
+
+def test_a_linker_is_not_kept_alive_by_its_caches():
+    import gc
+    import weakref
+
+    from vacscreen.occupations.linker import Linker
+
+    linker = Linker(encoder=None)
+    linker.rank("magazijnier")
+    assert linker.rank.cache_info().currsize == 1
+    ref = weakref.ref(linker)
+    del linker
+    gc.collect()
+    assert ref() is None
+
+
+def test_rules_yaml_is_validated_into_typed_objects():
+    import yaml
+    from pydantic import ValidationError
+
+    from vacscreen.flags.rules import config
+    from vacscreen.flags.rules_config import RulesConfig
+
+    cfg = config()
+    assert isinstance(cfg, RulesConfig) and cfg.language.fires_min == cfg["language"]["fires_min"]
+    raw = yaml.safe_load((ROOT / "vacscreen" / "flags" / "rules.yaml").read_text(encoding="utf-8"))
+    for section, key, bad in (("language", "fires_min", "B7"), ("experience", "max_vks", "vier"),
+                              ("discrimination", "welcome_re", "(unclosed"), ("overload", "min_kindz", 3)):
+        broken = {**raw, section: {**raw[section], key: bad}}
+        with pytest.raises(ValidationError, match=key):
+            RulesConfig.model_validate(broken)

@@ -37,9 +37,9 @@ def test_a_sourced_profile_wins_over_an_annotated_norm(lexical, tmp_path, monkey
     base = link("x", override="Magazijnmedewerker", linker=lexical).vks
     table = norms.annotated_norms.__wrapped__(path)
     monkeypatch.setattr(norms, "annotated_norms", lambda path=None: table)
-    lexical.__dict__.pop("_profiles", None)
+    lexical.profiles.clear()
     assert link("x", override="Magazijnmedewerker", linker=lexical).vks == base != 7
-    lexical.__dict__.pop("_profiles", None)
+    lexical.profiles.clear()
 
 
 def test_build_keeps_consistent_levels_of_fallback_occupations_only(tmp_path):

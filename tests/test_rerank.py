@@ -27,7 +27,7 @@ def test_the_reranker_is_scikit_learns_scaled_logistic_regression():
     from sklearn.preprocessing import StandardScaler
 
     X, y = _data()
-    ours = rerank.Reranker(C=0.5).fit(X, y).predict_proba(X)
+    ours = rerank.Reranker(C=0.5).fit(X, y).predict_proba(X)[:, 1]
     theirs = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=3000)).fit(X, y).predict_proba(X)[:, 1]
     assert np.allclose(ours, theirs, atol=1e-6)
 
@@ -71,7 +71,7 @@ def test_a_reranker_chooses_among_the_candidates_and_scores_are_its_probabilitie
 
 
 def test_link_report_scores_links_whose_reranker_never_saw_the_vacancys_employer(monkeypatch):
-    from vacscreen.occupations import evaluate, train
+    from vacscreen.occupations import evaluate
 
     seen = []
 
@@ -88,7 +88,7 @@ def test_link_report_scores_links_whose_reranker_never_saw_the_vacancys_employer
             self.fold = fold
 
     analysed = [A(k % 5) for k in range(10)]
-    monkeypatch.setattr(train, "reranker_rows", lambda an: [{"analysed": a, "fold": a.fold, "X": None, "y": []}
+    monkeypatch.setattr(evaluate, "reranker_rows", lambda an: [{"analysed": a, "fold": a.fold, "X": None, "y": []}
                                                             for a in an])
 
     def fake_link(text, title, reranker):

@@ -11,6 +11,7 @@ it, else none). `vacscreen cv-extract --learned` compares, out of fold by employ
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -29,8 +30,10 @@ def clause_input(text: str, clause: tuple[int, int], section: str) -> str:
     return f"§{section} " + text[clause[0]: clause[1]].lower()
 
 
-class ClauseClassifier:
-    """P(kind) per clause for the kinds in KINDS, and P(required) for a clause that holds a demand."""
+class ClauseClassifier(ClassifierMixin, BaseEstimator):
+    """A multi-label classifier of clauses: one label per kind in KINDS, and a last label "required" for a clause
+    that holds a demand. y is (n, len(KINDS) + 1); predict_proba gives the (n, len(KINDS) + 1) marginal
+    probabilities, as OneVsRestClassifier does for multi-label y."""
 
     def __init__(self, C: float = 1.0):
         self.C = C
@@ -42,7 +45,9 @@ class ClauseClassifier:
                                       max_features=50000)),
         ])
 
-    def fit(self, X: list[str], Y: np.ndarray, required: np.ndarray):
+    def fit(self, X: list[str], y: np.ndarray) -> "ClauseClassifier":
+        y = np.asarray(y)
+        Y, required = y[:, :len(KINDS)], y[:, len(KINDS)]
         self.features_ = self._features().fit(X)
         M = self.features_.transform(X)
         self.kinds_ = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced"))
@@ -51,16 +56,19 @@ class ClauseClassifier:
         self.required_ = LogisticRegression(C=self.C, max_iter=2000).fit(M[rows], required[rows])
         return self
 
-    def predict_proba(self, X: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(P(kind) as n x len(KINDS), P(required) as n)."""
+    def predict_proba(self, X: list[str]) -> np.ndarray:
+        """P(kind) for each kind of KINDS, then P(required): n x (len(KINDS) + 1)."""
         if not X:
-            return np.zeros((0, len(KINDS))), np.zeros(0)
+            return np.zeros((0, len(KINDS) + 1))
         M = self.features_.transform(X)
-        return self.kinds_.predict_proba(M), self.required_.predict_proba(M)[:, 1]
+        return np.column_stack([self.kinds_.predict_proba(M), self.required_.predict_proba(M)[:, 1]])
+
+    def predict(self, X: list[str], threshold: float = 0.5) -> np.ndarray:
+        return (self.predict_proba(X) >= threshold).astype(int)
 
 
-def clause_data(records) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Clause inputs, kind labels (n x len(KINDS)) and required labels of gold records."""
+def clause_data(records) -> tuple[list[str], np.ndarray]:
+    """Clause inputs and their labels (n x (len(KINDS) + 1): a column per kind, then required) of gold records."""
     from vacscreen import gold
     from vacscreen.extract.rules import clauses
     from vacscreen.text import prepare
@@ -75,7 +83,7 @@ def clause_data(records) -> tuple[list[str], np.ndarray, np.ndarray]:
             X.append(clause_input(p.text, (cs, ce), p.section_at(cs)))
             Y.append([any(kind_of(g["kind"]) == k for g in hits) for k in KINDS])
             R.append(int(any(g.get("required", True) for g in hits)))
-    return X, np.asarray(Y, dtype=int), np.asarray(R, dtype=int)
+    return X, np.column_stack([np.asarray(Y, dtype=int).reshape(len(X), len(KINDS)), np.asarray(R, dtype=int)])
 
 
 def propose(doc, model: ClauseClassifier, threshold: float = 0.5, shipped: list | None = None) -> list[Requirement]:
@@ -85,7 +93,8 @@ def propose(doc, model: ClauseClassifier, threshold: float = 0.5, shipped: list 
     p = doc._.prepared
     text = p.text
     spans = doc.user_data["clauses"]
-    probs, req = model.predict_proba([clause_input(text, c, p.section_at(c[0])) for c in spans])
+    proba = model.predict_proba([clause_input(text, c, p.section_at(c[0])) for c in spans])
+    probs, req = proba[:, :len(KINDS)], proba[:, len(KINDS)]
     cands = doc._.candidates or []
     out = list(shipped) if shipped is not None else []
     for (cs, ce), pk, pr in zip(spans, probs, req):

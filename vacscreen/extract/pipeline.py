@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 import skops.io
 import spacy
 from spacy.language import Language
@@ -109,7 +110,7 @@ class RequiredComponent(Pipe):
         self.fit_labelled(*labelled_candidates(records))
 
     def fit_labelled(self, X: list[dict], keep: list[int], required: list[int]) -> "RequiredComponent":
-        self.model = RequirementClassifier(**self.cfg).fit(X, keep, required)
+        self.model = RequirementClassifier(**self.cfg).fit(X, np.column_stack([keep, required]))
         return self
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
@@ -147,7 +148,7 @@ class RequiredComponent(Pipe):
                     yield self._finish(doc, [c.req for c in cs])
                 continue
             X = [x for doc, cs in zip(batch, cands) for x in candidate_features(cs, _text(doc), doc.user_data["clauses"])]
-            keep, req = self.model.predict_proba(X)
+            keep, req = self.model.probabilities(X)
             k = 0
             for doc, cs in zip(batch, cands):
                 out = []

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -92,8 +93,11 @@ def _proba(model: LogisticRegression, M) -> np.ndarray:
 DEFAULT_C = 1.0
 
 
-class RequirementClassifier:
-    """Two scikit-learn logistic regressions over one DictVectorizer, behind one estimator-style object."""
+class RequirementClassifier(ClassifierMixin, BaseEstimator):
+    """Whether a rule candidate is a demand (keep) and, if so, whether it is required: a two-output classifier, two
+    scikit-learn logistic regressions over one DictVectorizer. y has two columns, keep and required (required
+    counts only where keep is 1); predict_proba gives one (n, 2) array per output, as scikit-learn's multi-output
+    classifiers do."""
 
     def __init__(self, C: float = DEFAULT_C, keep_threshold: float = 0.5, required_threshold: float = 0.5):
         self.C = C
@@ -106,20 +110,33 @@ class RequirementClassifier:
         # clause words let it memorise vacancies instead of learning the wording of optionality.
         return not (name.startswith("w=") or "|l=" in name or "|r=" in name)
 
-    def fit(self, X: list[dict], keep: list[int], required: list[int]):
+    def fit(self, X: list[dict], y) -> "RequirementClassifier":
+        y = np.asarray(y)
+        if y.ndim != 2 or y.shape[1] != 2:
+            raise ValueError(f"y has two columns (keep, required), got shape {y.shape}")
+        keep, required = y[:, 0], y[:, 1]
         self.vectorizer_ = DictVectorizer().fit(X)
         M = self.vectorizer_.transform(X)
         self.cue_columns_ = np.array([i for i, n in enumerate(self.vectorizer_.feature_names_) if self._is_cue(n)])
         self.keep_model_ = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced").fit(M, keep)
         rows = np.flatnonzero(keep)
         self.required_model_ = LogisticRegression(C=self.C, max_iter=2000).fit(
-            M[rows][:, self.cue_columns_], np.asarray(required)[rows])
+            M[rows][:, self.cue_columns_], required[rows])
         return self
 
-    def predict_proba(self, X: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-        """(P(keep), P(required)) per candidate."""
+    def probabilities(self, X: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """(P(keep), P(required)) per candidate, as two vectors (the pipeline's fast path)."""
         if not X:
             return np.zeros(0), np.zeros(0)
         # Per-call input validation costs more than the prediction on a few candidates.
         M = self.vectorizer_.transform(X)
         return _proba(self.keep_model_, M), _proba(self.required_model_, M[:, self.cue_columns_])
+
+    def predict_proba(self, X: list[dict]) -> list[np.ndarray]:
+        """[P over (drop, keep), P over (optional, required)], each (n, 2)."""
+        return [np.column_stack([1 - p, p]) for p in self.probabilities(X)]
+
+    def predict(self, X: list[dict]) -> np.ndarray:
+        """(n, 2) array of keep and required, by the thresholds."""
+        keep, required = self.probabilities(X)
+        return np.column_stack([keep >= self.keep_threshold, required >= self.required_threshold]).astype(int)

@@ -16,23 +16,22 @@ from typing import Any, Optional
 
 import yaml
 
-from vacscreen import vocab
+from vacscreen.flags.rules_config import RulesConfig
+from vacscreen.vocab import LANGUAGE_NAMES
 
 from vacscreen.occupations import legal
 from vacscreen.schema import Occupation, Requirement
 
 CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 STEP = {c: i + 1 for i, c in enumerate(CEFR)}
-LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duits", "es": "Spaans", "it": "Italiaans",
-                  "pl": "Pools", "tr": "Turks", "ar": "Arabisch", "pt": "Portugees", "ro": "Roemeens", "ru": "Russisch"}
 
 
 @lru_cache(maxsize=1)
-def config() -> dict:
+def config() -> RulesConfig:
+    """flags/rules.yaml, validated into typed objects (flags/rules_config.py), with its patterns compiled."""
     with open(Path(__file__).with_name("rules.yaml"), encoding="utf-8") as f:
-        cfg = yaml.safe_load(f)
-    cfg["kinds"], cfg["excessive_kinds"] = list(vocab.FLAG_KINDS), list(vocab.EXCESSIVE_KINDS)
-    cfg["_re"] = {
+        cfg = RulesConfig.model_validate(yaml.safe_load(f))
+    cfg._re.update({
         # matched in lower-cased text (Vacancy.mentions): IGNORECASE makes these long alternations 2x slower
         "contact": re.compile(cfg["language"]["contact_re"]),
         "driving_task": re.compile(cfg["certificates"]["driving_task_re"]),
@@ -45,7 +44,7 @@ def config() -> dict:
         "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg["overload"]["soft_skills"]) + r")\w*"),
         "ceiling": re.compile(cfg["discrimination"]["experience_ceiling_re"], re.I),
         "student": re.compile(r"\b(?:student|jobstudent|stage|stagiair|starter|schoolverlater|afgestudeerd)", re.I),
-    }
+    })
     return cfg
 
 

@@ -11,7 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 from rapidfuzz import fuzz
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from vacscreen.occupations import json_model
 from vacscreen.occupations.linker import TITLE_NOISE_WORDS
@@ -53,28 +55,42 @@ def features(occ: Occupation, title: Optional[str]) -> list[float]:
     ]
 
 
-class LinkConfidence:
-    def __init__(self, coef: list[float], intercept: float):
-        self.coef = coef
-        self.intercept = intercept
+class LinkConfidence(ClassifierMixin, BaseEstimator):
+    """P(the top-1 link is acceptable) from the link's features: a logistic regression kept as numbers (saved as
+    JSON). fit(X, y) / predict_proba(X) on feature rows; calling it on (occupation, title) gives the confidence."""
+
+    def __init__(self, C: float = 1.0):
+        self.C = C
+
+    def fit(self, X: list[list[float]], y: list[int]) -> "LinkConfidence":
+        from sklearn.linear_model import LogisticRegression
+
+        m = LogisticRegression(C=self.C, max_iter=2000).fit(X, y)
+        self.coef_, self.intercept_ = [float(c) for c in m.coef_[0]], float(m.intercept_[0])
+        return self
+
+    def _p(self, row) -> float:
+        return 1 / (1 + math.exp(-(self.intercept_ + sum(c * x for c, x in zip(self.coef_, row)))))
+
+    def predict_proba(self, X) -> np.ndarray:
+        p = np.array([self._p(row) for row in X], dtype=float)
+        return np.column_stack([1 - p, p])
 
     def __call__(self, occ: Optional[Occupation], title: Optional[str]) -> Optional[float]:
         if occ is None:
             return None
         if occ.source == "user":
             return 1.0  # the user's own choice
-        z = self.intercept + sum(c * x for c, x in zip(self.coef, features(occ, title)))
-        return round(1 / (1 + math.exp(-z)), 3)
+        return round(self._p(features(occ, title)), 3)
 
     def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "coef": self.coef, "intercept": self.intercept}
+        return {"features": list(FEATURES), "C": self.C, "coef": self.coef_, "intercept": self.intercept_}
 
     @classmethod
-    def fit(cls, X: list[list[float]], y: list[int], C: float = 1.0) -> "LinkConfidence":
-        from sklearn.linear_model import LogisticRegression
-
-        m = LogisticRegression(C=C, max_iter=2000).fit(X, y)
-        return cls([float(c) for c in m.coef_[0]], float(m.intercept_[0]))
+    def from_dict(cls, d: dict) -> "LinkConfidence":
+        m = cls(d.get("C", 1.0))
+        m.coef_, m.intercept_ = [float(c) for c in d["coef"]], float(d["intercept"])
+        return m
 
 
 def path(model_dir: Optional[Path] = None) -> Path:
@@ -84,7 +100,7 @@ def path(model_dir: Optional[Path] = None) -> Path:
 @lru_cache(maxsize=4)
 def load(file: Optional[Path] = None) -> Optional[LinkConfidence]:
     d = json_model.read(file or path(), FEATURES)
-    return None if d is None else LinkConfidence(d["coef"], d["intercept"])
+    return None if d is None else LinkConfidence.from_dict(d)
 
 
 def reliability(conf: list[tuple[float, int]], bins: int = 10) -> list[tuple]:
@@ -126,7 +142,7 @@ def out_of_fold(analysed, folds: int = 5) -> dict:
     p, y = [], []
     for k in range(folds):
         train = [r for r in rows if fold_of(r[0].record, folds) != k]
-        model = LinkConfidence.fit([r[1] for r in train], [r[2] for r in train])
+        model = LinkConfidence().fit([r[1] for r in train], [r[2] for r in train])
         for a in analysed:
             if fold_of(a.record, folds) == k and a.occupation is not None and a.occupation.profile:
                 a.occupation.confidence = model(a.occupation, a.record.get("title"))
@@ -138,7 +154,7 @@ def out_of_fold(analysed, folds: int = 5) -> dict:
 
 def train(analysed, model_dir: Optional[Path] = None) -> dict:
     rows = labelled(analysed)
-    model = LinkConfidence.fit([r[1] for r in rows], [r[2] for r in rows])
+    model = LinkConfidence().fit([r[1] for r in rows], [r[2] for r in rows])
     file = json_model.write(path(model_dir), model.to_dict())
     load.cache_clear()
     return {"confidence_model": str(file), "vacancies": len(rows)}

@@ -50,7 +50,7 @@ def occupation_record(linker: Linker, rec: OccupationRecord, score: float, sourc
 
 
 def _profile(linker: Linker, rec: OccupationRecord, norms: bool = True):
-    cache = linker.__dict__.setdefault("_profiles", {})
+    cache = linker.profiles
     key = (rec.name, norms)
     if key not in cache:
         annotated = norm_for(rec.name) if norms else None
@@ -152,7 +152,7 @@ def reranked(linker: Linker, query: str, title: Optional[str], votes: dict[str, 
     """(candidates in the order shown: the re-ranker's best, then its next ones alternating with the linker's own
     ranking; P(acceptable) per candidate)."""
     idx, X = link_candidates(title, query, linker, votes)
-    p = dict(zip(idx, reranker.predict_proba(X)))
+    p = dict(zip(idx, reranker.acceptable(X)))
     own = linker.rank_with(query, votes) if votes else linker.rank(query)
     return rerank.order(linker, idx, np.array([p[i] for i in idx]), [i for i, _ in own]), p
 
@@ -213,10 +213,9 @@ def text_votes(text: str, memory: Optional[VacancyMemory] = None,
 
 def description_index(linker: Linker) -> VacancyMemory:
     """The occupation descriptions of the linker's reference data as a memory, built once per linker (~0.1 s)."""
-    index = linker.__dict__.get("_descriptions")
-    if index is None:
-        index = linker.__dict__["_descriptions"] = index_for(linker.ref)
-    return index
+    if linker.descriptions is None:
+        linker.descriptions = index_for(linker.ref)
+    return linker.descriptions
 
 
 def _query(text: str, title: Optional[str]) -> tuple[str, str]:

@@ -71,6 +71,9 @@ def query_from_text(text: str) -> str:
     return first[:80]
 
 
+CACHED_METHODS = {'lexical': 256, 'semantic': 256, 'is_listed': 4096, 'rank': 4096, '_base': 1024, '_semantic_top': 4096}  # method -> lru_cache size, per linker
+
+
 class Linker:
     """Ranks occupations for a query. weight: share of the lexical score in the combined score;
     vdab_bonus: added to VDAB occupations (the labels recruiters and VDAB use) over ESCO-only ones;
@@ -107,6 +110,23 @@ class Linker:
         self._bk_vecs = None
         self._cache_dir = cache_dir
         self._query_cache: dict[str, np.ndarray] = {}
+        # Per query, cached per linker (a class-level lru_cache would key on self and keep every linker alive): a
+        # new title needs each vector for the ranking, the encoder's top list and is_listed.
+        for name, size in CACHED_METHODS.items():
+            setattr(self, name, lru_cache(maxsize=size)(getattr(self, name)))
+        # What link() and the re-ranker derive from this linker, kept with it (forget() empties them)
+        self.profiles: dict = {}              # (occupation name, norms) -> Profile (link._profile)
+        self.descriptions = None              # the occupation descriptions as a VacancyMemory (link.description_index)
+        self.label_words: Optional[dict] = None   # occupation index -> content words of its labels (rerank)
+        self.agreement: dict = {}             # (title words, occupation index) -> bool (rerank)
+
+    def forget(self) -> None:
+        """Empty what was derived from the reference data and the norms (after new annotated norms)."""
+        self.profiles.clear()
+        self.agreement.clear()
+        self.descriptions = self.label_words = None
+        for name in CACHED_METHODS:
+            getattr(self, name).cache_clear()
 
     # -- scores per occupation, in [0, 1]
     def _per_occupation(self, label_scores: np.ndarray) -> np.ndarray:
@@ -120,8 +140,6 @@ class Linker:
         out[ids] = np.maximum.reduceat(label_scores[order], starts)
         return out
 
-    # Per query, cached: a new title needs each vector for the ranking, the encoder's top list and is_listed.
-    @lru_cache(maxsize=256)
     def lexical(self, query: str) -> np.ndarray:
         """rapidfuzz's token_sort_ratio between the query and every label, best label per occupation, in [0, 1]."""
         out = self._lexical_batch.pop(query, None)
@@ -160,7 +178,6 @@ class Linker:
             self._seen.clear()
         self._query_cache[query] = vector
 
-    @lru_cache(maxsize=256)
     def semantic(self, query: str) -> np.ndarray:
         out = self._per_occupation(self.label_vectors() @ self._vector(query))
         out.flags.writeable = False
@@ -209,7 +226,6 @@ class Linker:
         i = int(np.argmax(s))
         return (self._bk[i], float(s[i])) if s[i] >= min_cosine else None
 
-    @lru_cache(maxsize=4096)
     def is_listed(self, query: str, min_lexical: float, min_semantic: float) -> bool:
         """Whether some listed occupation is close to the query, lexically or (with an encoder) semantically."""
         if self.lexical(query).max() >= min_lexical:
@@ -231,7 +247,6 @@ class Linker:
             return self.semantic(query) + self.bonus
         return self.weight * self.lexical(query) + (1 - self.weight) * self.semantic(query) + self.bonus
 
-    @lru_cache(maxsize=4096)
     def rank(self, query: str, mode: str = "combined", k: int = 4) -> tuple[tuple[int, float], ...]:
         """The k best occupations with their scores. In combined mode the first is the best combined score
         and the alternatives alternate between the encoder's and the combined ranking: the encoder finds
@@ -256,13 +271,11 @@ class Linker:
 
     # Cached per query: a title repeats across a corpus, and the full score vectors (lexical over 24k labels,
     # the encoder's cosines) cost a few ms each. ~27 KB per entry.
-    @lru_cache(maxsize=1024)
     def _base(self, query: str, mode: str) -> np.ndarray:
         s = self.scores(query, mode)
         s.flags.writeable = False
         return s
 
-    @lru_cache(maxsize=4096)
     def _semantic_top(self, query: str, n: int) -> tuple[int, ...]:
         return tuple(self._distinct(_top(self.semantic(query) + self.bonus, n)))
 

@@ -192,138 +192,174 @@ def _foreign_language(row: ProfileRow) -> Optional[str]:
     return None
 
 
+def _add(p: Profile, fld: str, value: Any, source: str) -> None:
+    """Record the source of one value in `p.sources`."""
+    p.sources.append({"field": fld, "value": value, "source": source})
+
+
+def _set_level(p: Profile, typical: int, vks_range: tuple[int, int], source: str) -> None:
+    """Set the typical VKS level and the VKS range, both from one source."""
+    p.typical_vks, p.vks_range = typical, vks_range
+    _add(p, "typical_vks", p.typical_vks, source)
+    _add(p, "vks_range", p.vks_range, source)
+
+
+def _apply_profile_row(p: Profile, row: ProfileRow) -> bool:
+    """Fill `p` from its profiles-CSV row; True when the row gave the VKS level."""
+    level_set = False
+    if row.vks_lo is not None and row.vks_hi is not None:
+        _set_level(p, row.vks_lo, (row.vks_lo, row.vks_hi), _url_for(row, "typical_vks"))
+        level_set = True
+    if row.legally_required is not None:
+        p.regulated = row.legally_required in ("true", "partial")
+        _add(p, "regulated", p.regulated, _url_for(row, "regulated"))
+    if row.legal_requirements:
+        positive = row.legally_required in ("true", "partial") or not _NEGATIVE_LEGAL.search(
+            row.legal_requirements)
+        if row.legally_required == "unclear":
+            positive = False
+        fld = "legal_requirement" if positive else "legal_note"
+        setattr(p, fld, row.legal_requirements)
+        _add(p, fld, row.legal_requirements, _url_for(row, fld))
+    if row.dutch_level_needed:
+        m = _CEFR.search(row.dutch_level_needed)
+        p.dutch_level_note = row.dutch_level_needed
+        if m:
+            p.dutch_level = m.group(1)
+            _add(p, "dutch_level", p.dutch_level, _url_for(row, "dutch_level", row.dutch_level_needed))
+    foreign = _foreign_language(row)
+    if foreign:
+        p.foreign_language = foreign
+        _add(p, "foreign_language", foreign, _url_for(row, "foreign_language"))
+    if row.experience_years is not None:
+        p.experience_norm_years = row.experience_years
+        _add(p, "experience_norm_years", p.experience_norm_years, _url_for(row, "experience_norm_years"))
+    return level_set
+
+
+def _level_from_bk(p: Profile, record: OccupationRecord, ref: ReferenceData) -> bool:
+    """Set the level from the record's beroepskwalificaties (else a BK with its title); True when found."""
+    codes = [c.strip() for c in (record.bk_code or "").split(";") if c.strip() in ref.bk]
+    if not codes:
+        hit = ref.bk_for_title(record.name)
+        codes = [hit.code] if hit else []
+    if not codes:
+        return False
+    levels = [ref.bk[c].vks for c in codes]
+    p.bk_code = "; ".join(codes)
+    _set_level(p, min(levels), (min(levels), max(levels)), "beroepskwalificaties.csv " + ", ".join(codes))
+    return True
+
+
+def _level_from_nearest_bk(p: Profile, ref: ReferenceData, nearest_bk: tuple[str, float]) -> None:
+    """Set an estimated level: the level of the beroepskwalificatie nearest by the sentence encoder."""
+    code, cos = nearest_bk
+    entry = ref.bk[code]
+    p.fallback = True
+    src = (f"estimated: nearest beroepskwalificatie {code} '{entry.title}' (encoder cosine {cos:.2f}), "
+           "beroepskwalificaties.csv")
+    _set_level(p, entry.vks, (entry.vks, entry.vks), src)
+
+
+def _level_from_isco(p: Profile, record: OccupationRecord,
+                     estimated_isco: Optional[tuple[str, str, float]]) -> bool:
+    """Set the fallback level from the ISCO-08 code; True when there was a usable code."""
+    p.fallback = True
+    fb = fallback_level(record.isco) if record.isco else None
+    if fb is None and estimated_isco is not None:
+        # No ISCO code: the one of the nearest ESCO occupation by the sentence encoder, said as such.
+        isco, label, cos = estimated_isco
+        fb = fallback_level(isco)
+        if fb is not None:
+            fb = (*fb[:2], f"ISCO {isco} estimated from the nearest ESCO occupation '{label}' "
+                           f"(encoder cosine {cos:.2f}); " + fb[2])
+            p.isco = p.isco or isco
+    if fb is None:
+        return False
+    _set_level(p, *fb)
+    return True
+
+
+def _add_regulated_from_esco(p: Profile, record: OccupationRecord, ref: ReferenceData) -> None:
+    """Regulated from ESCO's regulatedProfessionNote (used when the profiles CSV says nothing)."""
+    note = ref.esco_regulated.get(record.esco_uri or "")
+    if note:
+        p.regulated = note == ESCO_REGULATED
+        _add(p, "regulated", p.regulated, f"ESCO regulatedProfessionNote {note} ({record.esco_uri})")
+    else:
+        _add(p, "regulated", False, "default: no legal requirement recorded (no profiles-CSV value, no ESCO note)")
+
+
+def _add_bottleneck(p: Profile, record: OccupationRecord, ref: ReferenceData) -> None:
+    """Bottleneck flag and reasons, with their sources."""
+    if record.bottleneck:
+        _add(p, "bottleneck", True, f"knelpuntberoepen.csv (VDAB list {ref.year}): {record.source}")
+        reasons = list(ref.bottleneck_reasons.get(loose(record.name), ()))
+        p.bottleneck_reasons = reasons
+        _add(p, "bottleneck_reasons", reasons,
+             f"knelpuntberoepen.csv reasons column: {record.source}" if reasons else
+             f"knelpuntberoepen.csv: the {ref.year} source gives no reasons per occupation "
+             "(VDAB publishes them only in its PDF)")
+    else:
+        _add(p, "bottleneck", False, f"not on knelpuntberoepen.csv (VDAB list {ref.year})")
+        _add(p, "bottleneck_reasons", [], "not a bottleneck occupation")
+
+
+def _add_confidence(p: Profile, row: Optional[ProfileRow], level_from: Optional[str]) -> None:
+    """Confidence from where the level came from (the profiles CSV's own value when it gave the level)."""
+    if level_from == "csv" and row is not None and row.confidence:
+        p.confidence = row.confidence
+        _add(p, "confidence", p.confidence, f"{row.file} row {row.row} (confidence column)")
+    elif level_from in ("csv", "bk", "annotated"):
+        p.confidence = "medium"
+        _add(p, "confidence", p.confidence, "level from " + {"csv": "the profiles CSV without a confidence value",
+                                                             "bk": "the BK level only",
+                                                             "annotated": "our annotators' estimate"}[level_from])
+    else:
+        p.confidence = "low"
+        _add(p, "confidence", p.confidence, {"fallback": "fallback on ISCO-08 major group",
+                                             "bk_estimate": "level of the nearest beroepskwalificatie (estimate)"
+                                             }.get(level_from or "") or
+             "no level: no profile row, no BK and no ISCO code")
+
+
 def profile_for(record: OccupationRecord, ref: ReferenceData,
                 estimated_isco: Optional[tuple[str, str, float]] = None,
                 nearest_bk: Optional[tuple[str, float]] = None, annotated=None) -> Profile:
     """The profile of one occupation; every value carries its source in `Profile.sources`."""
     p = Profile(occupation=record.name, isco=record.isco, bk_code=record.bk_code, bottleneck=record.bottleneck)
-    add = lambda fld, value, source: p.sources.append({"field": fld, "value": value, "source": source})  # noqa: E731
     row = ref.profile_row(record)
     level_from: Optional[str] = None
 
     # 1. profiles CSV
-    if row is not None:
-        if row.vks_lo is not None and row.vks_hi is not None:
-            p.typical_vks, p.vks_range = row.vks_lo, (row.vks_lo, row.vks_hi)
-            url = _url_for(row, "typical_vks")
-            add("typical_vks", p.typical_vks, url)
-            add("vks_range", p.vks_range, url)
-            level_from = "csv"
-        if row.legally_required is not None:
-            p.regulated = row.legally_required in ("true", "partial")
-            add("regulated", p.regulated, _url_for(row, "regulated"))
-        if row.legal_requirements:
-            positive = row.legally_required in ("true", "partial") or not _NEGATIVE_LEGAL.search(
-                row.legal_requirements)
-            if row.legally_required == "unclear":
-                positive = False
-            fld = "legal_requirement" if positive else "legal_note"
-            setattr(p, fld, row.legal_requirements)
-            add(fld, row.legal_requirements, _url_for(row, fld))
-        if row.dutch_level_needed:
-            m = _CEFR.search(row.dutch_level_needed)
-            p.dutch_level_note = row.dutch_level_needed
-            if m:
-                p.dutch_level = m.group(1)
-                add("dutch_level", p.dutch_level, _url_for(row, "dutch_level", row.dutch_level_needed))
-        foreign = _foreign_language(row)
-        if foreign:
-            p.foreign_language = foreign
-            add("foreign_language", foreign, _url_for(row, "foreign_language"))
-        if row.experience_years is not None:
-            p.experience_norm_years = row.experience_years
-            add("experience_norm_years", p.experience_norm_years, _url_for(row, "experience_norm_years"))
+    if row is not None and _apply_profile_row(p, row):
+        level_from = "csv"
 
     # 2. beroepskwalificaties.csv
-    if p.typical_vks is None:
-        codes = [c.strip() for c in (record.bk_code or "").split(";") if c.strip() in ref.bk]
-        if not codes:
-            hit = ref.bk_for_title(record.name)
-            codes = [hit.code] if hit else []
-        if codes:
-            levels = [ref.bk[c].vks for c in codes]
-            p.typical_vks, p.vks_range = min(levels), (min(levels), max(levels))
-            p.bk_code = "; ".join(codes)
-            src = "beroepskwalificaties.csv " + ", ".join(codes)
-            add("typical_vks", p.typical_vks, src)
-            add("vks_range", p.vks_range, src)
-            level_from = "bk"
+    if p.typical_vks is None and _level_from_bk(p, record, ref):
+        level_from = "bk"
 
     # 2a. the level our annotators gave this occupation on real vacancies (occupations/norms.py)
     if p.typical_vks is None and annotated is not None:
-        p.typical_vks, p.vks_range = annotated.typical_vks, (annotated.typical_vks, annotated.typical_vks)
-        add("typical_vks", p.typical_vks, annotated.source)
-        add("vks_range", p.vks_range, annotated.source)
+        _set_level(p, annotated.typical_vks, (annotated.typical_vks, annotated.typical_vks), annotated.source)
         level_from = "annotated"
 
     # 2b. the nearest beroepskwalificatie by the sentence encoder (an estimate, but a Flemish level for this
     # kind of work, closer than the ISCO major group: 'Productieoperator voedingsindustrie' ~ BK Productieoperator)
     if p.typical_vks is None and nearest_bk is not None and nearest_bk[0] in ref.bk:
-        code, cos = nearest_bk
-        entry = ref.bk[code]
-        p.fallback = True
-        p.typical_vks, p.vks_range = entry.vks, (entry.vks, entry.vks)
-        src = (f"estimated: nearest beroepskwalificatie {code} '{entry.title}' (encoder cosine {cos:.2f}), "
-               "beroepskwalificaties.csv")
-        add("typical_vks", p.typical_vks, src)
-        add("vks_range", p.vks_range, src)
+        _level_from_nearest_bk(p, ref, nearest_bk)
         level_from = "bk_estimate"
 
     # 3. fallback on ISCO-08
-    if p.typical_vks is None:
-        p.fallback = True
-        fb = fallback_level(record.isco) if record.isco else None
-        if fb is None and estimated_isco is not None:
-            # No ISCO code: the one of the nearest ESCO occupation by the sentence encoder, said as such.
-            isco, label, cos = estimated_isco
-            fb = fallback_level(isco)
-            if fb is not None:
-                fb = (*fb[:2], f"ISCO {isco} estimated from the nearest ESCO occupation '{label}' "
-                               f"(encoder cosine {cos:.2f}); " + fb[2])
-                p.isco = p.isco or isco
-        if fb is not None:
-            p.typical_vks, p.vks_range, src = fb
-            add("typical_vks", p.typical_vks, src)
-            add("vks_range", p.vks_range, src)
-            level_from = "fallback"
+    if p.typical_vks is None and _level_from_isco(p, record, estimated_isco):
+        level_from = "fallback"
 
     # regulated from ESCO when the CSV says nothing
     if not any(s["field"] == "regulated" for s in p.sources):
-        note = ref.esco_regulated.get(record.esco_uri or "")
-        if note:
-            p.regulated = note == ESCO_REGULATED
-            add("regulated", p.regulated, f"ESCO regulatedProfessionNote {note} ({record.esco_uri})")
-        else:
-            add("regulated", False, "default: no legal requirement recorded (no profiles-CSV value, no ESCO note)")
+        _add_regulated_from_esco(p, record, ref)
 
-    # bottleneck and reasons
-    if record.bottleneck:
-        add("bottleneck", True, f"knelpuntberoepen.csv (VDAB list {ref.year}): {record.source}")
-        reasons = list(ref.bottleneck_reasons.get(loose(record.name), ()))
-        p.bottleneck_reasons = reasons
-        add("bottleneck_reasons", reasons,
-            f"knelpuntberoepen.csv reasons column: {record.source}" if reasons else
-            f"knelpuntberoepen.csv: the {ref.year} source gives no reasons per occupation "
-            "(VDAB publishes them only in its PDF)")
-    else:
-        add("bottleneck", False, f"not on knelpuntberoepen.csv (VDAB list {ref.year})")
-        add("bottleneck_reasons", [], "not a bottleneck occupation")
-
-    # confidence
-    if level_from == "csv" and row is not None and row.confidence:
-        p.confidence = row.confidence
-        add("confidence", p.confidence, f"{row.file} row {row.row} (confidence column)")
-    elif level_from in ("csv", "bk", "annotated"):
-        p.confidence = "medium"
-        add("confidence", p.confidence, "level from " + {"csv": "the profiles CSV without a confidence value",
-                                                         "bk": "the BK level only",
-                                                         "annotated": "our annotators' estimate"}[level_from])
-    else:
-        p.confidence = "low"
-        add("confidence", p.confidence, {"fallback": "fallback on ISCO-08 major group",
-                                         "bk_estimate": "level of the nearest beroepskwalificatie (estimate)"
-                                         }.get(level_from or "") or
-            "no level: no profile row, no BK and no ISCO code")
+    _add_bottleneck(p, record, ref)
+    _add_confidence(p, row, level_from)
     return p
 
 

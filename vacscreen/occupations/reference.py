@@ -520,6 +520,157 @@ def _esco_uris_in(urls: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u.startswith(ESCO_OCCUPATION_PREFIX)))
 
 
+@dataclass
+class _VdabLinkContext:
+    """What linking a VDAB title needs; `warnings` and `ambiguous` collect problems as records are made."""
+
+    prof: dict[str, ProfileRow]
+    index: _EscoIndex
+    esco_by_uri: dict[str, dict]
+    bk_by_title: dict[str, str]
+    texts: dict[str, tuple[int, tuple[str, ...], str]]
+    esco_file: str
+    warnings: list[str]
+    ambiguous: dict[str, tuple[str, ...]]
+
+
+def _link_esco(ctx: _VdabLinkContext, name: str, row: Optional[ProfileRow], given_uri: Optional[str],
+               given_method: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """(ESCO URI, esco_link method) of a VDAB title, by the rules in the module docstring."""
+    uri, method = given_uri, given_method if given_uri else None
+    if uri is None and row is not None:
+        uris = _esco_uris_in(row.source_urls)
+        if len(uris) == 1:
+            uri, method = uris[0], "profiles_csv"
+    if uri is None:
+        hit, method, cands = ctx.index.match(name)
+        if hit is None and ":" in name:
+            spec = name.split(":", 1)[1]
+            hit, _, cands2 = ctx.index.match(spec)
+            method = "specialisation_label" if hit else None
+            cands = cands or cands2
+        if hit is not None:
+            uri = hit["uri"]
+        elif cands:
+            ctx.ambiguous[name] = cands
+    if uri and uri not in ctx.esco_by_uri:
+        ctx.warnings.append(f"{name}: ESCO URI {uri} is not in {ctx.esco_file}")
+    return uri, method
+
+
+def _vdab_labels(name: str, row: Optional[ProfileRow]) -> dict[str, str]:
+    """Labels of a VDAB title, folded label -> first spelling (title, specialisation, BK titles)."""
+    labels = [name]
+    if ":" in name:
+        labels.append(name.split(":", 1)[1].strip())
+    if row is not None:
+        labels.extend(row.bk_titles)
+    unique: dict[str, str] = {}
+    for lab in labels:  # first spelling of each label wins, order kept
+        unique.setdefault(fold(lab), lab)
+    return unique
+
+
+def _vdab_record(ctx: _VdabLinkContext, name: str, *, bottleneck: bool, given_uri: Optional[str],
+                 given_method: Optional[str], given_isco: Optional[str], given_isco_source: Optional[str],
+                 sector: Optional[str], source: str, midden: bool) -> OccupationRecord:
+    """The record of one VDAB title: ESCO link, ISCO code, BK code, labels and texts."""
+    row = ctx.prof.get(loose(name))
+    uri, method = _link_esco(ctx, name, row, given_uri, given_method)
+    isco, isco_source = given_isco, given_isco_source
+    if isco is None and row is not None and row.isco:
+        isco, isco_source = row.isco, "profiles_csv"
+    if isco is None and uri in ctx.esco_by_uri and ctx.esco_by_uri[uri]["isco"]:
+        isco, isco_source = ctx.esco_by_uri[uri]["isco"], "esco"
+    if row is not None and row.bk_codes:
+        bk_code: Optional[str] = "; ".join(row.bk_codes)
+    else:
+        bk_code = ctx.bk_by_title.get(loose(name))
+    unique = _vdab_labels(name, row)
+    _, titles, description = ctx.texts.get(loose(name), (0, (), ""))
+    return OccupationRecord(name=name, kind="vdab", isco=isco, esco_uri=uri, bk_code=bk_code,
+                            bottleneck=bottleneck, labels=tuple(unique.values()), sector=sector,
+                            esco_link=method if uri else None, isco_source=isco_source if isco else None,
+                            source=source, mid_skilled_list=midden,
+                            titles=tuple(t for t in titles if fold(t) not in unique), description=description)
+
+
+def _vdab_records(kn_rows: list[dict], vdab_rows: list[dict],
+                  ctx: _VdabLinkContext) -> tuple[list[OccupationRecord], dict[str, tuple[str, ...]]]:
+    """VDAB records (bottleneck list first, then other VDAB titles) and bottleneck reasons by loose name."""
+    records: list[OccupationRecord] = []
+    reasons: dict[str, tuple[str, ...]] = {}
+    for k in kn_rows:
+        records.append(_vdab_record(
+            ctx, k["name"], bottleneck=True, given_uri=k["esco_uri"], given_method="knelpunt_csv",
+            given_isco=k["isco"], given_isco_source="knelpunt_csv" if k["isco"] else None,
+            sector=k["sector"], source=k["source"], midden=k["midden"]))
+        reasons[loose(k["name"])] = k["reasons"]
+    on_list = {loose(k["name"]) for k in kn_rows}
+    for v in vdab_rows:
+        if loose(v["name"]) in on_list:
+            continue  # a newer bottleneck list may contain it; the bottleneck record wins
+        records.append(_vdab_record(
+            ctx, v["name"], bottleneck=False, given_uri=v["esco_uri"], given_method="vdab_occupations_csv",
+            given_isco=v["isco"], given_isco_source="vdab_occupations_csv" if v["isco"] else None,
+            sector=None, source=v["source"], midden=False))
+    return records, reasons
+
+
+def _esco_records(esco: list[dict], bk_by_title: dict[str, str]) -> list[OccupationRecord]:
+    """One record per ESCO occupation; labels = preferred label + alternative labels."""
+    return [OccupationRecord(
+        name=e["name"], kind="esco", isco=e["isco"], esco_uri=e["uri"],
+        bk_code=bk_by_title.get(loose(e["name"])), bottleneck=False, labels=(e["name"], *e["alts"]),
+        isco_source="esco" if e["isco"] else None, source=e["uri"], description=e["description"]) for e in esco]
+
+
+def _warn_unused_rows(records: list[OccupationRecord], prof: dict[str, ProfileRow],
+                      texts: dict[str, tuple[int, tuple[str, ...], str]], texts_file: str,
+                      warnings: list[str]) -> None:
+    """Warn about profile and text rows that match no occupation (they are not used)."""
+    names = {loose(r.name) for r in records}
+    for p in prof.values():
+        if loose(p.occupation) not in names:
+            warnings.append(f"{p.file} row {p.row}: occupation {p.occupation!r} matches no occupation name; "
+                            "the row is not used")
+    vdab_names = {loose(r.name) for r in records if r.kind == "vdab"}
+    for key, (row, _, _) in texts.items():
+        if key not in vdab_names:
+            warnings.append(f"{texts_file} row {row}: occupation matches no VDAB occupation; the row is not used")
+
+
+def _lookup_indexes(records: list[OccupationRecord]) -> tuple[dict[str, list[OccupationRecord]],
+                                                             dict[str, list[OccupationRecord]],
+                                                             dict[str, OccupationRecord]]:
+    """(by loose name, VDAB records by ESCO URI, ESCO record by URI)."""
+    by_name: dict[str, list[OccupationRecord]] = {}
+    vdab_by_uri: dict[str, list[OccupationRecord]] = {}
+    by_uri: dict[str, OccupationRecord] = {}
+    for r in records:  # VDAB records come first, so they win by_name
+        by_name.setdefault(loose(r.name), []).append(r)
+        if r.kind == "esco":
+            by_uri.setdefault(r.esco_uri or "", r)
+        elif r.esco_uri:
+            vdab_by_uri.setdefault(r.esco_uri, []).append(r)
+    return by_name, vdab_by_uri, by_uri
+
+
+def _source_notes(files: tuple[tuple[Path, int], ...], knelpunt: Path, year: int,
+                  origin: dict[str, str]) -> list[SourceNote]:
+    """Provenance of each file: the notes on the shipped file, or "user-supplied" for a file the user gave."""
+    sources = []
+    for path, count in files:
+        default = _SOURCE_NOTES.get(path.name, ("", "not stated", ""))
+        how = origin.get(str(path))
+        if how:  # user-supplied file
+            sources.append(SourceNote(path.name, str(path), f"user-supplied ({how})", "as supplied by the user",
+                                      str(year) if path == knelpunt else "", count))
+        else:
+            sources.append(SourceNote(path.name, str(path), *default, rows=count))
+    return sources
+
+
 def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path: Path, texts_path: Path,
            origin: dict[str, str]) -> ReferenceData:
     kn_rows, year = _load_knelpunt(knelpunt)
@@ -540,108 +691,16 @@ def _build(knelpunt: Path, profiles: Path, vdab: Path, esco_path: Path, bk_path:
         if unknown:
             warnings.append(f"{p.file} row {p.row}: bk_code {', '.join(unknown)} not in {bk_path.name}")
 
-    records: list[OccupationRecord] = []
     ambiguous: dict[str, tuple[str, ...]] = {}
-    reasons: dict[str, tuple[str, ...]] = {}
-
-    def vdab_record(name: str, *, bottleneck: bool, given_uri: Optional[str], given_method: Optional[str],
-                    given_isco: Optional[str], given_isco_source: Optional[str], sector: Optional[str],
-                    source: str, midden: bool) -> OccupationRecord:
-        row = prof.get(loose(name))
-        uri, method = given_uri, given_method if given_uri else None
-        if uri is None and row is not None:
-            uris = _esco_uris_in(row.source_urls)
-            if len(uris) == 1:
-                uri, method = uris[0], "profiles_csv"
-        if uri is None:
-            hit, method, cands = index.match(name)
-            if hit is None and ":" in name:
-                spec = name.split(":", 1)[1]
-                hit, _, cands2 = index.match(spec)
-                method = "specialisation_label" if hit else None
-                cands = cands or cands2
-            if hit is not None:
-                uri = hit["uri"]
-            elif cands:
-                ambiguous[name] = cands
-        if uri and uri not in esco_by_uri:
-            warnings.append(f"{name}: ESCO URI {uri} is not in {esco_path.name}")
-        isco, isco_source = given_isco, given_isco_source
-        if isco is None and row is not None and row.isco:
-            isco, isco_source = row.isco, "profiles_csv"
-        if isco is None and uri in esco_by_uri and esco_by_uri[uri]["isco"]:
-            isco, isco_source = esco_by_uri[uri]["isco"], "esco"
-        if row is not None and row.bk_codes:
-            bk_code: Optional[str] = "; ".join(row.bk_codes)
-        else:
-            bk_code = bk_by_title.get(loose(name))
-        labels = [name]
-        if ":" in name:
-            labels.append(name.split(":", 1)[1].strip())
-        if row is not None:
-            labels.extend(row.bk_titles)
-        unique: dict[str, str] = {}
-        for lab in labels:  # first spelling of each label wins, order kept
-            unique.setdefault(fold(lab), lab)
-        _, titles, description = texts.get(loose(name), (0, (), ""))
-        return OccupationRecord(name=name, kind="vdab", isco=isco, esco_uri=uri, bk_code=bk_code,
-                                bottleneck=bottleneck, labels=tuple(unique.values()), sector=sector,
-                                esco_link=method if uri else None, isco_source=isco_source if isco else None,
-                                source=source, mid_skilled_list=midden,
-                                titles=tuple(t for t in titles if fold(t) not in unique), description=description)
-
-    for k in kn_rows:
-        records.append(vdab_record(
-            k["name"], bottleneck=True, given_uri=k["esco_uri"], given_method="knelpunt_csv",
-            given_isco=k["isco"], given_isco_source="knelpunt_csv" if k["isco"] else None,
-            sector=k["sector"], source=k["source"], midden=k["midden"]))
-        reasons[loose(k["name"])] = k["reasons"]
-    on_list = {loose(k["name"]) for k in kn_rows}
-    for v in vdab_rows:
-        if loose(v["name"]) in on_list:
-            continue  # a newer bottleneck list may contain it; the bottleneck record wins
-        records.append(vdab_record(
-            v["name"], bottleneck=False, given_uri=v["esco_uri"], given_method="vdab_occupations_csv",
-            given_isco=v["isco"], given_isco_source="vdab_occupations_csv" if v["isco"] else None,
-            sector=None, source=v["source"], midden=False))
-
-    for e in esco:
-        records.append(OccupationRecord(
-            name=e["name"], kind="esco", isco=e["isco"], esco_uri=e["uri"],
-            bk_code=bk_by_title.get(loose(e["name"])), bottleneck=False, labels=(e["name"], *e["alts"]),
-            isco_source="esco" if e["isco"] else None, source=e["uri"], description=e["description"]))
-
-    names = {loose(r.name) for r in records}
-    for p in prof.values():
-        if loose(p.occupation) not in names:
-            warnings.append(f"{p.file} row {p.row}: occupation {p.occupation!r} matches no occupation name; "
-                            "the row is not used")
-    vdab_names = {loose(r.name) for r in records if r.kind == "vdab"}
-    for key, (row, _, _) in texts.items():
-        if key not in vdab_names:
-            warnings.append(f"{texts_path.name} row {row}: occupation matches no VDAB occupation; the row is not used")
-
-    by_name: dict[str, list[OccupationRecord]] = {}
-    vdab_by_uri: dict[str, list[OccupationRecord]] = {}
-    by_uri: dict[str, OccupationRecord] = {}
-    for r in records:  # VDAB records come first, so they win by_name
-        by_name.setdefault(loose(r.name), []).append(r)
-        if r.kind == "esco":
-            by_uri.setdefault(r.esco_uri or "", r)
-        elif r.esco_uri:
-            vdab_by_uri.setdefault(r.esco_uri, []).append(r)
+    ctx = _VdabLinkContext(prof, index, esco_by_uri, bk_by_title, texts, esco_path.name, warnings, ambiguous)
+    records, reasons = _vdab_records(kn_rows, vdab_rows, ctx)
+    records.extend(_esco_records(esco, bk_by_title))
+    _warn_unused_rows(records, prof, texts, texts_path.name, warnings)
+    by_name, vdab_by_uri, by_uri = _lookup_indexes(records)
 
     files = ((knelpunt, len(kn_rows)), (profiles, len(prof)), (vdab, len(vdab_rows)), (esco_path, len(esco)),
              (bk_path, len(bk)), (texts_path, len(texts)))
-    sources = []
-    for path, count in files:
-        default = _SOURCE_NOTES.get(path.name, ("", "not stated", ""))
-        how = origin.get(str(path))
-        if how:  # user-supplied file
-            sources.append(SourceNote(path.name, str(path), f"user-supplied ({how})", "as supplied by the user",
-                                      str(year) if path == knelpunt else "", count))
-        else:
-            sources.append(SourceNote(path.name, str(path), *default, rows=count))
+    sources = _source_notes(files, knelpunt, year, origin)
 
     return ReferenceData(
         year=year, occupations=tuple(records), sources=tuple(sources), profile_rows=prof, bk=bk,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from rapidfuzz.utils import default_process
 
 from vacscreen.occupations import json_model
@@ -24,8 +25,9 @@ FEATURES = ("score", "gap_to_best", "inverse_rank", "lexical", "semantic", "text
 TOP_COMBINED, TOP_EACH = 15, 5
 
 
-class Reranker:
-    """scikit-learn's StandardScaler + LogisticRegression, kept as arrays: fit(X, y), predict_proba(X)."""
+class Reranker(ClassifierMixin, BaseEstimator):
+    """scikit-learn's StandardScaler + LogisticRegression, kept as arrays (saved as JSON): fit(X, y), predict_proba(X),
+    and acceptable(X) for P(acceptable) alone."""
 
     def __init__(self, C: float = 1.0):
         self.C = C
@@ -41,10 +43,17 @@ class Reranker:
         self.coef_, self.intercept_ = model.coef_[0], float(model.intercept_[0])
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
-        """P(acceptable) per candidate row (one column, unlike scikit-learn's two)."""
+    def acceptable(self, X) -> np.ndarray:
+        """P(acceptable) per candidate row."""
         z = ((np.asarray(X, dtype=float) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
         return 1 / (1 + np.exp(-z))
+
+    def predict_proba(self, X) -> np.ndarray:
+        p = self.acceptable(X)
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X) -> np.ndarray:
+        return (self.acceptable(X) >= 0.5).astype(int)
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "C": self.C, "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
@@ -80,18 +89,17 @@ def _content_words(text: str) -> list[str]:
 
 def _label_words(linker) -> dict[int, frozenset]:
     """Occupation index -> the content words of its labels and employer titles, built once per linker."""
-    words = linker.__dict__.get("_label_words")
-    if words is None:
+    if linker.label_words is None:
         acc: dict[int, set] = {}
         for label, owner in zip(linker.labels, linker.owner):
             acc.setdefault(int(owner), set()).update(_content_words(label))
-        words = linker.__dict__["_label_words"] = {i: frozenset(w) for i, w in acc.items()}
-    return words
+        linker.label_words = {i: frozenset(w) for i, w in acc.items()}
+    return linker.label_words
 
 
 def _agrees(linker, title_words: tuple, i: int) -> bool:
     """Whether a title word shares a stem with a word of occupation i's labels (cached per linker)."""
-    cache = linker.__dict__.setdefault("_agreement", {})
+    cache = linker.agreement
     key = (title_words, i)
     if key not in cache:
         if len(cache) >= 100_000:

@@ -88,5 +88,5 @@ def build_norms(splits: tuple[str, ...] = ("train", "dev"), min_vacancies: int =
         w.writerows(rows)
     os.replace(tmp, path)
     annotated_norms.cache_clear()
-    default_linker().__dict__.pop("_profiles", None)  # profiles built on the old norms
+    default_linker().profiles.clear()  # profiles built on the old norms
     return rows

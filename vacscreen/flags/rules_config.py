@@ -1,0 +1,133 @@
+"""flags/rules.yaml as typed, validated objects (pydantic): a missing or misspelt key, a threshold of the wrong type,
+an unknown CEFR level or flag kind, or a regex that does not compile stops the load with the key that is wrong.
+
+Sections read as attributes (`config().language.fires_gap`) or, as the rules do, as keys (`config()["language"]
+["fires_gap"]`). The flag kinds are vocab.py's."""
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from vacscreen import vocab
+
+CEFRLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+FlagKind = Literal["education_too_high", "experience_too_high", "language_too_high", "certificate_unneeded",
+                   "requirement_overload", "age", "gender", "origin_language", "nationality", "health",
+                   "other_discrimination"]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as e:
+        raise ValueError(f"not a regular expression: {e}") from None
+    return value
+
+
+class Norms(Section):
+    link_confidence_min: float = Field(ge=0, le=1)
+
+
+class Education(Section):
+    strong_gap: int
+    mild_gap: int
+    mild_max_vks: int
+
+
+class Experience(Section):
+    max_vks: int
+    mild_years: int
+    strong_years: int
+    far_years: int
+    far_max_vks: int
+    propose_years: int
+
+
+class Language(Section):
+    dutch_by_vks: dict[int, CEFRLevel]
+    foreign_by_vks: dict[int, CEFRLevel]
+    fires_gap: int
+    dutch_max_vks: int
+    foreign_max_vks: int
+    fires_min: CEFRLevel
+    strong_min: CEFRLevel
+    strong_max_vks: int
+    contact_min_vks: int
+    bk_words: dict[str, CEFRLevel]
+    contact_re: str
+
+    _check = field_validator("contact_re")(_compiles)
+
+
+class Cues(Section):
+    negated_re: str
+
+    _check = field_validator("negated_re")(_compiles)
+
+
+class Certificates(Section):
+    trainable: list[str]
+    max_vks: int
+    driving: list[str]
+    driving_task_re: str
+    driving_occupation_re: str
+
+    _check = field_validator("driving_task_re", "driving_occupation_re")(_compiles)
+
+
+class Discrimination(Section):
+    category_kind: dict[str, FlagKind]
+    strong_re: dict[FlagKind, str]
+    max_experience_years: int
+    experience_ceiling_re: str
+    welcome_re: str
+    about_others_re: str
+
+    _check = field_validator("experience_ceiling_re", "welcome_re", "about_others_re")(_compiles)
+
+    @field_validator("strong_re")
+    @classmethod
+    def _patterns(cls, value: dict) -> dict:
+        for pattern in value.values():
+            _compiles(pattern)
+        return value
+
+
+class Overload(Section):
+    min_kinds: int
+    soft_skills_max: int
+    soft_skills_max_vks: int
+    soft_skills: list[str]
+
+
+class RuleText(Section):
+    reason: str
+    suggestion: str
+
+
+class RulesConfig(Section):
+    norms: Norms
+    education: Education
+    experience: Experience
+    language: Language
+    cues: Cues
+    certificates: Certificates
+    discrimination: Discrimination
+    overload: Overload
+    sources: dict[str, str]                 # rule -> its legal basis or data source
+    texts: dict[str, RuleText]              # rule -> the Dutch reason and suggestion
+    kinds: tuple[str, ...] = vocab.FLAG_KINDS
+    excessive_kinds: tuple[str, ...] = vocab.EXCESSIVE_KINDS
+    _re: dict = PrivateAttr(default_factory=dict)   # the compiled patterns (flags.rules.config)
