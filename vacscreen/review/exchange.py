@@ -156,13 +156,8 @@ def _validate(n: int, d: dict) -> None:
 SHOWN_REJECTIONS = 20
 
 
-def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
-    """All lines are checked first, then added in one transaction (all or nothing)."""
-
-    if isinstance(path_or_file, (bytes, bytearray)):
-        path_or_file = io.StringIO(path_or_file.decode("utf-8"))
-    with _open(path_or_file, "r") as f:
-        records = list(_records(f))
+def _reject_invalid(records: list[tuple[int, dict]]) -> None:
+    """Check every line; a ValueError naming the rejected lines if any is invalid."""
     rejected = []
     for n, d in records:
         try:
@@ -173,6 +168,43 @@ def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
         more = f"; and {len(rejected) - SHOWN_REJECTIONS} more" if len(rejected) > SHOWN_REJECTIONS else ""
         raise ValueError(f"{len(rejected)} of {len(records)} lines rejected, nothing imported: "
                          + "; ".join(rejected[:SHOWN_REJECTIONS]) + more)
+
+
+def _find_flag(s, vid: int, model_version: str, fl: dict):
+    """The first flag of any screening of this vacancy and model version with the same kind and offsets, or None."""
+    return s.scalar(select(FlagRow.id).join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
+                    .where(ScreeningRow.vacancy_id == vid, ScreeningRow.model_version == model_version,
+                           FlagRow.kind == fl["kind"], FlagRow.start == fl["start"],
+                           FlagRow.end == fl["end"])
+                    .order_by(FlagRow.id).limit(1))
+
+
+def _create_flag(s, vid: int, model_version: str, fl: dict) -> int:
+    """Add the flag, under the vacancy's first screening with this model version (created when there is none)."""
+    when = parse_time(fl.get("created_at")) or utcnow()
+    sid = s.scalar(select(ScreeningRow.id).where(ScreeningRow.vacancy_id == vid,
+                                                 ScreeningRow.model_version == model_version)
+                   .order_by(ScreeningRow.id).limit(1))
+    if sid is None:
+        row = ScreeningRow(vacancy_id=vid, model_version=model_version, result=None, created_at=when)
+        s.add(row)
+        s.flush()
+        sid = row.id
+    frow = FlagRow(screening_id=sid, created_at=when, **{k: fl.get(k) for k in FLAG_FIELDS})
+    frow.score = float(frow.score)
+    s.add(frow)
+    s.flush()
+    return frow.id
+
+
+def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
+    """All lines are checked first, then added in one transaction (all or nothing)."""
+
+    if isinstance(path_or_file, (bytes, bytearray)):
+        path_or_file = io.StringIO(path_or_file.decode("utf-8"))
+    with _open(path_or_file, "r") as f:
+        records = list(_records(f))
+    _reject_invalid(records)
     added = 0
     with store._write() as s:
         vacancies: dict[str, int] = {}
@@ -193,26 +225,9 @@ def import_labels(store: "Store", path_or_file: "PathOrFile") -> int:
             key = (vid, d["model_version"], fl["kind"], fl["start"], fl["end"])
             fid = flags.get(key)
             if fid is None:
-                fid = s.scalar(select(FlagRow.id).join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
-                               .where(ScreeningRow.vacancy_id == vid, ScreeningRow.model_version == d["model_version"],
-                                      FlagRow.kind == fl["kind"], FlagRow.start == fl["start"],
-                                      FlagRow.end == fl["end"])
-                               .order_by(FlagRow.id).limit(1))
+                fid = _find_flag(s, vid, d["model_version"], fl)
             if fid is None:
-                when = parse_time(fl.get("created_at")) or utcnow()
-                sid = s.scalar(select(ScreeningRow.id).where(ScreeningRow.vacancy_id == vid,
-                                                             ScreeningRow.model_version == d["model_version"])
-                               .order_by(ScreeningRow.id).limit(1))
-                if sid is None:
-                    row = ScreeningRow(vacancy_id=vid, model_version=d["model_version"], result=None, created_at=when)
-                    s.add(row)
-                    s.flush()
-                    sid = row.id
-                frow = FlagRow(screening_id=sid, created_at=when, **{k: fl.get(k) for k in FLAG_FIELDS})
-                frow.score = float(frow.score)
-                s.add(frow)
-                s.flush()
-                fid = frow.id
+                fid = _create_flag(s, vid, d["model_version"], fl)
             flags[key] = fid
             s.add(Label(uid=uid, flag_id=fid, reviewer=d["reviewer"], decision=d["decision"],
                         corrected_kind=d.get("corrected_kind"), corrected_severity=d.get("corrected_severity"),

@@ -42,13 +42,15 @@ def modellen() -> dict:
     return active_models()
 
 
-def page() -> None:
+def _intro() -> None:
     st.title("Over vacscreen")
     st.write("vacscreen leest Nederlandstalige vacatures (Vlaams en Nederlands), haalt de eisen eruit en "
              "signaleert eisen die hoger zijn dan het beroep vraagt of die discrimineren. Het is een hulpmiddel "
              "voor wie vacatures schrijft of nakijkt: een signaal is een vraag om na te denken, geen juridisch "
              "oordeel.")
 
+
+def _data_sources_section() -> None:
     st.header("Gegevens en bronnen")
     try:
         jaar, df = bronnen()
@@ -63,6 +65,8 @@ def page() -> None:
         st.caption("This product uses the ESCO classification of the European Commission (CC BY 4.0, © European "
                    "Union).")
 
+
+def _legal_basis_section() -> None:
     st.header("Rechtsgrond van de regels")
     st.write("De regels R1–R20 (uit de domeinnota `../shared/docs/domain.md`, hoofdstuk 6) stellen signalen voor; "
              "elk signaal vermeldt zijn grondslag. Discriminatie: de Antidiscriminatiewet, de Antiracismewet en de "
@@ -73,12 +77,18 @@ def page() -> None:
     except Exception as e:  # noqa: BLE001
         st.error(f"De regels kunnen niet gelezen worden ({fout_tekst(e)}).")
 
-    st.header("Hoe de scores werken")
+
+def _load_models() -> dict:
     try:
-        m = modellen()
+        return modellen()
     except Exception as e:  # noqa: BLE001
         m = {"extract": "?", "flags": None, "threshold": 0.5, "strong_score": 0.7, "date": None, "f1": None}
         st.warning(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
+        return m
+
+
+def _decision_steps(m: dict) -> tuple[str, str]:
+    """Steps 4 and 5 of the score explanation: they differ with and without an active flag model."""
     if m["flags"]:
         stap4 = (f"4. **Het model beslist.** Een logistische regressie geeft elke kandidaat een **gekalibreerde kans** "
                  f"dat een reviewer het signaal terecht vindt (Platt-schaling). Vanaf de **drempel {m['threshold']}** "
@@ -95,6 +105,14 @@ def page() -> None:
              if m["flags"] else
              "5. **Reviewers beoordelen de signalen.** Met hun labels wordt een model getraind; het wordt pas "
              "gebruikt als het in kruisvalidatie per werkgever duidelijk beter is dan de regels.")
+    return stap4, stap5
+
+
+def _scores_section() -> dict:
+    """Explain how the scores work; returns the active models for the next section."""
+    st.header("Hoe de scores werken")
+    m = _load_models()
+    stap4, stap5 = _decision_steps(m)
     st.markdown(
         f"""
 1. **Eisen vinden.** Patronen en een getraind component halen de eisen uit de tekst (opleiding, talen met
@@ -108,10 +126,21 @@ def page() -> None:
 {stap4}
 {stap5}
 """)
+    return m
 
+
+def _models_in_use_section(m: dict) -> None:
     st.header("Modellen in gebruik")
     f1 = f", F1 in kruisvalidatie per werkgever {m['f1']:.3f}" if isinstance(m.get("f1"), (int, float)) else ""
     st.markdown(f"- Eisen (vereist/pluspunt): **{m['extract']}**\n"
                 f"- Signalen: **{m['flags'] or 'geen model: alleen de regels'}**"
                 + (f" (getraind {m['date']}{f1})" if m.get("date") else "")
                 + "\n\nVersies beheren en opnieuw trainen: pagina **Modellen**.")
+
+
+def page() -> None:
+    _intro()
+    _data_sources_section()
+    _legal_basis_section()
+    m = _scores_section()
+    _models_in_use_section(m)

@@ -133,23 +133,14 @@ def trainen(forceren: bool) -> None:
     ss["_train_resultaat"] = res
 
 
-def page() -> None:
-    ss = st.session_state
-    st.title("Modellen")
-    st.write("Het signaalmodel (een gekalibreerde classifier bovenop de regels R1–R20) heeft versies. Hier zie je "
-             "ze met hun scores uit kruisvalidatie per werkgever (CV, op train + dev), activeer je een andere versie, draai je terug naar de vorige, "
-             "of train je een nieuwe versie met de labels van de reviewers erbij.")
-    store, fout = open_store()
-    if store is None:
-        st.error(f"{fout} Zonder labeldatabank zijn er geen accounts, en dus geen modelbeheer.")
-        return
-    if account(store, "admin", "modelversies te beheren") is None:
-        return
+def _show_message(ss) -> None:
     melding = ss.pop(MELDING, None)
     if melding:
         {"success": st.success, "warning": st.warning, "error": st.error}[melding[0]](melding[1])
-    st.checkbox("Ik bevestig dat ik het actieve model wil wijzigen (activeren, terugdraaien of trainen).",
-                key="bevestig", help="Elke wijziging komt met je naam in het auditlogboek.")
+
+
+def _read_registry() -> Optional[tuple]:
+    """(versions, active, history) of the registry, or None after an error on the page."""
     try:
         reg = registry()
         versions = reg.versions()
@@ -157,30 +148,49 @@ def page() -> None:
         history = reg.history()
     except Exception as e:  # noqa: BLE001
         st.error(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
-        return
-    if not versions:
-        st.info("Er zijn nog geen getrainde versies: vacscreen gebruikt de regels alleen. Train hieronder een versie.")
-    else:
-        st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}**")  # no server path for the browser
-        st.dataframe(versies_tabel(versions), hide_index=True, width="stretch")
-        namen = [v["version"] for v in versions]
-        if ss.get("_volgende_versie") in namen:
-            ss["model_versie"] = ss.pop("_volgende_versie")
-        if ss.get("model_versie") not in namen:
-            ss["model_versie"] = actief if actief in namen else namen[-1]
-        k1, k2, k3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-        k1.selectbox("Versie", namen, key="model_versie",
-                     format_func=lambda v: f"{v} (actief)" if v == actief else v)
-        k2.button("Activeren", key="activeren", on_click=_activeren, disabled=ss.get("model_versie") == actief,
-                  width="stretch")
-        k3.button("Terugdraaien", key="terugdraaien", on_click=_terugdraaien, width="stretch",
-                  help="Activeer de versie die actief was vóór de huidige (HISTORY.jsonl).")
-        if history:
-            st.markdown("**Geschiedenis van de activeringen**")
-            st.dataframe(pd.DataFrame([{"wanneer": h.get("at"), "versie": h.get("version") or "geen (alleen regels)",
-                                        "vorige": h.get("previous") or "–", "reden": reden_nl(h.get("reason") or ""),
-                                        "technisch": h.get("reason") or ""}
-                                       for h in reversed(history)]), hide_index=True, width="stretch")
+        return None
+    return versions, actief, history
+
+
+def _activation_history(history: list) -> None:
+    st.markdown("**Geschiedenis van de activeringen**")
+    st.dataframe(pd.DataFrame([{"wanneer": h.get("at"), "versie": h.get("version") or "geen (alleen regels)",
+                                "vorige": h.get("previous") or "–", "reden": reden_nl(h.get("reason") or ""),
+                                "technisch": h.get("reason") or ""}
+                               for h in reversed(history)]), hide_index=True, width="stretch")
+
+
+def _version_controls(ss, versions: list[dict], actief, history: list) -> None:
+    """The version table, the version choice with activate/rollback, and the activation history."""
+    st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}**")  # no server path for the browser
+    st.dataframe(versies_tabel(versions), hide_index=True, width="stretch")
+    namen = [v["version"] for v in versions]
+    if ss.get("_volgende_versie") in namen:
+        ss["model_versie"] = ss.pop("_volgende_versie")
+    if ss.get("model_versie") not in namen:
+        ss["model_versie"] = actief if actief in namen else namen[-1]
+    k1, k2, k3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    k1.selectbox("Versie", namen, key="model_versie",
+                 format_func=lambda v: f"{v} (actief)" if v == actief else v)
+    k2.button("Activeren", key="activeren", on_click=_activeren, disabled=ss.get("model_versie") == actief,
+              width="stretch")
+    k3.button("Terugdraaien", key="terugdraaien", on_click=_terugdraaien, width="stretch",
+              help="Activeer de versie die actief was vóór de huidige (HISTORY.jsonl).")
+    if history:
+        _activation_history(history)
+
+
+def _last_training_result(ss) -> None:
+    res = ss.get("_train_resultaat")
+    if res:
+        micro = res.get("micro") or {}
+        rows = [{"meting": k, **{m: micro[k].get(m) for m in ("p", "r", "f1")}} for k in micro]
+        if rows:
+            st.caption(f"Laatste training: {res['version']} ({res.get('seconds', '?')} s)")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _retrain_section(ss, store) -> None:
     st.subheader("Opnieuw trainen")
     n_labels = None
     if store is not None:
@@ -196,10 +206,30 @@ def page() -> None:
     if st.button("Opnieuw trainen", key="trainen", type="primary"):
         trainen(forceren)
         st.rerun()
-    res = ss.get("_train_resultaat")
-    if res:
-        micro = res.get("micro") or {}
-        rows = [{"meting": k, **{m: micro[k].get(m) for m in ("p", "r", "f1")}} for k in micro]
-        if rows:
-            st.caption(f"Laatste training: {res['version']} ({res.get('seconds', '?')} s)")
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    _last_training_result(ss)
+
+
+def page() -> None:
+    ss = st.session_state
+    st.title("Modellen")
+    st.write("Het signaalmodel (een gekalibreerde classifier bovenop de regels R1–R20) heeft versies. Hier zie je "
+             "ze met hun scores uit kruisvalidatie per werkgever (CV, op train + dev), activeer je een andere versie, draai je terug naar de vorige, "
+             "of train je een nieuwe versie met de labels van de reviewers erbij.")
+    store, fout = open_store()
+    if store is None:
+        st.error(f"{fout} Zonder labeldatabank zijn er geen accounts, en dus geen modelbeheer.")
+        return
+    if account(store, "admin", "modelversies te beheren") is None:
+        return
+    _show_message(ss)
+    st.checkbox("Ik bevestig dat ik het actieve model wil wijzigen (activeren, terugdraaien of trainen).",
+                key="bevestig", help="Elke wijziging komt met je naam in het auditlogboek.")
+    loaded = _read_registry()
+    if loaded is None:
+        return
+    versions, actief, history = loaded
+    if not versions:
+        st.info("Er zijn nog geen getrainde versies: vacscreen gebruikt de regels alleen. Train hieronder een versie.")
+    else:
+        _version_controls(ss, versions, actief, history)
+    _retrain_section(ss, store)

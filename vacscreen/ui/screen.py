@@ -183,11 +183,8 @@ def _beroep_gekozen() -> None:
 
 
 # -- result panels --------------------------------------------------------------------------------------------------
-def beroep_info(occ: Optional[dict]) -> None:
-    """The linked occupation, its profile and a control to choose another one."""
-    if not occ:
-        st.info("Er kon geen beroep gekoppeld worden; vul hierboven een beroep in om de eisen ermee te vergelijken.")
-        return
+def _occupation_facts(occ: dict) -> list[str]:
+    """The short facts after the occupation's name: how it was found, level, bottleneck, regulated, profile."""
     if occ["source"] == "user":
         feiten = [BRON["user"]]
     else:
@@ -205,36 +202,37 @@ def beroep_info(occ: Optional[dict]) -> None:
         feiten.append("geen beroepsprofiel bekend")
     elif prof.get("fallback"):
         feiten.append("niveau geschat uit de ISCO-beroepsgroep (lage zekerheid)")
-    st.markdown(f"**Beroep: {plain(occ['name'])}** — " + " · ".join(plain(x) for x in feiten))
-    if prof:
-        regels = []
-        rng = prof.get("vks_range")
-        if prof.get("typical_vks") is not None:
-            bereik = f" (bereik VKS {rng[0]}–{rng[1]})" if rng and rng[0] != rng[1] else ""
-            regels.append(f"Typisch opleidingsniveau: VKS {prof['typical_vks']}{bereik}")
-        if prof.get("dutch_level"):
-            regels.append(f"Nederlands: {prof['dutch_level']}"
-                          + (f" — {prof['dutch_level_note']}" if prof.get("dutch_level_note") else ""))
-        if prof.get("foreign_language"):
-            regels.append(f"Andere talen: {prof['foreign_language']}")
-        if prof.get("legal_requirement"):
-            regels.append(f"Wettelijke vereiste: {prof['legal_requirement']}")
-        if prof.get("legal_note"):
-            regels.append(f"Niet wettelijk vereist: {prof['legal_note']}")
-        if prof.get("experience_norm_years") is not None:
-            regels.append(f"Gebruikelijke ervaring: {prof['experience_norm_years']} jaar")
-        codes = [c for c in (f"ISCO {prof['isco']}" if prof.get("isco") else "",
-                             prof.get("bk_code") or "") if c]
-        if codes:
-            zeker = ZEKERHEID.get(prof.get("confidence"), "onbekend")
-            regels.append("Codes: " + ", ".join(codes) + f" · zekerheid van het profiel: {zeker}")
-        if regels:
-            st.markdown("\n".join(f"- {plain(r)}" for r in regels))
-    if occ.get("profile_sources"):
-        bronnen = list(dict.fromkeys(bron_nl(x) for x in occ["profile_sources"]))
-        st.caption("Bronnen van het profiel: " + "; ".join(plain(x) for x in bronnen)
-                   + (f" · lijst knelpuntberoepen {occ['data_year']}" if occ.get("data_year") else ""))
-    opties = st.session_state.get("beroep_opties") or []
+    return feiten
+
+
+def _profile_lines(prof: dict) -> list[str]:
+    """The occupation profile as bullet lines: level, languages, legal requirements, experience, codes."""
+    regels = []
+    rng = prof.get("vks_range")
+    if prof.get("typical_vks") is not None:
+        bereik = f" (bereik VKS {rng[0]}–{rng[1]})" if rng and rng[0] != rng[1] else ""
+        regels.append(f"Typisch opleidingsniveau: VKS {prof['typical_vks']}{bereik}")
+    if prof.get("dutch_level"):
+        regels.append(f"Nederlands: {prof['dutch_level']}"
+                      + (f" — {prof['dutch_level_note']}" if prof.get("dutch_level_note") else ""))
+    if prof.get("foreign_language"):
+        regels.append(f"Andere talen: {prof['foreign_language']}")
+    if prof.get("legal_requirement"):
+        regels.append(f"Wettelijke vereiste: {prof['legal_requirement']}")
+    if prof.get("legal_note"):
+        regels.append(f"Niet wettelijk vereist: {prof['legal_note']}")
+    if prof.get("experience_norm_years") is not None:
+        regels.append(f"Gebruikelijke ervaring: {prof['experience_norm_years']} jaar")
+    codes = [c for c in (f"ISCO {prof['isco']}" if prof.get("isco") else "",
+                         prof.get("bk_code") or "") if c]
+    if codes:
+        zeker = ZEKERHEID.get(prof.get("confidence"), "onbekend")
+        regels.append("Codes: " + ", ".join(codes) + f" · zekerheid van het profiel: {zeker}")
+    return regels
+
+
+def _occupation_descriptions(occ: dict, opties: list) -> None:
+    """An expander describing the linked occupation and the suggested alternatives."""
     # a recruiter choosing between neighbours ("Plaatser binnenschrijnwerk" or "... buitenschrijnwerk") sees the difference
     uitleg = describe_occupations([occ["name"], *opties])
     if uitleg:
@@ -246,6 +244,26 @@ def beroep_info(occ: Optional[dict]) -> None:
                 st.markdown(f"**{plain(naam)}**{ook}" + (f"\n\n{plain(tekst)}" if tekst else ""))
             st.caption("Beschrijvingen en functietitels van VDAB-beroepen: geschreven door het vacscreen-project "
                        "(occupation_texts.csv); van ESCO-beroepen: ESCO.")
+
+
+def beroep_info(occ: Optional[dict]) -> None:
+    """The linked occupation, its profile and a control to choose another one."""
+    if not occ:
+        st.info("Er kon geen beroep gekoppeld worden; vul hierboven een beroep in om de eisen ermee te vergelijken.")
+        return
+    feiten = _occupation_facts(occ)
+    prof = occ.get("profile")
+    st.markdown(f"**Beroep: {plain(occ['name'])}** — " + " · ".join(plain(x) for x in feiten))
+    if prof:
+        regels = _profile_lines(prof)
+        if regels:
+            st.markdown("\n".join(f"- {plain(r)}" for r in regels))
+    if occ.get("profile_sources"):
+        bronnen = list(dict.fromkeys(bron_nl(x) for x in occ["profile_sources"]))
+        st.caption("Bronnen van het profiel: " + "; ".join(plain(x) for x in bronnen)
+                   + (f" · lijst knelpuntberoepen {occ['data_year']}" if occ.get("data_year") else ""))
+    opties = st.session_state.get("beroep_opties") or []
+    _occupation_descriptions(occ, opties)
     if len(opties) > 1:
         st.selectbox("Ander beroep kiezen (de vacature wordt meteen opnieuw gescreend)", opties, key="beroep_keuze",
                      on_change=_beroep_gekozen, placeholder="Kies een beroep …",
