@@ -54,6 +54,7 @@ class Screener:
         self.settings = settings if settings is not None else settings_mod.current()
         self._lock = threading.RLock()
         self._parts: dict = {}
+        self._loaded: set = set()  # (link_occupation, flag_threshold) that load() has done
 
     def __repr__(self) -> str:
         return f"Screener(models_dir={str(self.settings.models_dir)!r}, loaded={sorted(map(str, self._parts))})"
@@ -107,10 +108,14 @@ class Screener:
         """Every part a screening uses, loaded now (before forking workers, or at an app's start); then, once per
         process, gc.freeze(): the cyclic collector stops rescanning the models' millions of objects (~10 % of bulk
         time), and forked workers keep sharing their pages instead of copying them when the collector touches them."""
+        key = (link_occupation, flag_threshold)
+        if key in self._loaded:
+            return self
         self.pipeline(), self.flagger(flag_threshold), self.model_version()
         if link_occupation:
             self.linking()
         _freeze_once()
+        self._loaded.add(key)
         return self
 
     def warm_up(self) -> "Screener":
@@ -124,6 +129,7 @@ class Screener:
         loads them again from the settings' folders."""
         with self._lock:
             self._parts.clear()
+            self._loaded.clear()
 
     # -- screening ------------------------------------------------------------------------------------------------
     def screen(self, text, title: Optional[str] = None, id: Optional[str] = None, occupation: Optional[str] = None,
@@ -139,6 +145,7 @@ class Screener:
         without linking only the general rules (discrimination, licences) can fire.
         review_floor: also return, per kind without a flag, the best candidate scoring at least this (below the
         threshold) in `review_candidates`: the likely misses reviewers should label."""
+        self.load(link_occupation, flag_threshold)  # once: every part, then gc.freeze() (see load)
         nlp = self.pipeline(use_model)
         doc = nlp(make_doc(nlp, prepare(text)))
         return self.screen_docs([(doc, title, id, occupation)], link_occupation, flag_threshold, review_floor)[0]

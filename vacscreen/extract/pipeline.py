@@ -44,9 +44,9 @@ def requirements(doc: Doc) -> list:
     """The requirements of a processed doc, in order, with offsets and text of the prepared text (doc._.prepared.text):
     copies, so that a later step (assemble, legal.annotate) never changes the doc. The one way the screening,
     training and evaluation read extraction output."""
-    from dataclasses import replace
+    from vacscreen.assemble import copied
 
-    return sorted((replace(r) for r in doc._.requirements or ()), key=lambda r: (r.start, r.end))
+    return sorted((copied(r) for r in doc._.requirements or ()), key=lambda r: (r.start, r.end))
 
 
 def make_doc(nlp: Language, prepared) -> Doc:
