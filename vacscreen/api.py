@@ -36,7 +36,7 @@ WARM_UP_TEXT = "Magazijnier\nProfiel\n- Je hebt rijbewijs B."
 
 def uncertain_link(occ) -> bool:
     """The link is too unsure for the flags to measure demands against its profile (flags/rules.yaml norms)."""
-    return occ.confidence is not None and occ.confidence < flag_rules()["norms"]["link_confidence_min"]
+    return occ.confidence is not None and occ.confidence < flag_rules().norms.link_confidence_min
 
 
 class Linking(NamedTuple):
@@ -348,7 +348,7 @@ def reference_sources() -> tuple[int, list]:
 
 def rule_sources() -> dict[str, str]:
     """Rule id (R1-R20) -> its name and legal basis or data source (flags/rules.yaml `sources`)."""
-    return {rule: str(source) for rule, source in flag_rules()["sources"].items()}
+    return {rule: str(source) for rule, source in flag_rules().sources.items()}
 
 
 # -- processes ------------------------------------------------------------------------------------------------------

@@ -57,10 +57,10 @@ def render(c: Candidate, norm: Norm, extra: dict | None = None) -> dict:
     values["demand_level"] = LEVEL_NAMES.get(c.values.get("demand_level"), c.values.get("demand_level") or "dit diploma")
     if c.kind == "origin_language":
         values["norm_cefr"] = _dutch_needed(norm)
-    texts = cfg["texts"][c.rule]
-    return {"reason": _sentence(texts["reason"].format_map(values)),
-            "suggestion": _sentence(texts["suggestion"].format_map(values)),
-            "norm": describe_norm(c, norm), "source": cfg["sources"][_source_key(c.rule)]}
+    texts = cfg.texts[c.rule]
+    return {"reason": _sentence(texts.reason.format_map(values)),
+            "suggestion": _sentence(texts.suggestion.format_map(values)),
+            "norm": describe_norm(c, norm), "source": cfg.sources[_source_key(c.rule)]}
 
 
 def _sentence(text: str) -> str:
@@ -71,7 +71,7 @@ def _sentence(text: str) -> str:
 def _dutch_needed(norm: Norm) -> str:
     if norm.dutch:
         return norm.dutch
-    return config()["language"]["dutch_by_vks"].get(norm.vks, "B1") if norm.known else "B1"
+    return config().language.dutch_by_vks.get(norm.vks, "B1") if norm.known else "B1"
 
 
 def _source_key(rule: str) -> str:

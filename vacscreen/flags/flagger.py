@@ -78,14 +78,14 @@ class Flagger:
         if overload is not None:
             best["requirement_overload"] = overload
         flags = [self._to_flag(c, norm) for c in best.values()]
-        order = {k: i for i, k in enumerate(config()["kinds"])}
+        order = {k: i for i, k in enumerate(config().kinds)}
         flags.sort(key=lambda f: (f.severity != "strong", -f.score, order[f.kind]))
         return flags
 
     def _overload(self, best: dict[str, Candidate], norm: Norm, vacancy: Vacancy) -> Optional[Candidate]:
         """R20: three or more excessive kinds flagged for one job. Its score is the third-best of theirs."""
-        excessive = sorted((best[k] for k in config()["excessive_kinds"] if k in best), key=lambda c: -c.score)
-        if len(excessive) < config()["overload"]["min_kinds"]:
+        excessive = sorted((best[k] for k in config().excessive_kinds if k in best), key=lambda c: -c.score)
+        if len(excessive) < config().overload.min_kinds:
             return None
         start, end = vacancy.profile_heading() or (excessive[0].start, excessive[0].end)
         kinds = ", ".join(DEMAND_LABELS[c.kind] for c in excessive)

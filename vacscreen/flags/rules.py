@@ -31,18 +31,18 @@ def config() -> RulesConfig:
     """flags/rules.yaml, validated into typed objects (flags/rules_config.py), with its patterns compiled."""
     with open(Path(__file__).with_name("rules.yaml"), encoding="utf-8") as f:
         cfg = RulesConfig.model_validate(yaml.safe_load(f))
-    cfg._re.update({
+    cfg.compiled.update({
         # matched in lower-cased text (Vacancy.mentions): IGNORECASE makes these long alternations 2x slower
-        "contact": re.compile(cfg["language"]["contact_re"]),
-        "driving_task": re.compile(cfg["certificates"]["driving_task_re"]),
-        "driving_occupation": re.compile(cfg["certificates"]["driving_occupation_re"], re.I),
-        "welcome": re.compile(cfg["discrimination"]["welcome_re"], re.I),
-        "about_others": re.compile(cfg["discrimination"]["about_others_re"], re.I),
-        "negated": re.compile(cfg["cues"]["negated_re"]),
-        "strong": {k: re.compile(v, re.I) for k, v in cfg["discrimination"]["strong_re"].items()},
+        "contact": re.compile(cfg.language.contact_re),
+        "driving_task": re.compile(cfg.certificates.driving_task_re),
+        "driving_occupation": re.compile(cfg.certificates.driving_occupation_re, re.I),
+        "welcome": re.compile(cfg.discrimination.welcome_re, re.I),
+        "about_others": re.compile(cfg.discrimination.about_others_re, re.I),
+        "negated": re.compile(cfg.cues.negated_re),
+        "strong": {k: re.compile(v, re.I) for k, v in cfg.discrimination.strong_re.items()},
         # matched in lower-cased text: IGNORECASE makes re several times slower
-        "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg["overload"]["soft_skills"]) + r")\w*"),
-        "ceiling": re.compile(cfg["discrimination"]["experience_ceiling_re"], re.I),
+        "soft": re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in cfg.overload.soft_skills) + r")\w*"),
+        "ceiling": re.compile(cfg.discrimination.experience_ceiling_re, re.I),
         "student": re.compile(r"\b(?:student|jobstudent|stage|stagiair|starter|schoolverlater|afgestudeerd)", re.I),
     })
     return cfg
@@ -73,7 +73,7 @@ class Norm:
     def from_occupation(cls, occ: Optional[Occupation], min_confidence: Optional[float] = None) -> "Norm":
         if occ is None or not occ.profile:
             return cls(occupation=occ.name if occ else None)
-        floor = config()["norms"]["link_confidence_min"] if min_confidence is None else min_confidence
+        floor = config().norms.link_confidence_min if min_confidence is None else min_confidence
         if occ.confidence is not None and occ.confidence < floor:
             # an unsure link gives no norm: only the rules that need none (discrimination, driving) apply
             return cls(occupation=occ.name, uncertain=True)
@@ -94,7 +94,7 @@ def bk_level(text: Optional[str]) -> Optional[str]:
     if m:
         return m.group(1)
     low = text.lower()
-    levels = [lvl for word, lvl in config()["language"]["bk_words"].items() if word in low]
+    levels = [lvl for word, lvl in config().language.bk_words.items() if word in low]
     return max(levels, key=STEP.get) if levels else None
 
 
@@ -124,14 +124,14 @@ class Vacancy:
     _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def mentions(self, cue: str, whole: bool = False) -> bool:
-        """Whether rules.yaml's cue pattern (config()["_re"][cue]) occurs in the text (whole: title + text); once per
+        """Whether rules.yaml's cue pattern (config().compiled[cue]) occurs in the text (whole: title + text); once per
         vacancy, not once per requirement (a vacancy lists several licences and languages)."""
         key = (cue, whole)
         if key not in self._found:
-            text, negated = (self.whole if whole else self.text).lower(), config()["_re"]["negated"]
+            text, negated = (self.whole if whole else self.text).lower(), config().compiled["negated"]
             # "Je hebt geen contact met klanten", "zonder verplaatsingen": a negated cue does not count.
             self._found[key] = any(not negated.search(text, max(0, m.start() - 30), m.start())
-                                   for m in config()["_re"][cue].finditer(text))
+                                   for m in config().compiled[cue].finditer(text))
         return self._found[key]
 
     @classmethod
@@ -170,12 +170,12 @@ def education(i: int, r: Requirement, norm: Norm, level_of_span: dict, lowest: O
         return None
     if not norm.known:  # no profile: only the general rules apply (domain.md, design note 1)
         return None
-    cfg = config()["education"]
+    cfg = config().education
     gap = vks - norm.vks
     if gap < 0 or (gap == 0 and vks < 6):  # proposed from the norm up for higher diplomas: the classifier decides
         return None
     # A norm from the ISCO fallback is a coarse estimate: one more level before the rule fires.
-    strong_gap = cfg["strong_gap"] + (1 if norm.fallback else 0)
+    strong_gap = cfg.strong_gap + (1 if norm.fallback else 0)
     if gap == 0:
         rule, fires, strong = "R1", False, False
     elif norm.regulated:
@@ -186,7 +186,7 @@ def education(i: int, r: Requirement, norm: Norm, level_of_span: dict, lowest: O
     else:  # one level above (or two above a fallback norm): R2, mild; the text names the real gap
         rule, strong = ("R2" if gap == 1 else "R1"), False
         # R2 is one level over a sourced level; two over a coarse ISCO estimate may be one over the real level.
-        fires = norm.bottleneck and norm.vks <= cfg["mild_max_vks"] and not r.or_equivalent and not norm.fallback
+        fires = norm.bottleneck and norm.vks <= cfg.mild_max_vks and not r.or_equivalent and not norm.fallback
     return _cand("education_too_high", rule, i, r, fires, strong, {"vks": vks, "gap": gap, "demand_level": r.level},
                  {"gap": gap, "gap2": gap >= 2, "or_equivalent": bool(r.or_equivalent), "demanded": vks / 8})
 
@@ -197,21 +197,21 @@ def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Can
     cfg = config()
     # A ceiling written as one ("maximaal 2 jaar ervaring"), not a band from zero ("0-2 jaar", "< 2 jaar").
     if r.max_years is not None and r.min_years is None and r.section != "vdab_fields" \
-            and r.max_years <= cfg["discrimination"]["max_experience_years"] and cfg["_re"]["ceiling"].search(r.text):
+            and r.max_years <= cfg.discrimination.max_experience_years and cfg.compiled["ceiling"].search(r.text):
         return _cand("age", "R7x", i, r, True, False, {}, {"max_years": r.max_years})
     if not r.required:
         return None
-    e = cfg["experience"]
+    e = cfg.experience
     # a student job asking experience (R6s); VDAB's band "Beperkte ervaring (< 2 jaar)" asks next to none
-    if cfg["_re"]["student"].search(vac.title or "") and not (r.min_years is None and r.max_years is not None):
+    if cfg.compiled["student"].search(vac.title or "") and not (r.min_years is None and r.max_years is not None):
         return _cand("experience_too_high", "R6s", i, r, True, False, {"years": r.min_years}, {"student_job": True})
     years = r.min_years
-    if years is None or years < e["propose_years"] or not norm.known:
+    if years is None or years < e.propose_years or not norm.known:
         return None
-    fires = (norm.vks <= e["max_vks"] and years >= e["mild_years"]) \
-        or (norm.vks <= e["far_max_vks"] and years >= e["far_years"]) \
+    fires = (norm.vks <= e.max_vks and years >= e.mild_years) \
+        or (norm.vks <= e.far_max_vks and years >= e.far_years) \
         or (norm.experience_years is not None and years >= norm.experience_years + 2)
-    strong = fires and years >= e["strong_years"] and norm.vks <= e["max_vks"]
+    strong = fires and years >= e.strong_years and norm.vks <= e.max_vks
     return _cand("experience_too_high", "R6", i, r, fires, strong, {"years": f"{years:g}".replace(".", ",")},
                  {"years": years, "years_ge3": years >= 3, "years_ge5": years >= 5})
 
@@ -219,13 +219,13 @@ def experience(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Can
 def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
     if r.kind != "language" or not r.required or r.cefr not in STEP:
         return None
-    if config()["_re"]["strong"]["origin_language"].search(r.text):
+    if config().compiled["strong"]["origin_language"].search(r.text):
         return None  # "Nederlands als moedertaal", "accentloos": the origin flag (R9) is the one demand, one flag
-    cfg = config()["language"]
+    cfg = config().language
     dutch = r.language == "nl"
     if not norm.known:
         return None
-    by_vks = cfg["dutch_by_vks"] if dutch else cfg["foreign_by_vks"]
+    by_vks = cfg.dutch_by_vks if dutch else cfg.foreign_by_vks
     needed = (norm.dutch if dutch else norm.foreign) or by_vks.get(norm.vks, "B2")
     gap = STEP[r.cefr] - STEP[needed]
     if STEP[r.cefr] < STEP["B2"] or gap < 1:
@@ -233,17 +233,17 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
     contact = vac.mentions("contact", whole=True)
     # annotation.md: customer-facing jobs may need a high level; from VKS contact_min_vks up, contact with
     # customers or suppliers keeps the foreign-language rule quiet (the classifier still scores the candidate).
-    quiet = contact and not dutch and norm.vks >= cfg["contact_min_vks"]
+    quiet = contact and not dutch and norm.vks >= cfg.contact_min_vks
     # R10: C1/C2 Dutch for a job at VKS <= 3 (C2 up to VKS 4); R11: C1/C2 in a foreign language up to VKS 4,
     # B2 for the lowest levels; never Dutch for a regulated occupation (teachers' C1 is the law).
-    high = STEP[r.cefr] >= STEP[cfg["strong_min"]]
+    high = STEP[r.cefr] >= STEP[cfg.strong_min]
     if dutch:
-        fires = not norm.regulated and gap >= cfg["fires_gap"] and (
-            (high and norm.vks <= cfg["dutch_max_vks"]) or (r.cefr == "C2" and norm.vks <= cfg["dutch_max_vks"] + 1))
+        fires = not norm.regulated and gap >= cfg.fires_gap and (
+            (high and norm.vks <= cfg.dutch_max_vks) or (r.cefr == "C2" and norm.vks <= cfg.dutch_max_vks + 1))
     else:
-        fires = not quiet and gap >= cfg["fires_gap"] and ((high and norm.vks <= cfg["foreign_max_vks"])
-                                                           or (STEP[r.cefr] >= STEP[cfg["fires_min"]] and norm.vks <= 2))
-    strong = fires and high and norm.vks <= cfg["strong_max_vks"]
+        fires = not quiet and gap >= cfg.fires_gap and ((high and norm.vks <= cfg.foreign_max_vks)
+                                                           or (STEP[r.cefr] >= STEP[cfg.fires_min] and norm.vks <= 2))
+    strong = fires and high and norm.vks <= cfg.strong_max_vks
     return _cand("language_too_high", "R10" if dutch else "R11", i, r, fires, strong,
                  {"cefr": r.cefr, "norm_cefr": needed, "language_name": LANGUAGE_NAMES.get(r.language, r.language)},
                  {"gap": gap, "dutch": dutch, "contact": contact, "demanded": STEP[r.cefr]})
@@ -252,12 +252,12 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
 def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
     if r.kind not in ("licence", "certificate") or not r.required or not r.name:
         return None
-    cfg, rx = config()["certificates"], config()["_re"]
-    if r.name in cfg["trainable"]:
-        fires = norm.known and norm.vks <= cfg["max_vks"]
+    cfg, rx = config().certificates, config().compiled
+    if r.name in cfg.trainable:
+        fires = norm.known and norm.vks <= cfg.max_vks
         return _cand("certificate_unneeded", "R5", i, r, fires, False, {"name": r.name},
                      {"trainable": True, "norm_known": norm.known})
-    if r.name in cfg["driving"]:
+    if r.name in cfg.driving:
         occupation_drives = bool(rx["driving_occupation"].search(f"{norm.occupation or ''} {vac.title or ''}"))
         task = vac.mentions("driving_task")
         legal = bool(norm.legal_requirement and re.search(r"rijbewijs|code 95", norm.legal_requirement, re.I))
@@ -272,8 +272,8 @@ def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Ca
 def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
     if r.kind != "criterion" or not r.category:
         return None
-    cfg, rx = config()["discrimination"], config()["_re"]
-    kind = cfg["category_kind"].get(r.category)
+    cfg, rx = config().discrimination, config().compiled
+    kind = cfg.category_kind.get(r.category)
     if kind is None:
         return None
     strong = bool(rx["strong"][kind].search(r.text))
@@ -298,12 +298,12 @@ def _cand(kind, rule, i, r: Requirement, fires, strong, values, features) -> Can
 
 def soft_skills(vac: Vacancy, norm: Norm) -> Optional[Candidate]:
     """R17: more soft skills than the threshold for a low-level job, counted in the profile section."""
-    cfg = config()["overload"]
+    cfg = config().overload
     profile = [s for s in vac.sections if s.label == "profile"]
     if not profile:
         return None
-    words = {m.group(0)[:8] for s in profile for m in config()["_re"]["soft"].finditer(vac.text[s.start:s.end].lower())}
-    if len(words) <= cfg["soft_skills_max"] or not norm.known or norm.vks > cfg["soft_skills_max_vks"]:
+    words = {m.group(0)[:8] for s in profile for m in config().compiled["soft"].finditer(vac.text[s.start:s.end].lower())}
+    if len(words) <= cfg.soft_skills_max or not norm.known or norm.vks > cfg.soft_skills_max_vks:
         return None
     s = profile[0]
     end = vac.text.find("\n", s.start)

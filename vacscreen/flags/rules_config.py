@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vacscreen import vocab
 
@@ -22,10 +22,7 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
+        return self.__dict__[key]  # the fields (the rules read them per candidate: a dict lookup, no getattr)
 
 
 def _compiles(value: str) -> str:
@@ -130,4 +127,4 @@ class RulesConfig(Section):
     texts: dict[str, RuleText]              # rule -> the Dutch reason and suggestion
     kinds: tuple[str, ...] = vocab.FLAG_KINDS
     excessive_kinds: tuple[str, ...] = vocab.EXCESSIVE_KINDS
-    _re: dict = PrivateAttr(default_factory=dict)   # the compiled patterns (flags.rules.config)
+    compiled: dict = Field(default_factory=dict, exclude=True)  # the compiled patterns (flags.rules.config)
