@@ -66,7 +66,7 @@ def make_rules(nlp: Language, name: str):
 
 
 class RuleComponent:
-    """Candidate requirements from the patterns in extract/patterns/*.yaml."""
+    """RuleCandidate requirements from the patterns in extract/patterns/*.yaml."""
 
     def __call__(self, doc: Doc) -> Doc:
         p = doc._.prepared

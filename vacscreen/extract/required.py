@@ -12,7 +12,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from vacscreen.extract.patterns import load_patterns
-from vacscreen.extract.rules import Candidate
+from vacscreen.extract.rules import RuleCandidate
 
 # A next clause that only judges this one: "Pluspunt!", "Top, dat is een pluspunt", "Dat is een plus".
 _JUDGEMENT = re.compile(r"^\s*(?:\w+\s*[,!]\s*)?(?:(?:dat|dit|wat|het)\s+)?(?:is\s+|zou\s+)?(?:een\s+)?"
@@ -38,7 +38,7 @@ def clause_cues(text: str, clause: tuple[int, int], next_clause: str = "", prev_
     return out
 
 
-def features(c: Candidate, text: str, cues: dict) -> dict:
+def features(c: RuleCandidate, text: str, cues: dict) -> dict:
     """Features of one candidate: where it is, which cue words surround it, the words of its clause.
     `cues`: clause_cues() of its clause."""
     cs, ce = c.clause

@@ -19,7 +19,7 @@ _FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|aan|he
 
 
 @dataclass
-class Candidate:
+class RuleCandidate:
     req: Requirement
     clause: tuple[int, int]       # clause span in the analysed text
     anchor: tuple[int, int]       # the matched keyword
@@ -113,7 +113,7 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
         else:
             s, e = cs, ce
             fld = _field(clause)
-        out.append(Candidate(
+        out.append(RuleCandidate(
             _mk("education", text, s, e, section, level=level, vks=normalise.vks(level), field=fld or None,
                 or_equivalent=equiv, entry=entry),
             (cs, ce), (a, b), rule_required=level != "none" and rule_required(text, (cs, ce), (a, b))))
@@ -197,7 +197,7 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
         else:
             s, e = cs, ce
         raw = text[span[0]: span[1]] if level else clause
-        c = Candidate(_mk("language", text, s, e, section, language=iso, cefr=level, raw=raw), (cs, ce), (a, b),
+        c = RuleCandidate(_mk("language", text, s, e, section, language=iso, cefr=level, raw=raw), (cs, ce), (a, b),
                       rule_required=rule_required(text, (cs, ce), (a, b)))
         out.append(c)
     return out
@@ -217,7 +217,7 @@ def _experience(text, cs, ce, section, vdab_line: bool, mx):
     a = cs + (m.start() if m else 0)
     b = cs + (m.end() if m else len(clause))
     req = fixed[3] if fixed else rule_required(text, (cs, ce), (a, b))
-    c = Candidate(_mk("experience", text, cs, ce, section, min_years=lo, max_years=hi,
+    c = RuleCandidate(_mk("experience", text, cs, ce, section, min_years=lo, max_years=hi,
                       domain=dm.group(1).strip() if dm else None), (cs, ce), (a, b), rule_required=req)
     return [c]
 
@@ -228,7 +228,7 @@ def _licences(text, cs, ce, section, vdab_line: bool, mx):
     for (name, kind), m, a, b in mx["licences"].in_clause(cs, ce):
         s, e = (a, b) if vdab_line else (cs, ce)
         offered = bool(p.offered.search(text[cs:ce]))
-        out.append(Candidate(_mk(kind, text, s, e, section, name=name, entry=legal_entry(name)), (cs, ce), (a, b),
+        out.append(RuleCandidate(_mk(kind, text, s, e, section, name=name, entry=legal_entry(name)), (cs, ce), (a, b),
                              rule_required=not offered and rule_required(text, (cs, ce), (a, b))))
     return out
 
@@ -250,7 +250,7 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
                 and not re.search(r"\b(?:niet|geen)\b", text[cs:ce], re.IGNORECASE):
             continue  # "een EU-paspoort of een verblijfsdocument": the right to work
         first.setdefault(cat, (a, b))
-    return [Candidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
+    return [RuleCandidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
             for cat, ab in first.items()]
 
 
@@ -273,7 +273,7 @@ def _pattern_lists(p) -> tuple[dict, Triggers]:
     return hit[1], hit[2]
 
 
-def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[Candidate]:
+def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[RuleCandidate]:
     """All candidate requirements of a text. `section_at(pos)` gives the section label of a position;
     clauses that are only a section heading ("Werkervaring") are skipped."""
     p = load_patterns()
@@ -283,7 +283,7 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
     lists, triggers = _pattern_lists(p)
     present = triggers(text, low)
     mx = {name: Matches(items, text, low, present) for name, items in lists.items()}
-    out: list[Candidate] = []
+    out: list[RuleCandidate] = []
     for cs, ce in spans if spans is not None else clauses(text):
         if text[cs:ce].rstrip(":?! ").lower() in headings:
             continue
@@ -299,7 +299,7 @@ _ROUTE_WORD = re.compile(r"\bofwel\b|\beither\b", re.IGNORECASE)
 _ROUTE_BREAK = re.compile(r"\n\s*\n")
 
 
-def _mark_routes(text: str, cands: list[Candidate]) -> None:
+def _mark_routes(text: str, cands: list[RuleCandidate]) -> None:
     """Routes of one requirement share a route_group: a run of two or more "ofwel" (no blank line or more than
     400 characters between two of them) spans from the first to the end of the clause of the last; the
     requirements found in it (not the criteria) are its routes."""
@@ -328,7 +328,7 @@ def _mark_routes(text: str, cands: list[Candidate]) -> None:
                 _to_route_segment(text, c, run)
 
 
-def _to_route_segment(text: str, c: Candidate, run: list[int]) -> None:
+def _to_route_segment(text: str, c: RuleCandidate, run: list[int]) -> None:
     """A route found in a clause that holds several routes spans its own route: from its "ofwel" to the next."""
     r = c.req
     if (r.start, r.end) != c.clause:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from vacscreen.review.store import (FLAG_KINDS, MAX_COMMENT, MAX_NAME, SEVERITIES, PathOrFile, Store, check_label,
                                     check_text, iso, parse_time, sha1, utcnow)
-from vacscreen.review.tables import FlagRow, Label, ScreeningRow, Vacancy
+from vacscreen.review.tables import FlagRow, Label, ScreeningRow, VacancyRow
 from vacscreen.text.clean import MAX_CHARS
 
 FLAG_FIELDS = ("kind", "severity", "score", "start", "end", "text", "reason", "norm", "source", "suggestion")
@@ -65,14 +65,14 @@ def export_lines(store: "Store") -> list[str]:
     stmt = (select(Label.uid, Label.reviewer, Label.decision, Label.corrected_kind, Label.corrected_severity,
                    Label.comment, Label.adjudication, Label.created_at,
                    *(getattr(CF, k) for k in FLAG_FIELDS), CF.created_at.label("flag_created_at"),
-                   S.model_version, Vacancy.text_sha1, Vacancy.text.label("vacancy_text"),
-                   Vacancy.title.label("vacancy_title"), Vacancy.external_id)
+                   S.model_version, VacancyRow.text_sha1, VacancyRow.text.label("vacancy_text"),
+                   VacancyRow.title.label("vacancy_title"), VacancyRow.external_id)
             .join(F, F.id == Label.flag_id)
             .join(S, S.id == F.screening_id)
             .join(canon, (canon.c.vacancy_id == S.vacancy_id) & (canon.c.model_version == S.model_version)
                   & (canon.c.kind == F.kind) & (canon.c.start == F.start) & (canon.c.end == F.end))
             .join(CF, CF.id == canon.c.cid)
-            .join(Vacancy, Vacancy.id == S.vacancy_id))
+            .join(VacancyRow, VacancyRow.id == S.vacancy_id))
     records = []
     with store._read() as s:
         for r in s.execute(stmt):

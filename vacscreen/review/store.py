@@ -28,7 +28,7 @@ from vacscreen.review import decide
 from vacscreen.review.db import WRITE_OPTION, default_url, make_engine, normalise_url, upgrade
 from vacscreen.review.accounts import Accounts
 from vacscreen.review.tables import (DECISIONS, FLAG_KINDS, SEVERITIES, AuditEntry, FlagRow, Label, ModelVersion, ScreeningRow,
-                                     Vacancy, utcnow)
+                                     VacancyRow, utcnow)
 
 PathOrFile = Union[str, "os.PathLike[str]", IO[str]]
 _IN_CHUNK = 900  # ids per IN (...) list
@@ -208,7 +208,7 @@ class Store(Accounts):
                     overwrite: bool) -> int:
         """Insert the vacancy or find it by the sha1 of its text. overwrite: a new non-empty title/external_id
         replaces the stored one (save_screening); else only missing ones are filled in (import)."""
-        t = Vacancy.__table__
+        t = VacancyRow.__table__
         ins = _insert(s)(t).values(text=text, text_sha1=sha1(text), title=title, external_id=external_id,
                                    created_at=utcnow())
         if overwrite:
@@ -320,10 +320,10 @@ class Store(Accounts):
     def _flag_select(self):
         n_labels = (select(func.count(Label.id)).where(Label.flag_id == FlagRow.id)
                     .correlate(FlagRow).scalar_subquery().label("n_labels"))
-        return (select(*_FLAG_COLS, Vacancy.id.label("vacancy_id"), Vacancy.title.label("vacancy_title"),
-                       Vacancy.text.label("vacancy_text"), n_labels)
+        return (select(*_FLAG_COLS, VacancyRow.id.label("vacancy_id"), VacancyRow.title.label("vacancy_title"),
+                       VacancyRow.text.label("vacancy_text"), n_labels)
                 .join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
-                .join(Vacancy, Vacancy.id == ScreeningRow.vacancy_id))
+                .join(VacancyRow, VacancyRow.id == ScreeningRow.vacancy_id))
 
     # A review task is a (vacancy, kind, span): the same vacancy screened again (in another browser session, by
     # another user, with another model version) gives new flag rows but no new task. The task's flag row is its
@@ -353,10 +353,10 @@ class Store(Accounts):
         mine = self._task_labels(reviewer).correlate(FlagRow, ScreeningRow).exists()
         n_labels = (select(func.count()).select_from(self._task_labels().correlate(FlagRow, ScreeningRow).subquery())
                     .scalar_subquery().label("n_labels"))
-        stmt = (select(*_FLAG_COLS, Vacancy.id.label("vacancy_id"), Vacancy.title.label("vacancy_title"),
-                       Vacancy.text.label("vacancy_text"), n_labels)
+        stmt = (select(*_FLAG_COLS, VacancyRow.id.label("vacancy_id"), VacancyRow.title.label("vacancy_title"),
+                       VacancyRow.text.label("vacancy_text"), n_labels)
                 .join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
-                .join(Vacancy, Vacancy.id == ScreeningRow.vacancy_id)
+                .join(VacancyRow, VacancyRow.id == ScreeningRow.vacancy_id)
                 .where(self._first_of_task(), ~mine)
                 .order_by(func.abs(FlagRow.score - float(threshold)), FlagRow.created_at, FlagRow.id)
                 .limit(int(limit)))
@@ -440,10 +440,10 @@ class Store(Accounts):
                     decided[flag_id] = d
             ids = sorted(decided)
             stmt = (select(FlagRow.id, FlagRow.kind, FlagRow.severity, FlagRow.start, FlagRow.end, FlagRow.text,
-                           FlagRow.score, ScreeningRow.model_version, Vacancy.text_sha1, Vacancy.text.label("vtext"),
-                           Vacancy.title, Vacancy.external_id)
+                           FlagRow.score, ScreeningRow.model_version, VacancyRow.text_sha1, VacancyRow.text.label("vtext"),
+                           VacancyRow.title, VacancyRow.external_id)
                     .join(ScreeningRow, ScreeningRow.id == FlagRow.screening_id)
-                    .join(Vacancy, Vacancy.id == ScreeningRow.vacancy_id))
+                    .join(VacancyRow, VacancyRow.id == ScreeningRow.vacancy_id))
             rows = [r for chunk in _chunks(ids) for r in s.execute(stmt.where(FlagRow.id.in_(chunk)))]
         out = []
         for r in sorted(rows, key=lambda r: r.id):
@@ -464,9 +464,9 @@ class Store(Accounts):
         linking memory learns from them (`vacscreen train --component linking --db`)."""
         latest = (select(ScreeningRow.vacancy_id, func.max(ScreeningRow.id).label("sid"))
                   .group_by(ScreeningRow.vacancy_id).subquery())
-        stmt = (select(Vacancy.text_sha1, Vacancy.text, Vacancy.title, ScreeningRow.result)
-                .join(latest, latest.c.vacancy_id == Vacancy.id).join(ScreeningRow, ScreeningRow.id == latest.c.sid)
-                .order_by(Vacancy.id).execution_options(yield_per=500))
+        stmt = (select(VacancyRow.text_sha1, VacancyRow.text, VacancyRow.title, ScreeningRow.result)
+                .join(latest, latest.c.vacancy_id == VacancyRow.id).join(ScreeningRow, ScreeningRow.id == latest.c.sid)
+                .order_by(VacancyRow.id).execution_options(yield_per=500))
         out = []
         with self._read() as s:
             for r in s.execute(stmt):
