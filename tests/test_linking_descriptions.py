@@ -6,7 +6,8 @@ from vacscreen.occupations.descriptions import description_memory, documents, in
 from vacscreen.occupations.link import link, text_votes
 from vacscreen.occupations.linker import Linker
 from vacscreen.occupations.memory import VacancyMemory
-from vacscreen.occupations.reference import ReferenceDataError, _load_texts
+from vacscreen.occupations.reference import ReferenceDataError
+from vacscreen.occupations.reference_csv import _load_texts
 
 DOCS = {"Rioollegger": "Je legt rioleringsbuizen en huisaansluitingen, graaft sleuven en plaatst putten.",
         "Kok": "Je bereidt warme en koude gerechten, maakt sauzen en desserts en beheert de keuken."}
