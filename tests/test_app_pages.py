@@ -372,12 +372,12 @@ def test_an_unexpected_page_error_is_a_message_not_a_traceback(monkeypatch):
 def test_review_labels_only_the_flag_on_screen_and_only_once(label_db):
     """A key press that arrives while the page reruns carries the button's flag id: when that is not the flag
     shown, or the reviewer labelled it already, nothing is stored."""
-    from vacscreen.ui.review import GETOOND
+    from vacscreen.ui.review import SHOWN_KEY
 
     fill(label_db, MAGAZIJN)
     at = app(REVIEW, user="anna")
     first = shown_flag(at)
-    at.session_state[GETOOND] = first + 1000  # as if another flag had been on screen
+    at.session_state[SHOWN_KEY] = first + 1000  # as if another flag had been on screen
     at.button(key="agree").click().run()
     assert not at.exception
     with store(label_db) as s:

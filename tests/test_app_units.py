@@ -10,8 +10,8 @@ import pytest
 
 from vacscreen.schema import Flag
 from vacscreen.ui.files import FileError, docx_text, pdf_text, read_upload
-from vacscreen.ui.highlight import markeer, zonder_tags
-from vacscreen.ui.rewrite import herschrijf, herschreven_html, vervangingen
+from vacscreen.ui.highlight import marked_html, strip_tags
+from vacscreen.ui.rewrite import replacements, rewrite, rewritten_html
 
 TEXT = "Profiel\n- Je bent max. 30 jaar.\n- Je spreekt vloeiend Nederlands.\n- Rijbewijs B is een troef.\n"
 
@@ -27,29 +27,29 @@ def flag(kind, text, suggestion, severity="strong", score=0.9, src=TEXT):
 def test_rewrite_replaces_each_flag_span_by_its_suggestion():
     flags = [flag("language_too_high", "Je spreekt vloeiend Nederlands.", "Nederlands op niveau A2 (ERK)"),
              flag("age", "Je bent max. 30 jaar.", "Schrap de leeftijd.")]
-    assert herschrijf(TEXT, flags) == ("Profiel\n- Schrap de leeftijd.\n- Nederlands op niveau A2 (ERK)\n"
-                                       "- Rijbewijs B is een troef.\n")
-    assert [v.kind for v in vervangingen(TEXT, flags)] == ["age", "language_too_high"]  # text order
-    assert herschrijf(TEXT, []) == TEXT
+    assert rewrite(TEXT, flags) == ("Profiel\n- Schrap de leeftijd.\n- Nederlands op niveau A2 (ERK)\n"
+                                    "- Rijbewijs B is een troef.\n")
+    assert [v.kind for v in replacements(TEXT, flags)] == ["age", "language_too_high"]  # text order
+    assert rewrite(TEXT, []) == TEXT
 
 
 def test_rewrite_applies_only_the_accepted_suggestions():
     flags = [flag("language_too_high", "Je spreekt vloeiend Nederlands.", "Nederlands op niveau A2 (ERK)"),
              flag("age", "Je bent max. 30 jaar.", "Schrap de leeftijd.")]
-    age, language = vervangingen(TEXT, flags)
-    assert herschrijf(TEXT, flags, keep={language.key}) == TEXT.replace(language.oud, language.nieuw)
-    assert herschrijf(TEXT, flags, keep=set()) == TEXT
-    assert "vs-nieuw" not in herschreven_html(TEXT, flags, keep=set())
-    assert herschrijf(TEXT, flags, keep=None) == herschrijf(TEXT, flags)
+    age, language = replacements(TEXT, flags)
+    assert rewrite(TEXT, flags, keep={language.key}) == TEXT.replace(language.old, language.new)
+    assert rewrite(TEXT, flags, keep=set()) == TEXT
+    assert "vs-nieuw" not in rewritten_html(TEXT, flags, keep=set())
+    assert rewrite(TEXT, flags, keep=None) == rewrite(TEXT, flags)
 
 
 def test_rewrite_overlaps_keep_the_stronger_flag():
     span = "Je spreekt vloeiend Nederlands."
     flags = [flag("language_too_high", span, "A2", severity="mild", score=0.95),
              flag("origin_language", "vloeiend Nederlands", "B1", severity="strong", score=0.6)]
-    assert herschrijf(TEXT, flags) == TEXT.replace("vloeiend Nederlands", "B1")
+    assert rewrite(TEXT, flags) == TEXT.replace("vloeiend Nederlands", "B1")
     flags[1]["severity"] = "mild"  # both mild: the higher score wins
-    assert herschrijf(TEXT, flags) == TEXT.replace(span, "A2")
+    assert rewrite(TEXT, flags) == TEXT.replace(span, "A2")
 
 
 def test_rewrite_skips_overload_missing_suggestion_and_bad_spans():
@@ -57,15 +57,15 @@ def test_rewrite_skips_overload_missing_suggestion_and_bad_spans():
              flag("age", "Je bent max. 30 jaar.", ""),
              {**flag("gender", "Rijbewijs", "x"), "start": 5, "end": 10_000},
              {**flag("gender", "Rijbewijs", "x"), "start": 7, "end": 7}]
-    assert herschrijf(TEXT, flags) == TEXT and vervangingen(TEXT, flags) == []
+    assert rewrite(TEXT, flags) == TEXT and replacements(TEXT, flags) == []
 
 
 def test_rewrite_takes_flag_objects_and_escapes_html():
     src = "<li>Je bent <b>max</b> 30 jaar & ouder</li>"
     f = Flag(kind="age", severity="strong", score=0.9, text="max", start=src.index("<b>"), end=src.index("</b>") + 4,
              requirement=None, reason="", norm="", source="", suggestion="geen <leeftijd>")
-    assert herschrijf(src, [f]) == "<li>Je bent geen <leeftijd> 30 jaar & ouder</li>"
-    out = herschreven_html(src, [f])
+    assert rewrite(src, [f]) == "<li>Je bent geen <leeftijd> 30 jaar & ouder</li>"
+    out = rewritten_html(src, [f])
     assert '<del class="vs-oud">&lt;b&gt;max&lt;/b&gt;</del>' in out
     assert '<ins class="vs-nieuw" data-flag="age">geen &lt;leeftijd&gt;</ins>' in out and "&amp; ouder" in out
 
@@ -79,20 +79,20 @@ def req(kind, text, required=True, src=TEXT):
 def test_marks_by_kind_optional_and_flagged():
     reqs = [req("criterion", "Je bent max. 30 jaar."), req("language", "Je spreekt vloeiend Nederlands."),
             req("licence", "Rijbewijs B is een troef.", required=False)]
-    out = markeer(TEXT, reqs, [flag("age", "Je bent max. 30 jaar.", "x")])
+    out = marked_html(TEXT, reqs, [flag("age", "Je bent max. 30 jaar.", "x")])
     assert '<mark class="vs vs-criterion vs-flagged" data-kind="criterion"' in out and 'data-flag="age"' in out
     assert '<mark class="vs vs-language" data-kind="language"' in out
     assert '<mark class="vs vs-licence vs-optional" data-kind="licence"' in out
     assert "vs-legenda" in out and "<style>" in out
     body = out[out.index('<div class="vs-tekst">'):]
-    assert zonder_tags(body).split() == TEXT.split()  # the text itself is unchanged
+    assert strip_tags(body).split() == TEXT.split()  # the text itself is unchanged
 
 
 def test_marks_split_overlaps_and_escape():
     src = "a <b> Nederlands als moedertaal & meer"
     reqs = [req("language", "Nederlands als moedertaal", src=src), req("criterion", "moedertaal", src=src)]
     flags = [{"kind": "origin_language", "start": src.index("als"), "end": src.index("&") - 1}]
-    out = markeer(src, reqs, flags, source=True, legend=False)
+    out = marked_html(src, reqs, flags, source=True, legend=False)
     assert "a &lt;b&gt; " in out and "&amp; meer" in out and "vs-bron" in out
     assert '<mark class="vs vs-language" data-kind="language" title="taal · vereist">Nederlands </mark>' in out
     assert 'vs-language vs-flagged" data-kind="language"' in out  # "als " inside the flag
@@ -101,8 +101,8 @@ def test_marks_split_overlaps_and_escape():
 
 
 def test_marks_flag_without_requirement_and_clamped_offsets():
-    out = markeer("Profiel\nx", [], [{"kind": "requirement_overload", "start": 0, "end": 7},
-                                     {"kind": "age", "start": 50, "end": 60}], legend=False)
+    out = marked_html("Profiel\nx", [], [{"kind": "requirement_overload", "start": 0, "end": 7},
+                                         {"kind": "age", "start": 50, "end": 60}], legend=False)
     assert '<span class="vs-flagged"' in out and 'data-flag="requirement_overload">Profiel</span>' in out
 
 
@@ -146,38 +146,38 @@ def test_pdf_text_and_errors():
 
 # -- bulk -----------------------------------------------------------------------------------------------------------
 def test_bulk_reads_csv_semicolons_jsonl_and_xlsx():
-    from vacscreen.ui.bulk import lees_tabel, rijen, xlsx_bytes
+    from vacscreen.ui.bulk import read_table, screening_rows, xlsx_bytes
 
     csv_ = "ID;Titel;Tekst\n7;Kok;\"Profiel\n- Je kookt.\"\n8;;\n".encode("cp1252")
-    rows = rijen(lees_tabel("v.csv", csv_))
+    rows = screening_rows(read_table("v.csv", csv_))
     assert rows == [{"text": "Profiel\n- Je kookt.", "id": "7", "title": "Kok"}, {"text": "", "id": "8", "title": None}]
     jsonl = b'{"text": "a", "occupation": "Kok"}\n{"text": null, "id": 5}\n'
-    assert rijen(lees_tabel("v.jsonl", jsonl)) == [{"text": "a", "id": "1", "occupation": "Kok"},
-                                                   {"text": "", "id": "5", "occupation": None}]
+    assert screening_rows(read_table("v.jsonl", jsonl)) == [{"text": "a", "id": "1", "occupation": "Kok"},
+                                                            {"text": "", "id": "5", "occupation": None}]
     data = xlsx_bytes({"blad": pd.DataFrame({"id": [1, 2], "text": ["Profiel\x07 x", None]})})
-    assert rijen(lees_tabel("v.xlsx", data)) == [{"text": "Profiel  x", "id": "1"}, {"text": "", "id": "2"}]
+    assert screening_rows(read_table("v.xlsx", data)) == [{"text": "Profiel  x", "id": "1"}, {"text": "", "id": "2"}]
     for name, data, words in [("v.csv", b"id,body\n1,x\n", "geen kolom 'text'"),
                               ("v.xlsx", b"PK\x03\x04kapot", "kan niet gelezen"),
                               ("v.jsonl", b"{kapot", "kan niet gelezen"), ("v.tsv", b"a", "niet ondersteund")]:
         with pytest.raises(FileError, match=words):
-            lees_tabel(name, data)
+            read_table(name, data)
 
 
 def test_bulk_overview_filters():
-    from vacscreen.ui.bulk import detail, filter_overzicht, overzicht
+    from vacscreen.ui.bulk import detail, filter_summary, summary
 
     results = [{"id": "a", "occupation": {"name": "Kok", "bottleneck": True}, "requirements": [{}],
                 "flags": [{"kind": "age", "severity": "strong", "score": 0.9, "text": "t", "reason": "", "norm": "",
                            "source": "", "suggestion": ""}]},
                {"id": "b", "occupation": {"name": "Kok"}, "requirements": [], "flags": []},
                {"id": "c", "title": None, "error": "input is empty"}]
-    df = overzicht(results)
+    df = summary(results)
     assert list(df["signalen"].astype(object)) == [1, 0, pd.NA] and list(df["knelpuntberoep"]) == ["ja", "nee", ""]
     assert df["fout"].iloc[2].startswith("de invoer is leeg")
     ok = df[df["fout"] == ""]
-    assert list(filter_overzicht(ok, [], ["age"], [])["id"]) == ["a"]
-    assert list(filter_overzicht(ok, [], [], ["geen"])["id"]) == ["b"]
-    assert list(filter_overzicht(ok, ["Kok"], [], ["strong", "geen"])["id"]) == ["a", "b"]
+    assert list(filter_summary(ok, [], ["age"], [])["id"]) == ["a"]
+    assert list(filter_summary(ok, [], [], ["geen"])["id"]) == ["b"]
+    assert list(filter_summary(ok, ["Kok"], [], ["strong", "geen"])["id"]) == ["a", "b"]
     assert len(detail(results, {1, 2}, ["gender"], [])) == 0 and len(detail(results, {1}, [], ["strong"])) == 1
 
 
@@ -242,22 +242,22 @@ def test_the_review_context_is_the_paragraph_with_its_routes():
 
 def test_profile_sources_are_shown_in_dutch():
     import vacscreen
-    from vacscreen.ui.common import bron_nl
+    from vacscreen.ui.common import source_nl
 
-    shown = [bron_nl(x) for x in vacscreen.screen("Profiel\n- Je hebt rijbewijs B.", title="Werfleider")
+    shown = [source_nl(x) for x in vacscreen.screen("Profiel\n- Je hebt rijbewijs B.", title="Werfleider")
              .occupation.profile_sources]
     assert shown and all(not any(w in x for w in ("fallback", "default:", "estimated", " row ")) for x in shown), shown
-    assert bron_nl("iets onbekends") == "iets onbekends"
+    assert source_nl("iets onbekends") == "iets onbekends"
 
 
 def test_activation_reasons_are_summarised_in_dutch():
     from vacscreen.flags.registry import Registry
-    from vacscreen.ui.models import reden_nl
+    from vacscreen.ui.models import reason_nl
 
     for h in Registry().history():
-        assert reden_nl(h["reason"]) != h["reason"], h["reason"]  # every shipped reason has a Dutch summary
-    assert reden_nl("activated in the app by anna") == "geactiveerd in de app door anna"
-    assert reden_nl("iets nieuws") == "iets nieuws"
+        assert reason_nl(h["reason"]) != h["reason"], h["reason"]  # every shipped reason has a Dutch summary
+    assert reason_nl("activated in the app by anna") == "geactiveerd in de app door anna"
+    assert reason_nl("iets nieuws") == "iets nieuws"
 
 
 def test_vacscreen_app_loads_models_and_the_store_before_streamlit_starts(monkeypatch, label_db):

@@ -212,3 +212,17 @@ def test_rules_yaml_is_validated_into_typed_objects():
         broken = {**raw, section: {**raw[section], key: bad}}
         with pytest.raises(ValidationError, match=key):
             RulesConfig.model_validate(broken)
+
+
+def test_no_function_is_longer_than_60_lines():
+    """Outside the Alembic migrations, from `def` to the last line of the body."""
+    import ast
+
+    long = []
+    for f in (ROOT / "vacscreen").rglob("*.py"):
+        if "migrations" in f.parts:
+            continue
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60:
+                long.append(f"{f.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1})")
+    assert not long, long

@@ -4,39 +4,39 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vacscreen.ui.common import flag_label, fout_tekst
+from vacscreen.ui.common import error_text, flag_label
 
 # Which flag kinds each rule of rules.yaml produces (vacscreen/flags/rules.py; domain.md section 6).
-REGEL_SOORT = {"R1": "education_too_high", "R2": "education_too_high", "R4": "education_too_high",
-               "R5": "certificate_unneeded", "R5b": "certificate_unneeded", "R6": "experience_too_high",
-               "R7": "age", "R8": "age", "R9": "origin_language", "R10": "language_too_high",
-               "R11": "language_too_high", "R13": "gender", "R14": "nationality", "R15": "health",
-               "R16": "other_discrimination", "R17": "requirement_overload", "R20": "requirement_overload"}
+RULE_KINDS = {"R1": "education_too_high", "R2": "education_too_high", "R4": "education_too_high",
+              "R5": "certificate_unneeded", "R5b": "certificate_unneeded", "R6": "experience_too_high",
+              "R7": "age", "R8": "age", "R9": "origin_language", "R10": "language_too_high",
+              "R11": "language_too_high", "R13": "gender", "R14": "nationality", "R15": "health",
+              "R16": "other_discrimination", "R17": "requirement_overload", "R20": "requirement_overload"}
 
 
-def regels() -> pd.DataFrame:
+def rules_table() -> pd.DataFrame:
     """Rule, flag kind and legal basis or data source, from rules.yaml `sources`."""
     from vacscreen.api import rule_sources
 
     rows = []
-    for regel, bron in rule_sources().items():
-        naam, _, grondslag = str(bron).partition("): ")
-        rows.append({"regel": regel, "signaal": flag_label(REGEL_SOORT.get(regel, "")),
-                     "wat": naam.split("(", 1)[1] if "(" in naam else naam,
-                     "grondslag of bron": grondslag or bron})
+    for rule, source in rule_sources().items():
+        name, _, basis = str(source).partition("): ")
+        rows.append({"regel": rule, "signaal": flag_label(RULE_KINDS.get(rule, "")),
+                     "wat": name.split("(", 1)[1] if "(" in name else name,
+                     "grondslag of bron": basis or source})
     return pd.DataFrame(rows, columns=["regel", "signaal", "wat", "grondslag of bron"])
 
 
-def bronnen() -> tuple[int, pd.DataFrame]:
+def data_sources() -> tuple[int, pd.DataFrame]:
     from vacscreen.api import reference_sources
 
-    jaar, sources = reference_sources()
+    year, sources = reference_sources()
     df = pd.DataFrame([{"bestand": s.file, "rijen": s.rows, "bron": s.source, "licentie": s.licence, "jaar": s.year}
                        for s in sources], columns=["bestand", "rijen", "bron", "licentie", "jaar"])
-    return jaar, df
+    return year, df
 
 
-def modellen() -> dict:
+def models_in_use() -> dict:
     from vacscreen.retrain import active_models
 
     return active_models()
@@ -53,11 +53,11 @@ def _intro() -> None:
 def _data_sources_section() -> None:
     st.header("Gegevens en bronnen")
     try:
-        jaar, df = bronnen()
+        year, df = data_sources()
     except Exception as e:  # noqa: BLE001
-        st.error(f"De referentiegegevens kunnen niet gelezen worden ({fout_tekst(e)}).")
+        st.error(f"De referentiegegevens kunnen niet gelezen worden ({error_text(e)}).")
     else:
-        st.markdown(f"De beroepen worden vergeleken met de **lijst knelpuntberoepen {jaar}** van VDAB, de "
+        st.markdown(f"De beroepen worden vergeleken met de **lijst knelpuntberoepen {year}** van VDAB, de "
                     "beroepskwalificaties van Onderwijs Vlaanderen (VKS-niveau, taalniveau) en ESCO. Zonder "
                     "beroepsprofiel wordt het niveau geschat uit de ISCO-08-beroepsgroep (ILO, skill levels): die "
                     "norm heeft een lage zekerheid en geeft minder signalen. Details: `vacscreen/data/README.md`.")
@@ -73,46 +73,46 @@ def _legal_basis_section() -> None:
              "Genderwet van 10 mei 2007 (Vlaanderen/België) en de Nederlandse gelijkebehandelingswetgeving; "
              "te hoge eisen: de beroepskwalificaties en de analyse van de knelpuntberoepen van VDAB.")
     try:
-        st.table(regels().set_index("regel"))
+        st.table(rules_table().set_index("regel"))
     except Exception as e:  # noqa: BLE001
-        st.error(f"De regels kunnen niet gelezen worden ({fout_tekst(e)}).")
+        st.error(f"De regels kunnen niet gelezen worden ({error_text(e)}).")
 
 
 def _load_models() -> dict:
     try:
-        return modellen()
+        return models_in_use()
     except Exception as e:  # noqa: BLE001
         m = {"extract": "?", "flags": None, "threshold": 0.5, "strong_score": 0.7, "date": None, "f1": None}
-        st.warning(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
+        st.warning(f"De modelversies kunnen niet gelezen worden ({error_text(e)}).")
         return m
 
 
 def _decision_steps(m: dict) -> tuple[str, str]:
     """Steps 4 and 5 of the score explanation: they differ with and without an active flag model."""
     if m["flags"]:
-        stap4 = (f"4. **Het model beslist.** Een logistische regressie geeft elke kandidaat een **gekalibreerde kans** "
+        step4 = (f"4. **Het model beslist.** Een logistische regressie geeft elke kandidaat een **gekalibreerde kans** "
                  f"dat een reviewer het signaal terecht vindt (Platt-schaling). Vanaf de **drempel {m['threshold']}** "
                  "wordt een kandidaat een signaal (één per soort, de hoogste score). De **ernst** is *sterk* als de "
                  f"regel het zegt (een groot niveauverschil, een expliciete formulering) én de score minstens "
                  f"{m['strong_score']} is; anders *licht*.")
     else:
-        stap4 = ("4. **De regels beslissen.** Een getraind model deed het in kruisvalidatie per werkgever niet beter "
+        step4 = ("4. **De regels beslissen.** Een getraind model deed het in kruisvalidatie per werkgever niet beter "
                  "dan de regels, dus is er geen actief: een kandidaat waarvan de regel afgaat, is een signaal (één "
                  "per soort). De **ernst** is *sterk* als de regel het zegt (een groot niveauverschil, een "
                  "expliciete formulering); anders *licht*.")
-    stap5 = ("5. **Reviewers leren het model bij.** Kandidaten net onder de drempel (score vanaf 0,1) gaan mee naar de "
+    step5 = ("5. **Reviewers leren het model bij.** Kandidaten net onder de drempel (score vanaf 0,1) gaan mee naar de "
              "reviewwachtrij: daar zitten de waarschijnlijke missers. Met de labels wordt een nieuwe versie getraind."
              if m["flags"] else
              "5. **Reviewers beoordelen de signalen.** Met hun labels wordt een model getraind; het wordt pas "
              "gebruikt als het in kruisvalidatie per werkgever duidelijk beter is dan de regels.")
-    return stap4, stap5
+    return step4, step5
 
 
 def _scores_section() -> dict:
     """Explain how the scores work; returns the active models for the next section."""
     st.header("Hoe de scores werken")
     m = _load_models()
-    stap4, stap5 = _decision_steps(m)
+    step4, step5 = _decision_steps(m)
     st.markdown(
         f"""
 1. **Eisen vinden.** Patronen en een getraind component halen de eisen uit de tekst (opleiding, talen met
@@ -123,8 +123,8 @@ def _scores_section() -> dict:
 3. **Regels stellen voor.** De regels vergelijken elke eis met die norm en stellen kandidaat-signalen voor. Een
    eis die de wet voor dit beroep stelt (bv. een uittreksel uit het strafregister in de kinderopvang) wordt nooit
    gesignaleerd. Is de koppeling aan het beroep onzeker, dan worden de eisen niet aan het beroepsprofiel getoetst.
-{stap4}
-{stap5}
+{step4}
+{step5}
 """)
     return m
 

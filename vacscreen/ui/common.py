@@ -108,7 +108,7 @@ def open_store():
 
 
 # -- Dutch wording of library messages ------------------------------------------------------------------------------
-_MELDINGEN = [
+_MESSAGES = [
     (r"input looks like binary data", "dit lijkt een binair bestand (bv. een afbeelding of PDF), geen tekst"),
     (r"^input is empty", "de invoer is leeg"),
     (r"^no input", "er is geen invoer"),
@@ -124,11 +124,11 @@ _MELDINGEN = [
     (r"lone surrogates", "de tekst bevatte ongeldige tekens; ze staan er als \ufffd"),
     (r"must be text, got", "de titel of het beroep is geen tekst"),
 ]
-_TAAL_RE = re.compile(r"language: text looks (\w+) \((\w+)\), not Dutch")
+_LANGUAGE_RE = re.compile(r"language: text looks (\w+) \((\w+)\), not Dutch")
 
 # The provenance of an occupation profile (occupations/profiles.py) in Dutch for the page; the exact source stays
 # in the JSON output. First matching pattern wins; an unknown source is shown as written.
-_BRONNEN = [
+_SOURCES = [
     (r"^ESCO regulatedProfessionNote \S*/unregulated", "ESCO: geen gereglementeerd beroep"),
     (r"^ESCO regulatedProfessionNote", "ESCO: gereglementeerd beroep"),
     (r"beroepskwalificatie/(BK-[\w-]+)", r"beroepskwalificatie \1 (Vlaamse kwalificatiedatabank)"),
@@ -154,31 +154,31 @@ def first_rewrite(rules: list[tuple[str, str]], text: str) -> str:
     return text
 
 
-def bron_nl(source: str) -> str:
-    """A profile source in Dutch (see _BRONNEN)."""
-    return first_rewrite(_BRONNEN, source)
+def source_nl(source: str) -> str:
+    """A profile source in Dutch (see _SOURCES)."""
+    return first_rewrite(_SOURCES, source)
 
 
 def nl(message: str) -> str:
     """A library message (InputError, Screening.warnings) in Dutch, with the original after it."""
-    m = _TAAL_RE.search(message)
+    m = _LANGUAGE_RE.search(message)
     if m:
-        taal = LANGUAGE_NAMES.get(m.group(2), m.group(1))
-        return (f"de tekst lijkt {taal}, niet Nederlands; de resultaten kunnen onvolledig zijn "
+        language = LANGUAGE_NAMES.get(m.group(2), m.group(1))
+        return (f"de tekst lijkt {language}, niet Nederlands; de resultaten kunnen onvolledig zijn "
                 f"(technisch: {message})")
-    for pattern, dutch in _MELDINGEN:
+    for pattern, dutch in _MESSAGES:
         if re.search(pattern, message):
             return f"{dutch} (technisch: {message})"
     return message
 
 
-def fout_tekst(e: BaseException) -> str:
+def error_text(e: BaseException) -> str:
     """An unexpected error as one line for st.error/st.warning (never a traceback), escaped: a message may quote
     the input."""
     return plain(f"{type(e).__name__}: {e}")
 
 
-def veilig(page) -> None:
+def run_safely(page) -> None:
     """Run a page; an unexpected error becomes an st.error message (and a log entry), never a traceback.
     Streamlit's rerun/stop signals are BaseExceptions and pass through."""
     try:
@@ -187,5 +187,5 @@ def veilig(page) -> None:
         import logging
 
         logging.getLogger("vacscreen.ui").exception("page failed")
-        st.error(f"Er ging iets mis op deze pagina ({fout_tekst(e)}). Laad de pagina opnieuw; blijft het "
+        st.error(f"Er ging iets mis op deze pagina ({error_text(e)}). Laad de pagina opnieuw; blijft het "
                  "misgaan, meld het dan met deze melding.")

@@ -18,9 +18,9 @@ from vacscreen.vocab import REQUIREMENT_LABELS
 
 KINDS = ("education", "language", "experience", "licence", "certificate", "criterion")
 # (background of a required demand, background of a nice-to-have, legend swatch border)
-KLEUR = {"education": ("#b9d4ff", "#e6f0ff"), "language": ("#b6ecc3", "#e5f8ea"),
-         "experience": ("#ffd59e", "#fff0da"), "licence": ("#dcc8fb", "#f2ebfe"),
-         "certificate": ("#a8e8e5", "#e0f7f6"), "criterion": ("#ffb8bf", "#ffe6e9")}
+COLOURS = {"education": ("#b9d4ff", "#e6f0ff"), "language": ("#b6ecc3", "#e5f8ea"),
+           "experience": ("#ffd59e", "#fff0da"), "licence": ("#dcc8fb", "#f2ebfe"),
+           "certificate": ("#a8e8e5", "#e0f7f6"), "criterion": ("#ffb8bf", "#ffe6e9")}
 
 
 def css() -> str:
@@ -38,9 +38,9 @@ def css() -> str:
         "ins.vs-nieuw{background:#c9f2d0;color:#111;text-decoration:none;padding:0 .15em;border-radius:.25em}",
         "del.vs-oud{color:#a33;opacity:.8}",
     ]
-    for kind, (vol, licht) in KLEUR.items():
-        rules.append(f"mark.vs-{kind}{{background:{vol}}}")
-        rules.append(f"mark.vs-{kind}.vs-optional{{background:{licht}}}")
+    for kind, (full, light) in COLOURS.items():
+        rules.append(f"mark.vs-{kind}{{background:{full}}}")
+        rules.append(f"mark.vs-{kind}.vs-optional{{background:{light}}}")
     return "<style>" + "".join(rules) + "</style>"
 
 
@@ -54,15 +54,15 @@ def _span(x: Any, n: int) -> tuple[int, int]:
     return s, e
 
 
-def legenda() -> str:
+def legend_html() -> str:
     items = [f'<mark class="vs vs-{k}" data-kind="{k}">{REQUIREMENT_LABELS[k]}</mark>' for k in KINDS]
     items.append('<mark class="vs vs-language vs-optional">pluspunt (lichter)</mark>')
     items.append('<span class="vs-flagged">gesignaleerd (onderstreept)</span>')
     return '<div class="vs-legenda">' + "".join(items) + "</div>"
 
 
-def markeer(text: str, requirements: Iterable[Any], flags: Iterable[Any] = (), source: bool = False,
-            legend: bool = True) -> str:
+def marked_html(text: str, requirements: Iterable[Any], flags: Iterable[Any] = (), source: bool = False,
+                legend: bool = True) -> str:
     """HTML of `text` (escaped) with requirements and flags (dicts or objects with start/end/kind[/required])
     marked. Overlapping spans are split at every boundary; a piece inside several requirements takes the
     innermost one's kind. source=True: monospace (HTML source shown as text)."""
@@ -101,7 +101,7 @@ def markeer(text: str, requirements: Iterable[Any], flags: Iterable[Any] = (), s
         cls = f"vs vs-{req[2]}" + ("" if req[3] else " vs-optional") + (" vs-flagged" if fl else "")
         out.append(f'<mark class="{cls}" data-kind="{html.escape(str(req[2]))}"{attrs}>{body}</mark>')
     div = f'<div class="vs-tekst{" vs-bron" if source else ""}">' + "".join(out) + "</div>"
-    return css() + (legenda() if legend else "") + div
+    return css() + (legend_html() if legend else "") + div
 
 
 def paragraph_around(text: str, start: int, end: int, limit: int = 800) -> tuple[str, str, str]:
@@ -122,6 +122,6 @@ def paragraph_around(text: str, start: int, end: int, limit: int = 800) -> tuple
     return text[lo:start].lstrip(), text[start:end], text[end:hi].rstrip()
 
 
-def zonder_tags(s: str) -> str:
+def strip_tags(s: str) -> str:
     """Plain text of an HTML fragment (tags dropped, entities decoded, whitespace collapsed)."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>?", " ", s)))

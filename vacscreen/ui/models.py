@@ -14,9 +14,9 @@ import streamlit as st
 from vacscreen import retrain
 from vacscreen.review.accounts import role_at_least
 from vacscreen.ui.auth import account
-from vacscreen.ui.common import first_rewrite, fout_tekst, open_store
+from vacscreen.ui.common import error_text, first_rewrite, open_store
 
-MELDING = "_modellen_melding"
+MESSAGE_KEY = "_modellen_melding"
 
 
 def registry():
@@ -30,7 +30,7 @@ def _pct(x: Optional[float]) -> Optional[float]:
     return None if x is None else round(float(x), 3)
 
 
-def versies_tabel(versions: list[dict]) -> pd.DataFrame:
+def versions_table(versions: list[dict]) -> pd.DataFrame:
     rows = [{"versie": v["version"], "actief": "✓" if v["active"] else "", "datum": v.get("date") or "",
              "CV P": _pct(v.get("cv_p")), "CV R": _pct(v.get("cv_r")), "CV F1": _pct(v.get("cv_f1")),
              "reviewerlabels": v.get("review_labels") or 0,
@@ -41,7 +41,7 @@ def versies_tabel(versions: list[dict]) -> pd.DataFrame:
 
 
 # The registry's activation reasons (HISTORY.jsonl, English, kept as written) summarised in Dutch for the page.
-_REDENEN = [
+_REASONS = [
     (r"^activated in the app by (.+)$", r"geactiveerd in de app door \1"),
     (r"^vacscreen models activate$", "geactiveerd via de opdrachtregel"),
     (r"^deactivated", "gedeactiveerd: de regels alleen"),
@@ -54,89 +54,89 @@ _REDENEN = [
 ]
 
 
-def reden_nl(reason: str) -> str:
-    return first_rewrite(_REDENEN, reason)
+def reason_nl(reason: str) -> str:
+    return first_rewrite(_REASONS, reason)
 
 
 def _admin() -> Optional[tuple]:
     """(store, username) when the session's account is an admin now (checked again at the moment of the action),
     else None with a message for the page."""
     ss = st.session_state
-    store, fout = open_store()
+    store, error = open_store()
     user = ss.get("username") if ss.get("authentication_status") else None
     if store is None or not role_at_least(store.role_of(user), "admin"):
-        ss[MELDING] = ("error", fout or "Alleen een beheerder mag modellen activeren, terugdraaien of trainen.")
+        ss[MESSAGE_KEY] = ("error", error or "Alleen een beheerder mag modellen activeren, terugdraaien of trainen.")
         return None
     if not ss.get("bevestig"):
-        ss[MELDING] = ("warning", "Vink eerst aan dat je de wijziging bevestigt.")
+        ss[MESSAGE_KEY] = ("warning", "Vink eerst aan dat je de wijziging bevestigt.")
         return None
     return store, user
 
 
-def _activeren() -> None:
+def _activate() -> None:
     ss = st.session_state
-    versie = ss.get("model_versie")
-    if not versie or (admin := _admin()) is None:
+    version = ss.get("model_versie")
+    if not version or (admin := _admin()) is None:
         return
     try:
-        retrain.activate(versie, reason=f"activated in the app by {admin[1]}")
-        admin[0].audit(admin[1], "activate_model", versie)
+        retrain.activate(version, reason=f"activated in the app by {admin[1]}")
+        admin[0].audit(admin[1], "activate_model", version)
     except Exception as e:  # noqa: BLE001 - RegistryError, OSError
-        ss[MELDING] = ("error", f"Activeren van {versie} is mislukt ({fout_tekst(e)}).")
+        ss[MESSAGE_KEY] = ("error", f"Activeren van {version} is mislukt ({error_text(e)}).")
         return
-    ss[MELDING] = ("success", f"Versie {versie} is nu actief; nieuwe screenings gebruiken ze meteen.")
+    ss[MESSAGE_KEY] = ("success", f"Versie {version} is nu actief; nieuwe screenings gebruiken ze meteen.")
 
 
-def _terugdraaien() -> None:
+def _roll_back() -> None:
     ss = st.session_state
     if (admin := _admin()) is None:
         return
     try:
-        versie = retrain.rollback()
-        admin[0].audit(admin[1], "rollback_model", versie)
+        version = retrain.rollback()
+        admin[0].audit(admin[1], "rollback_model", version)
     except Exception as e:  # noqa: BLE001
-        ss[MELDING] = ("error", f"Terugdraaien is niet gelukt: {fout_tekst(e)}")
+        ss[MESSAGE_KEY] = ("error", f"Terugdraaien is niet gelukt: {error_text(e)}")
         return
-    ss["model_versie"] = versie
-    ss[MELDING] = ("success", f"Teruggedraaid: versie {versie} is weer actief.")
+    ss["model_versie"] = version
+    ss[MESSAGE_KEY] = ("success", f"Teruggedraaid: versie {version} is weer actief.")
 
 
-def trainen(forceren: bool) -> None:
+def run_training(force: bool) -> None:
     """Retrain (vacscreen.retrain.retrain) with the label store; the outcome goes to the session's message."""
     ss = st.session_state
     if (admin := _admin()) is None:
         return
     store, user = admin
-    store.audit(user, "train_models", "force" if forceren else None)
+    store.audit(user, "train_models", "force" if force else None)
     try:
         with st.spinner("Opnieuw trainen op de gold-data en de reviewerlabels … dit duurt ongeveer een halve minuut."):
-            res = retrain.retrain(store=store, force=forceren)
+            res = retrain.retrain(store=store, force=force)
     except Exception as e:  # noqa: BLE001
-        ss[MELDING] = ("error", f"Trainen is mislukt ({fout_tekst(e)}).")
+        ss[MESSAGE_KEY] = ("error", f"Trainen is mislukt ({error_text(e)}).")
         return
     d = res.get("decision_detail") or {}
-    vergelijk = (f"kruisvalidatie per werkgever op train+dev: F1 {d['new_f1']:.3f} tegenover {d['base_f1']:.3f}, "
-                 f"winst tussen {d['low']:+.3f} en {d['high']:+.3f} (95 %)") if d else "geen vergelijking"
+    comparison = (f"kruisvalidatie per werkgever op train+dev: F1 {d['new_f1']:.3f} tegenover {d['base_f1']:.3f}, "
+                  f"winst tussen {d['low']:+.3f} en {d['high']:+.3f} (95 %)") if d else "geen vergelijking"
     labels = res.get("review_labels_used", 0)
-    beroepen = res.get("linking", {}).get("corrections")
-    if beroepen:
-        vergelijk += f"; {beroepen} door recruiters gekozen beroepen in de koppeling opgenomen"
+    occupation_corrections = res.get("linking", {}).get("corrections")
+    if occupation_corrections:
+        comparison += f"; {occupation_corrections} door recruiters gekozen beroepen in de koppeling opgenomen"
     if res.get("activated"):
-        ss[MELDING] = ("success", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) en "
-                                  f"geactiveerd: {vergelijk}.")
+        ss[MESSAGE_KEY] = ("success", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) en "
+                                      f"geactiveerd: {comparison}.")
     else:
-        ss[MELDING] = ("warning", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) maar niet "
-                                  f"geactiveerd: geen winst buiten de ruis ({vergelijk}). Activeer ze "
-                                  "hierboven als je ze toch wilt gebruiken.")
+        ss[MESSAGE_KEY] = ("warning", f"Nieuwe versie {res['version']} getraind ({labels} reviewerlabels) maar niet "
+                                      f"geactiveerd: geen winst buiten de ruis ({comparison}). Activeer ze "
+                                      "hierboven als je ze toch wilt gebruiken.")
     if res.get("activated"):
         ss["_volgende_versie"] = res["version"]  # selected on the next run (the selectbox exists already)
     ss["_train_resultaat"] = res
 
 
 def _show_message(ss) -> None:
-    melding = ss.pop(MELDING, None)
-    if melding:
-        {"success": st.success, "warning": st.warning, "error": st.error}[melding[0]](melding[1])
+    message = ss.pop(MESSAGE_KEY, None)
+    if message:
+        {"success": st.success, "warning": st.warning, "error": st.error}[message[0]](message[1])
 
 
 def _read_registry() -> Optional[tuple]:
@@ -144,38 +144,38 @@ def _read_registry() -> Optional[tuple]:
     try:
         reg = registry()
         versions = reg.versions()
-        actief = reg.active()
+        active = reg.active()
         history = reg.history()
     except Exception as e:  # noqa: BLE001
-        st.error(f"De modelversies kunnen niet gelezen worden ({fout_tekst(e)}).")
+        st.error(f"De modelversies kunnen niet gelezen worden ({error_text(e)}).")
         return None
-    return versions, actief, history
+    return versions, active, history
 
 
 def _activation_history(history: list) -> None:
     st.markdown("**Geschiedenis van de activeringen**")
     st.dataframe(pd.DataFrame([{"wanneer": h.get("at"), "versie": h.get("version") or "geen (alleen regels)",
-                                "vorige": h.get("previous") or "–", "reden": reden_nl(h.get("reason") or ""),
+                                "vorige": h.get("previous") or "–", "reden": reason_nl(h.get("reason") or ""),
                                 "technisch": h.get("reason") or ""}
                                for h in reversed(history)]), hide_index=True, width="stretch")
 
 
-def _version_controls(ss, versions: list[dict], actief, history: list) -> None:
+def _version_controls(ss, versions: list[dict], active, history: list) -> None:
     """The version table, the version choice with activate/rollback, and the activation history."""
-    st.caption(f"Actieve versie: **{actief or 'geen (alleen regels)'}**")  # no server path for the browser
-    st.dataframe(versies_tabel(versions), hide_index=True, width="stretch")
-    namen = [v["version"] for v in versions]
-    if ss.get("_volgende_versie") in namen:
+    st.caption(f"Actieve versie: **{active or 'geen (alleen regels)'}**")  # no server path for the browser
+    st.dataframe(versions_table(versions), hide_index=True, width="stretch")
+    names = [v["version"] for v in versions]
+    if ss.get("_volgende_versie") in names:
         ss["model_versie"] = ss.pop("_volgende_versie")
-    if ss.get("model_versie") not in namen:
-        ss["model_versie"] = actief if actief in namen else namen[-1]
-    k1, k2, k3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-    k1.selectbox("Versie", namen, key="model_versie",
-                 format_func=lambda v: f"{v} (actief)" if v == actief else v)
-    k2.button("Activeren", key="activeren", on_click=_activeren, disabled=ss.get("model_versie") == actief,
-              width="stretch")
-    k3.button("Terugdraaien", key="terugdraaien", on_click=_terugdraaien, width="stretch",
-              help="Activeer de versie die actief was vóór de huidige (HISTORY.jsonl).")
+    if ss.get("model_versie") not in names:
+        ss["model_versie"] = active if active in names else names[-1]
+    col1, col2, col3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    col1.selectbox("Versie", names, key="model_versie",
+                   format_func=lambda v: f"{v} (actief)" if v == active else v)
+    col2.button("Activeren", key="activeren", on_click=_activate, disabled=ss.get("model_versie") == active,
+                width="stretch")
+    col3.button("Terugdraaien", key="terugdraaien", on_click=_roll_back, width="stretch",
+                help="Activeer de versie die actief was vóór de huidige (HISTORY.jsonl).")
     if history:
         _activation_history(history)
 
@@ -202,9 +202,9 @@ def _retrain_section(ss, store) -> None:
              + (f"(nu {n_labels} signalen met een beslissing)" if n_labels is not None else "")
              + ". De nieuwe versie wordt alleen actief als ze in kruisvalidatie per werkgever duidelijk beter scoort "
              "dan de actieve (winst buiten de ruis); de verzegelde testset beslist daar nooit over.")
-    forceren = st.checkbox("Ook activeren zonder duidelijke winst", key="train_forceren")
+    force = st.checkbox("Ook activeren zonder duidelijke winst", key="train_forceren")
     if st.button("Opnieuw trainen", key="trainen", type="primary"):
-        trainen(forceren)
+        run_training(force)
         st.rerun()
     _last_training_result(ss)
 
@@ -215,9 +215,9 @@ def page() -> None:
     st.write("Het signaalmodel (een gekalibreerde classifier bovenop de regels R1–R20) heeft versies. Hier zie je "
              "ze met hun scores uit kruisvalidatie per werkgever (CV, op train + dev), activeer je een andere versie, draai je terug naar de vorige, "
              "of train je een nieuwe versie met de labels van de reviewers erbij.")
-    store, fout = open_store()
+    store, error = open_store()
     if store is None:
-        st.error(f"{fout} Zonder labeldatabank zijn er geen accounts, en dus geen modelbeheer.")
+        st.error(f"{error} Zonder labeldatabank zijn er geen accounts, en dus geen modelbeheer.")
         return
     if account(store, "admin", "modelversies te beheren") is None:
         return
@@ -227,9 +227,9 @@ def page() -> None:
     loaded = _read_registry()
     if loaded is None:
         return
-    versions, actief, history = loaded
+    versions, active, history = loaded
     if not versions:
         st.info("Er zijn nog geen getrainde versies: vacscreen gebruikt de regels alleen. Train hieronder een versie.")
     else:
-        _version_controls(ss, versions, actief, history)
+        _version_controls(ss, versions, active, history)
     _retrain_section(ss, store)

@@ -13,29 +13,29 @@ import streamlit as st
 
 from vacscreen.api import flag_threshold
 from vacscreen.ui.auth import account
-from vacscreen.ui.common import flag_label, fout_tekst, open_store, plain
-from vacscreen.ui.highlight import css, paragraph_around, zonder_tags
+from vacscreen.ui.common import error_text, flag_label, open_store, plain
+from vacscreen.ui.highlight import css, paragraph_around, strip_tags
 from vacscreen.vocab import DECISION_LABELS, FLAG_KINDS, SEVERITIES, SEVERITY_LABELS
 
-KNOPPEN = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
+BUTTONS = [("agree", "Akkoord", "a", "primary"), ("disagree", "Niet akkoord", "d", "secondary"),
            ("unsure", "Twijfel", "u", "secondary"), ("skip", "Overslaan", "s", "secondary")]
-NAAM = "_reviewer_naam"  # the logged-in reviewer, for the buttons' callbacks
-MELDING = "_review_melding"
-GETOOND = "_review_getoond"  # the flag id on screen in the last completed run
+REVIEWER_KEY = "_reviewer_naam"  # the logged-in reviewer, for the buttons' callbacks
+MESSAGE_KEY = "_review_melding"
+SHOWN_KEY = "_review_getoond"  # the flag id on screen in the last completed run
 
 
 def context_html(item: dict) -> str:
     """The paragraph around the flagged span, span marked (tags dropped when the vacancy is HTML)."""
-    tekst = item.get("vacancy_text") or ""
-    voor, span, na = paragraph_around(tekst, int(item["start"]), int(item["end"]))
-    if "<" in tekst and ">" in tekst:
-        voor, span, na = zonder_tags(voor), zonder_tags(span), zonder_tags(na)
+    text = item.get("vacancy_text") or ""
+    before, span, after = paragraph_around(text, int(item["start"]), int(item["end"]))
+    if "<" in text and ">" in text:
+        before, span, after = strip_tags(before), strip_tags(span), strip_tags(after)
     esc = lambda s: html.escape(s, quote=False)  # noqa: E731
-    return (css() + f'<div class="vs-tekst vs-context">{esc(voor)}<mark class="vs vs-criterion vs-flagged" '
-            f'data-flag="{html.escape(item["kind"])}">{esc(span)}</mark>{esc(na)}</div>')
+    return (css() + f'<div class="vs-tekst vs-context">{esc(before)}<mark class="vs vs-criterion vs-flagged" '
+            f'data-flag="{html.escape(item["kind"])}">{esc(span)}</mark>{esc(after)}</div>')
 
 
-def _reset_correcties() -> None:
+def _reset_corrections() -> None:
     ss = st.session_state
     ss["corr_kind"] = None
     ss["corr_sev"] = None
@@ -45,61 +45,63 @@ def _reset_correcties() -> None:
 def _label(flag_id: int, decision: str) -> None:
     """on_click of agree/disagree/unsure/skip: one label in its own transaction."""
     ss = st.session_state
-    store, fout = open_store()
-    reviewer = ss.get(NAAM)
+    store, error = open_store()
+    reviewer = ss.get(REVIEWER_KEY)
     if store is None or not reviewer:
-        ss[MELDING] = ("error", fout or "Meld je eerst aan.")
+        ss[MESSAGE_KEY] = ("error", error or "Meld je eerst aan.")
         return
     # A second key press while the page reruns may carry another flag's id: label only the flag on screen,
     # and only once per reviewer.
-    if flag_id != ss.get(GETOOND):
-        ss[MELDING] = ("warning", "Dat signaal stond niet meer op het scherm; er is niets opgeslagen.")
+    if flag_id != ss.get(SHOWN_KEY):
+        ss[MESSAGE_KEY] = ("warning", "Dat signaal stond niet meer op het scherm; er is niets opgeslagen.")
         return
     try:
         if any(x["reviewer"] == reviewer for x in store.labels(flag_id)):
-            ss[MELDING] = ("info", "Je hebt dit signaal al beoordeeld.")
+            ss[MESSAGE_KEY] = ("info", "Je hebt dit signaal al beoordeeld.")
             return
         store.add_label(flag_id, reviewer, decision, corrected_kind=ss.get("corr_kind") or None,
                         corrected_severity=ss.get("corr_sev") or None,
                         comment=(ss.get("commentaar") or "").strip() or None)
     except Exception as e:  # noqa: BLE001
-        ss[MELDING] = ("error", f"Het label is niet opgeslagen ({fout_tekst(e)}).")
+        ss[MESSAGE_KEY] = ("error", f"Het label is niet opgeslagen ({error_text(e)}).")
         return
-    ss[MELDING] = ("success", f"Opgeslagen: {DECISION_LABELS[decision]}.")
-    _reset_correcties()
+    ss[MESSAGE_KEY] = ("success", f"Opgeslagen: {DECISION_LABELS[decision]}.")
+    _reset_corrections()
 
 
-def _ongedaan() -> None:
+def _undo() -> None:
     ss = st.session_state
-    store, fout = open_store()
-    reviewer = ss.get(NAAM)
+    store, error = open_store()
+    reviewer = ss.get(REVIEWER_KEY)
     if store is None or not reviewer:
-        ss[MELDING] = ("error", fout or "Meld je eerst aan.")
+        ss[MESSAGE_KEY] = ("error", error or "Meld je eerst aan.")
         return
     try:
         uid = store.undo_last(reviewer)
     except Exception as e:  # noqa: BLE001
-        ss[MELDING] = ("error", f"Ongedaan maken is mislukt ({fout_tekst(e)}).")
+        ss[MESSAGE_KEY] = ("error", f"Ongedaan maken is mislukt ({error_text(e)}).")
         return
-    ss[MELDING] = ("info", "Je laatste label is ongedaan gemaakt." if uid else "Er is geen label om ongedaan te maken.")
+    ss[MESSAGE_KEY] = ("info", "Je laatste label is ongedaan gemaakt." if uid
+                       else "Er is geen label om ongedaan te maken.")
 
 
-def voortgang(store, reviewer: str) -> None:
+def show_progress(store, reviewer: str) -> None:
     """Progress of this reviewer, Cohen's kappa per kind, the number of open disagreements."""
     try:
         p = store.progress(reviewer)
         kappa = store.agreement()
-        n_onenig = len(store.disagreements())
+        n_disagreements = len(store.disagreements())
     except Exception as e:  # noqa: BLE001
-        st.error(f"De voortgang kan niet gelezen worden ({fout_tekst(e)}).")
+        st.error(f"De voortgang kan niet gelezen worden ({error_text(e)}).")
         return
-    totaal = p["total"] or 0
-    st.progress(p["labelled"] / totaal if totaal else 0.0,
-                text=f"{p['labelled']} van {totaal} signalen beoordeeld ({p['remaining']} te gaan)")
-    k1, k2 = st.columns(2)
-    k1.metric("Jouw labels", p["labels"])
-    k2.metric("Onenigheden tussen reviewers", n_onenig, help="Signalen met zowel 'akkoord' als 'niet akkoord' en "
-              "nog geen eindbeslissing (vacscreen labels agreement / Store.adjudicate).")
+    total = p["total"] or 0
+    st.progress(p["labelled"] / total if total else 0.0,
+                text=f"{p['labelled']} van {total} signalen beoordeeld ({p['remaining']} te gaan)")
+    col1, col2 = st.columns(2)
+    col1.metric("Jouw labels", p["labels"])
+    col2.metric("Onenigheden tussen reviewers", n_disagreements,
+                help="Signalen met zowel 'akkoord' als 'niet akkoord' en "
+                "nog geen eindbeslissing (vacscreen labels agreement / Store.adjudicate).")
     st.markdown("**Overeenstemming tussen reviewers (Cohen's kappa per soort)**")
     if kappa:
         rows = [{"soort": flag_label(k), "kappa": "–" if v.get("kappa") is None else f"{v['kappa']:.3f}",
@@ -110,23 +112,23 @@ def voortgang(store, reviewer: str) -> None:
         st.caption("Nog geen signalen die door twee reviewers beoordeeld zijn.")
 
 
-def beoordelen(store, reviewer: str) -> None:
+def review_next(store, reviewer: str) -> None:
     try:
         queue = store.queue(reviewer, limit=1, threshold=flag_threshold())
     except Exception as e:  # noqa: BLE001
-        st.error(f"De wachtrij kan niet gelezen worden ({fout_tekst(e)}).")
+        st.error(f"De wachtrij kan niet gelezen worden ({error_text(e)}).")
         return
     if not queue:
         st.info("Er zijn geen signalen meer om te beoordelen. Screen nieuwe vacatures op de pagina Screenen; "
                 "elke screening komt hier in de wachtrij.")
-        st.button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:")
+        st.button("Ongedaan maken", key="undo", shortcut="z", on_click=_undo, icon=":material/undo:")
         return
     item = queue[0]
-    ernst = SEVERITY_LABELS.get(item["severity"], item["severity"])
-    titel = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
-    onder = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < flag_threshold() else ""
-    st.subheader(f"{flag_label(item['kind'])} — {ernst} (score {item['score']:.2f}){onder}")
-    st.caption(f"{plain(titel)} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
+    severity = SEVERITY_LABELS.get(item["severity"], item["severity"])
+    title = item.get("vacancy_title") or f"vacature {item['vacancy_id']}"
+    below = " · mogelijk gemist (onder de drempel, niet getoond aan recruiters)" if item["score"] < flag_threshold() else ""
+    st.subheader(f"{flag_label(item['kind'])} — {severity} (score {item['score']:.2f}){below}")
+    st.caption(f"{plain(title)} · signaal {item['flag_id']} · al {item['n_labels']} label(s) van andere reviewers")
     st.html(context_html(item))
     if item.get("reason"):
         st.markdown(f"**Waarom:** {plain(item['reason'])}")
@@ -134,18 +136,19 @@ def beoordelen(store, reviewer: str) -> None:
         st.markdown(f"**Beter:** {plain(item['suggestion'])}")
     if item.get("norm") or item.get("source"):
         st.caption(f"Norm: {plain(item.get('norm') or '–')} · Bron: {plain(item.get('source') or '–')}")
-    k1, k2, k3 = st.columns([2, 1, 2])
-    k1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind", placeholder="— geen correctie —",
-                 format_func=lambda k: "— geen correctie —" if k is None else flag_label(k))
-    k2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev", placeholder="—",
-                 format_func=lambda s: "—" if s is None else SEVERITY_LABELS[s])
-    k3.text_input("Opmerking (optioneel)", key="commentaar")
-    rij = st.container(horizontal=True, wrap=True)
-    for key, label, shortcut, soort in KNOPPEN:
-        rij.button(label, key=key, shortcut=shortcut, type=soort, on_click=_label, args=(item["flag_id"], key),
+    col1, col2, col3 = st.columns([2, 1, 2])
+    col1.selectbox("Juiste soort (optioneel)", [None, *FLAG_KINDS], key="corr_kind",
+                   placeholder="— geen correctie —",
+                   format_func=lambda k: "— geen correctie —" if k is None else flag_label(k))
+    col2.selectbox("Juiste ernst (optioneel)", [None, *SEVERITIES], key="corr_sev", placeholder="—",
+                   format_func=lambda s: "—" if s is None else SEVERITY_LABELS[s])
+    col3.text_input("Opmerking (optioneel)", key="commentaar")
+    row = st.container(horizontal=True, wrap=True)
+    for key, label, shortcut, button_type in BUTTONS:
+        row.button(label, key=key, shortcut=shortcut, type=button_type, on_click=_label, args=(item["flag_id"], key),
                    wrap=False)
-    rij.button("Ongedaan maken", key="undo", shortcut="z", on_click=_ongedaan, icon=":material/undo:", wrap=False)
-    st.session_state[GETOOND] = item["flag_id"]  # set last: a run cut short keeps the flag the reviewer saw
+    row.button("Ongedaan maken", key="undo", shortcut="z", on_click=_undo, icon=":material/undo:", wrap=False)
+    st.session_state[SHOWN_KEY] = item["flag_id"]  # set last: a run cut short keeps the flag the reviewer saw
     st.caption("Sneltoetsen: A akkoord · D niet akkoord · U twijfel · S overslaan · Z ongedaan maken "
                "(niet terwijl je in een veld typt).")
 
@@ -156,20 +159,20 @@ def page() -> None:
     st.write("Beoordeel de signalen van gescreende vacatures, één per keer: klopt het signaal? De labels maken het "
              "model beter bij de volgende training (pagina Modellen). Het onzekerste signaal komt eerst; wat je "
              "beoordeeld of overgeslagen hebt, krijg je niet opnieuw.")
-    store, fout = open_store()
+    store, error = open_store()
     if store is None:
-        st.error(fout)
+        st.error(error)
         return
     # the reviewer is the logged-in account: nobody labels or undoes under another name
     reviewer = account(store, "reviewer", "signalen te beoordelen")
-    ss[NAAM] = reviewer
+    ss[REVIEWER_KEY] = reviewer
     if not reviewer:
         return
-    melding: Optional[tuple] = ss.pop(MELDING, None)
-    if melding:
-        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[melding[0]](melding[1])
-    links, rechts = st.columns([3, 2], gap="large")
-    with links:
-        beoordelen(store, reviewer)
-    with rechts:
-        voortgang(store, reviewer)
+    message: Optional[tuple] = ss.pop(MESSAGE_KEY, None)
+    if message:
+        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[message[0]](message[1])
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        review_next(store, reviewer)
+    with right:
+        show_progress(store, reviewer)
