@@ -317,10 +317,10 @@ def test_models_retrain(models, monkeypatch, activated):
                                     "high": 0.06, "vacancies": 140},
                 "review_labels_used": 3, "seconds": 0.1, "micro": {"cv_train": {"p": 0.8, "r": 0.6, "f1": 0.7}}}
 
-    monkeypatch.setattr(train_mod, "train", fake_train)
+    monkeypatch.setattr(train_mod, "train_flag_model", fake_train)
     import vacscreen.occupations.train as linking_train
 
-    monkeypatch.setattr(linking_train, "train", lambda splits=("train", "dev"), store=None: calls.append(("linking", store)) or {"corrections": 2})
+    monkeypatch.setattr(linking_train, "train_memory", lambda splits=("train", "dev"), store=None: calls.append(("linking", store)) or {"corrections": 2})
     at = app(MODELLEN, user="beheer", role="admin")
     at.checkbox(key="bevestig").check()
     at.checkbox(key="train_forceren").check()

@@ -125,7 +125,7 @@ def test_recruiters_occupation_choices_join_the_memory(tmp_path):
     again without that choice, or linked by the linker, does not."""
     from vacscreen.occupations.memory import load_memory
 
-    from vacscreen.occupations.train import train
+    from vacscreen.occupations.train import train_memory as train
     from vacscreen.review import Store
 
     def result(name, source):

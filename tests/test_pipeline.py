@@ -90,7 +90,7 @@ def test_shipped_model_opens_with_spacy_load_in_a_fresh_process():
 
 
 def test_train_refuses_the_sealed_split(tmp_path):
-    from vacscreen.extract.train import train
+    from vacscreen.extract.train import train_extraction as train
 
     with pytest.raises(ValueError, match="sealed"):
         train(("train", "test"), out_dir=tmp_path)

@@ -83,7 +83,7 @@ def test_examples_from_a_review_only_vacancy_are_the_labelled_candidates_only(la
 
 
 def test_train_with_the_store_writes_a_version_and_records_it(labelled, tmp_path):
-    from vacscreen.flags.train import train
+    from vacscreen.flags.train import train_flag_model as train
 
     store, kinds, _ = labelled
     models = tmp_path / "models"
@@ -126,7 +126,7 @@ def test_retraining_defaults_are_the_shipped_models_settings():
 
     reg = Registry()
     meta = reg.meta(reg.active() or reg.names()[-1])  # the newest version when none is active (the rules flag)
-    params = inspect.signature(flags_train.train).parameters
+    params = inspect.signature(flags_train.train_flag_model).parameters
     assert (params["C"].default, params["threshold"].default) == (meta["C"], meta["threshold"])
 
 
@@ -134,7 +134,7 @@ def test_training_and_activation_never_score_the_test_split(labelled, tmp_path, 
     """Activation is decided by grouped cross-validation on the training splits: train() asks gold for no split but
     those (the sealed split's texts are only hashed, to leave reviewer labels on them out)."""
     from vacscreen import gold
-    from vacscreen.flags.train import train
+    from vacscreen.flags.train import train_flag_model as train
 
     asked = []
     real_load = gold.load
@@ -172,7 +172,7 @@ def test_activation_needs_a_gain_beyond_noise():
 
 
 def test_linking_training_skips_occupation_choices_on_sealed_vacancies(tmp_path):
-    from vacscreen.occupations.train import train as train_linking
+    from vacscreen.occupations.train import train_memory as train_linking
 
     store = Store(f"sqlite:///{tmp_path / 'labels.db'}")
     try:

@@ -535,8 +535,8 @@ def link_report(split: str = typer.Option("train,dev", help="train, dev, train,d
             + f"; VDAB without the code line n={vdab[1]['n']} top-1 {vdab[1]['top1']:.3f} top-3 {vdab[1]['top3']:.3f}"))
 
 
-@app.command()
-def train(
+@app.command("train")
+def train_models(
     splits: str = typer.Option("train,dev", help="gold splits to train on (never test)"),
     component: str = typer.Option("all", help="extract, flags, linking, norms or all (flags are trained on the new extraction and norms)"),
     C: Optional[float] = typer.Option(None, help="inverse regularisation strength of the extraction component (default: extract/required.py DEFAULT_C, chosen by cv-extract)"),
@@ -567,7 +567,7 @@ def train(
 
 
 def _train_linking(names: tuple, db: Optional[str]) -> None:
-    from vacscreen.occupations.train import train as fit_linking
+    from vacscreen.occupations.train import train_memory as fit_linking
 
     store = _open_store(db) if db else None
     try:
@@ -588,7 +588,7 @@ def _train_norms(names: tuple) -> None:
 
 
 def _train_extract(names: tuple, C: Optional[float]) -> None:
-    from vacscreen.extract.train import train as fit
+    from vacscreen.extract.train import train_extraction as fit
 
     from vacscreen.extract.required import DEFAULT_C
 
@@ -607,7 +607,7 @@ def _train_reranker_and_confidence(names: tuple) -> None:
     analysed = analyse([r for s in names for r in load_split(s)])
     typer.echo(json.dumps(train_reranker(analysed), indent=1))
     relink_out_of_fold(analysed)
-    typer.echo(json.dumps(confidence.train(analysed), indent=1))
+    typer.echo(json.dumps(confidence.train_confidence(analysed), indent=1))
 
 
 def _train_flags(names: tuple, db: Optional[str], force: bool, flags_C: Optional[float],

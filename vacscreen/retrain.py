@@ -48,13 +48,12 @@ def retrain(store=None, splits: tuple[str, ...] = ("train", "dev"), force: bool 
     """A new flag model version from the gold of `splits` plus the store's reviewer labels, activated only on a gain
     beyond noise in grouped cross-validation (or with force); with a store and linking_memory, also the linking
     memory with the occupations recruiters chose. Returns the flag training's report (+ "linking")."""
-    from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD
-    from vacscreen.flags.train import train as train_flags
-    from vacscreen.occupations.train import train as train_memory
+    from vacscreen.flags.train import DEFAULT_C, DEFAULT_THRESHOLD, train_flag_model
+    from vacscreen.occupations.train import train_memory
 
     screener = default_screener()
     screener.reload()  # flags learn from what the current extraction finds
-    res = train_flags(splits, C=DEFAULT_C if C is None else C,
+    res = train_flag_model(splits, C=DEFAULT_C if C is None else C,
                       threshold=DEFAULT_THRESHOLD if threshold is None else threshold, store=store, force=force,
                       registry=registry())
     if store is not None and linking_memory:  # recruiters' occupation choices join the linking memory

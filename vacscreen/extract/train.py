@@ -15,7 +15,7 @@ from vacscreen.extract.pipeline import build_nlp, labelled_candidates, make_doc,
 from vacscreen.text import prepare
 
 
-def train(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
+def train_extraction(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None) -> dict:
     """Fits the pipeline's trained component on the gold of `splits` and saves the pipeline with nlp.to_disk
     (default models/extract); the folder is replaced whole, so a failed run leaves the old model in place."""
     if "test" in splits:

@@ -111,7 +111,7 @@ def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def train(splits=("train", "dev"), C: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD, store=None, force: bool = False,
+def train_flag_model(splits=("train", "dev"), C: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD, store=None, force: bool = False,
           registry: Optional[Registry] = None, version: Optional[str] = None, folds: int = 5) -> dict:
     """Fit on the gold `splits` plus the store's reviewer labels, measure it by grouped cross-validation on those
     splits (folds by employer), write a new version folder in the registry, and activate it only on a gain beyond

@@ -152,7 +152,7 @@ def out_of_fold(analysed, folds: int = 5) -> dict:
     return {"ece": expected_calibration_error(p, y), "vacancies": len(rows), "acceptable": sum(y) / len(y) if y else 0.0}
 
 
-def train(analysed, model_dir: Optional[Path] = None) -> dict:
+def train_confidence(analysed, model_dir: Optional[Path] = None) -> dict:
     rows = labelled(analysed)
     model = LinkConfidence().fit([r[1] for r in rows], [r[2] for r in rows])
     file = json_model.write(path(model_dir), model.to_dict())

@@ -20,7 +20,7 @@ from vacscreen.schema import InputError
 from vacscreen.text import prepare
 
 
-def train(splits: tuple[str, ...] = ("train", "dev"), path=None, store=None) -> dict:
+def train_memory(splits: tuple[str, ...] = ("train", "dev"), path=None, store=None) -> dict:
     ids = set().union(*(split_ids()[s] for s in splits))
     items = [c for c in cases() if c["id"] in ids]
     texts, labels = [c["pool_text"] for c in items], [c["label"] for c in items]
