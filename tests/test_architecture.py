@@ -226,3 +226,26 @@ def test_no_function_is_longer_than_60_lines():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60:
                 long.append(f"{f.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1})")
     assert not long, long
+
+
+def test_the_pipeline_components_are_spacy_pipes_saved_with_to_disk(tmp_path, caplog):
+    import logging
+
+    import spacy
+    from spacy.pipeline import Pipe
+
+    from vacscreen.extract.pipeline import load_nlp
+
+    nlp = load_nlp()
+    assert all(isinstance(nlp.get_pipe(n), Pipe) for n in nlp.pipe_names)
+    nlp.to_disk(tmp_path / "extract")
+    saved = tmp_path / "extract" / "vacscreen_rules" / "patterns.json"
+    assert len(json.loads(saved.read_text())["patterns_sha256"]) == 64
+    text = "Profiel\n- Je spreekt vloeiend Nederlands.\n- Rijbewijs B is een troef."
+    again = spacy.load(tmp_path / "extract")
+    assert [r.to_dict() for r in requirements(again(make_doc(again, prepare(text))))] == \
+        [r.to_dict() for r in requirements(nlp(make_doc(nlp, prepare(text))))]
+    saved.write_text(json.dumps({"patterns_sha256": "0" * 64}))
+    with caplog.at_level(logging.WARNING):
+        spacy.load(tmp_path / "extract")
+    assert "other patterns" in caplog.text

@@ -62,11 +62,45 @@ def _text(doc: Doc) -> str:
 
 @Language.factory("vacscreen_rules")
 def make_rules(nlp: Language, name: str):
-    return RuleComponent()
+    return RuleComponent(name)
 
 
-class RuleComponent:
-    """RuleCandidate requirements from the patterns in extract/patterns/*.yaml."""
+def patterns_digest() -> str:
+    """SHA-256 over the pattern files (extract/patterns/*.yaml), in name order."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted((Path(__file__).with_name("patterns")).glob("*.yaml")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+class RuleComponent(Pipe):
+    """RuleCandidate requirements from the patterns in extract/patterns/*.yaml. Nothing to learn; to_disk records a
+    digest of the patterns, and from_disk says (in the log) when a saved pipeline's trained component was fitted
+    on candidates from other patterns than the ones installed now."""
+
+    PATTERNS_FILE = "patterns.json"
+
+    def __init__(self, name: str = "vacscreen_rules"):
+        self.name = name
+
+    def initialize(self, get_examples=None, *, nlp=None) -> None:
+        pass
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / self.PATTERNS_FILE).write_text(json.dumps({"patterns_sha256": patterns_digest()}) + "\n")
+
+    def from_disk(self, path, *, exclude=tuple()) -> "RuleComponent":
+        file = Path(path) / self.PATTERNS_FILE
+        if file.exists() and json.loads(file.read_text()).get("patterns_sha256") != patterns_digest():
+            import logging
+
+            logging.getLogger(__name__).warning("the extraction pipeline at %s was saved with other patterns than "
+                                                "the installed ones: retrain it (`vacscreen train`)", Path(path).parent)
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         p = doc._.prepared
