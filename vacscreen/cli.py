@@ -15,6 +15,13 @@ from tqdm import tqdm
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
+@app.callback()
+def _start() -> None:
+    from vacscreen.settings import quiet_torch_notices
+
+    quiet_torch_notices()
+
+
 INPUTS = (".jsonl", ".csv", ".parquet", ".txt", ".html", ".htm")
 OUTPUTS = (".jsonl", ".csv", ".parquet")
 

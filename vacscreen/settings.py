@@ -84,3 +84,10 @@ def use(settings: Optional[Settings]) -> None:
     """Make `settings` this process's settings (None: back to the environment)."""
     global _active
     _active = settings
+
+
+def quiet_torch_notices() -> None:
+    """For the command and the app, before torch is imported: loading the encoder's int8 graph makes torch's C++ side
+    print a deprecation notice of its quantized tensors at every start, which asks nothing of a user. Only warnings
+    are hidden (errors still print), and a TORCH_CPP_LOG_LEVEL the user set is kept."""
+    os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")

@@ -9,7 +9,6 @@ VACSCREEN_ENCODER names any local Hugging Face model folder to use instead (enco
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from vacscreen import settings
@@ -26,13 +25,8 @@ __all__ = ["load_encoder", "Encoder", "default_model_dir", "read_info", "BUILD_I
 
 
 def _load_runtime(folder: Path, info: dict) -> Encoder:
-    import sys
     import warnings
 
-    if "torch" not in sys.modules:
-        # Loading the int8 graph makes torch's C++ side print a deprecation notice of its quantized tensors on every
-        # start; it asks nothing of a user. Warnings only: errors still print, and a value the user set is kept.
-        os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
     import torch
     from tokenizers import Tokenizer
 
