@@ -249,3 +249,49 @@ def test_the_pipeline_components_are_spacy_pipes_saved_with_to_disk(tmp_path, ca
     with caplog.at_level(logging.WARNING):
         spacy.load(tmp_path / "extract")
     assert "other patterns" in caplog.text
+
+
+def test_a_screener_links_with_the_norms_and_linking_models_of_its_settings(tmp_path, monkeypatch):
+    """Its linker uses its annotated norms; reload() reads its re-ranker and link confidence again."""
+    import csv
+
+    from vacscreen.occupations import link as link_mod
+    from vacscreen.occupations.linker import Linker
+
+    models = _models_copy(tmp_path, "flags-norms-1")
+    shutil.copytree(REPO_MODELS / "linking", models / "linking")
+    shutil.copytree(REPO_MODELS / "norms", models / "norms")
+    table = models / "norms" / "annotated_norms.csv"
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    name = rows[0]["occupation"]
+    changed = 3 if int(rows[0]["typical_vks"]) != 3 else 5
+    rows[0]["typical_vks"] = str(changed)
+    with table.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    s = Settings.from_env().replace(models_dir=models)
+    lexical = Linker(encoder=None, norms_file=s.norms_file)  # what linker_for(s) builds, without the encoder
+    assert link_mod.link("x", override=name, linker=lexical).vks == changed
+    assert link_mod.link("x", override=name, linker=Linker(encoder=None)).vks != changed
+
+    seen = []
+    monkeypatch.setattr(link_mod, "linker_for", lambda settings: seen.append(settings) or lexical)
+    screener = Screener(s)
+    assert screener.linking().linker is lexical and seen == [s]
+    conf = models / "linking" / "confidence.json"
+    d = json.loads(conf.read_text())
+    d["intercept"] = d["intercept"] + 1.0
+    conf.write_text(json.dumps(d))
+    before = screener.linking().confidence.intercept_
+    screener.reload()
+    assert screener.linking().confidence.intercept_ == pytest.approx(before + 1.0)
+
+
+def test_screen_many_in_processes_keeps_no_screener_alive_after_the_pool():
+    from vacscreen import api
+
+    out = list(api.screen_many(["Profiel\n- Rijbewijs B.", "Profiel\n- Je spreekt Frans."], batch_size=1,
+                               n_process=2, link_occupation=False))
+    assert len(out) == 2 and all("error" not in r for r in out)
+    assert api._worker_screener is None

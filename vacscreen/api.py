@@ -83,17 +83,19 @@ class Screener:
 
     def _load_linking(self) -> Linking:
         from vacscreen.occupations import confidence, rerank
-        from vacscreen.occupations.link import default_linker, description_index
+        from vacscreen.occupations.link import description_index, linker_for
         from vacscreen.occupations.memory import MODEL_FILE, load_memory
 
-        # The linker (reference data, encoder, label vectors: ~1 GB) is one per process, shared with link()'s default.
-        linker = default_linker()
+        # The linker (reference data, encoder, label vectors: ~1 GB) is one per distinct set of reference files,
+        # encoder and cache in a process: Screeners with the same ones (and link()'s default) share it.
+        linker = linker_for(self.settings)
         if linker.encoder is not None:
             linker.label_vectors()
         description_index(linker)
-        folder = self.settings.linking_dir
+        folder = self.settings.linking_dir  # read now, so that reload() sees newly trained files
         memory = load_memory(folder / MODEL_FILE) if (folder / MODEL_FILE).exists() else None
-        return Linking(linker, memory, rerank.load(rerank.path(folder)), confidence.load(confidence.path(folder)))
+        return Linking(linker, memory, rerank.from_file(rerank.path(folder)),
+                       confidence.from_file(confidence.path(folder)))
 
     def model_version(self) -> str:
         return self._part("version", lambda: model_version(self.settings.extract_dir))
@@ -126,8 +128,16 @@ class Screener:
 
     def reload(self) -> None:
         """Forget every loaded part (after `vacscreen models activate|rollback` or a retraining): the next screening
-        loads them again from the settings' folders."""
+        loads the pipeline, the flag model, the memory, re-ranker and confidence again from the settings' folders, and
+        the linker rebuilds its profiles on the annotated norms as they are now (the linker itself, reference data
+        and encoder, stays: those change only with other settings)."""
+        from vacscreen.occupations.norms import annotated_norms
+
         with self._lock:
+            linking = self._parts.get("linking")
+            if linking is not None:
+                linking.linker.profiles.clear()
+            annotated_norms.cache_clear()
             self._parts.clear()
             self._loaded.clear()
 
@@ -258,10 +268,13 @@ class Screener:
         global _worker_screener
         _worker_screener = self
         ctx = mp.get_context(_start_method(self.settings))
-        with ctx.Pool(n_process, initializer=_init_worker, initargs=(self.settings,)) as pool:
-            work = ((b, batch_size, link_occupation, flag_threshold) for b in bulk.batches(rows, batch_size))
-            for done in pool.imap(_worker, work, chunksize=1):
-                yield from done
+        try:
+            with ctx.Pool(n_process, initializer=_init_worker, initargs=(self.settings,)) as pool:
+                work = ((b, batch_size, link_occupation, flag_threshold) for b in bulk.batches(rows, batch_size))
+                for done in pool.imap(_worker, work, chunksize=1):
+                    yield from done
+        finally:
+            _worker_screener = None  # the pool is closed: this Screener is not kept alive for the next one
 
 
 # -- the default Screener and the module functions -----------------------------------------------------------------

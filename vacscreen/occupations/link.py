@@ -15,21 +15,36 @@ from vacscreen.occupations.memory import VacancyMemory, default_memory
 from vacscreen.occupations.norms import norm_for
 from vacscreen.occupations.profiles import profile_for
 from vacscreen.occupations.reference import OccupationRecord
+from vacscreen import settings
 from vacscreen.schema import Occupation
+from vacscreen.settings import Settings
 
 
-@lru_cache(maxsize=1)
 def default_linker() -> Linker:
-    from vacscreen.occupations.encoder import load_encoder
+    """The linker of the current settings (settings.current())."""
+    return linker_for(settings.current())
+
+
+def linker_for(s: Settings) -> Linker:
+    """The linker of settings `s`: their reference CSVs, encoder, cache folder and annotated norms; one per distinct
+    set of these in a process (a linker holds ~1 GB)."""
+    return _linker(s.knelpunt_csv, s.profiles_csv, s.encoder_dir, s.cache_dir, s.norms_file)
+
+
+@lru_cache(maxsize=2)
+def _linker(knelpunt_csv, profiles_csv, encoder_dir, cache_dir, norms_file) -> Linker:
+    from vacscreen.occupations.encoder import load_encoder_for
+    from vacscreen.occupations.reference import KNELPUNT_CSV, PROFILES_CSV, load_reference
 
     try:
-        encoder = load_encoder()
+        encoder = load_encoder_for(encoder_dir, cache_dir)
     except Exception as e:  # noqa: BLE001 - linking still works lexically; the reason goes to the log
         import logging
 
         logging.getLogger(__name__).warning("sentence encoder unavailable, lexical linking only: %s", e)
         encoder = None
-    return Linker(encoder=encoder)
+    ref = load_reference(knelpunt_csv or KNELPUNT_CSV, profiles_csv or PROFILES_CSV)
+    return Linker(ref=ref, encoder=encoder, cache_dir=cache_dir, norms_file=norms_file)
 
 
 # A query is "no listed occupation" when no label is lexically close AND none is semantically close.
@@ -53,7 +68,7 @@ def _profile(linker: Linker, rec: OccupationRecord, norms: bool = True):
     cache = linker.profiles
     key = (rec.name, norms)
     if key not in cache:
-        annotated = norm_for(rec.name) if norms else None
+        annotated = norm_for(rec.name, linker.norms_file) if norms else None
         prof = profile_for(rec, linker.ref, annotated=annotated)
         if prof.typical_vks is None and not rec.isco:
             # No level and no ISCO code: the nearest BK's level, else the ISCO code of the nearest ESCO

@@ -81,7 +81,8 @@ class Linker:
 
     # weight and vdab_bonus were chosen on the train and dev vacancies (`vacscreen evaluate-linking`).
     def __init__(self, ref: Optional[ReferenceData] = None, encoder=None, weight: float = 0.3,
-                 vdab_bonus: float = 0.1, cache_dir: Optional[Path] = None, titles: bool = True):
+                 vdab_bonus: float = 0.1, cache_dir: Optional[Path] = None, titles: bool = True,
+                 norms_file: Optional[Path] = None):
         self.ref = ref or load_reference()
         self.encoder = encoder
         self.weight = weight if encoder is not None else 1.0
@@ -109,6 +110,7 @@ class Linker:
         self._label_vecs = None
         self._bk_vecs = None
         self._cache_dir = cache_dir
+        self.norms_file = norms_file  # the annotated norms its profiles use (None: the current settings')
         self._query_cache: dict[str, np.ndarray] = {}
         # Per query, cached per linker (a class-level lru_cache would key on self and keep every linker alive): a
         # new title needs each vector for the ranking, the encoder's top list and is_listed.

@@ -40,5 +40,6 @@ def annotated_norms(path: Path) -> dict[str, AnnotatedNorm]:
     return out
 
 
-def norm_for(name: str) -> Optional[AnnotatedNorm]:
-    return annotated_norms(settings.current().norms_file).get(loose(name))
+def norm_for(name: str, path: Optional[Path] = None) -> Optional[AnnotatedNorm]:
+    """The annotated norm of an occupation in the table at `path` (default: the current settings')."""
+    return annotated_norms(path or settings.current().norms_file).get(loose(name))

@@ -71,10 +71,16 @@ def path(model_dir: Optional[Path] = None) -> Path:
     return json_model.model_path("rerank.json", model_dir)
 
 
+def from_file(file: Path) -> Optional[Reranker]:
+    """The saved re-ranker in `file` (read now), None without one."""
+    d = json_model.read(file, FEATURES)
+    return None if d is None else Reranker.from_dict(d)
+
+
 @lru_cache(maxsize=4)
 def load(file: Optional[Path] = None) -> Optional[Reranker]:
-    d = json_model.read(file or path(), FEATURES)
-    return None if d is None else Reranker.from_dict(d)
+    """from_file(), once per file (default: the shipped one)."""
+    return from_file(file or path())
 
 
 def _close(w: str, l: str) -> bool:

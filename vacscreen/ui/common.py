@@ -34,7 +34,7 @@ def flag_label(kind: Optional[str]) -> str:
 @st.cache_resource(show_spinner="Model laden …")
 def pipeline():
     """vacscreen.screen with its spaCy pipeline, the occupation linker and the flag model loaded once per server
-    process (a model switch on the Modellen page calls vacscreen.api.reload_models())."""
+    process (a model switch on the Modellen page reloads the default Screener through vacscreen.retrain)."""
     from vacscreen.api import screen, warm_up
 
     warm_up()  # waits for a load already started by `vacscreen app` or warm_up() below
