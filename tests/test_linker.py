@@ -18,7 +18,7 @@ def lexical():
 
 
 def test_vdab_field_is_parsed_with_its_span():
-    text = "… VDAB-vacaturenummer: 71982827 VDAB-beroep: Aankoper Erkenningsnummer: VG/298U Online sinds: 18-09-2025"
+    text = "… VDAB-vacaturenummer: 70000001 VDAB-beroep: Aankoper Erkenningsnummer: VG/000X Online sinds: 02-01-2026"
     name, s, e = vdab_field(text)
     assert name == "Aankoper"
     assert text[s:e].startswith("VDAB-beroep: Aankoper")

@@ -298,12 +298,13 @@ def test_vdab_single_education_item_has_field():
 
 
 def test_vdab_education_line_with_graad():
-    line = ("Of gelijkwaardig door ervaring Beroepssecundair onderwijs - 3de graad: Horeca "
-            "Beroepssecundair onderwijs - 3de graad: Hout")
+    line = ("Of gelijkwaardig door ervaring Beroepssecundair onderwijs - 3de graad: Glastechnieken "
+            "Beroepssecundair onderwijs - 3de graad: Juwelen")
     found = of_kind(line, "education", section="vdab_fields")
     assert [(r.text, r.level, r.field) for r in found] == [
-        ("Of gelijkwaardig door ervaring Beroepssecundair onderwijs - 3de graad: Horeca", "bso", "Horeca"),
-        ("Beroepssecundair onderwijs - 3de graad: Hout", "bso", "Hout"),
+        ("Of gelijkwaardig door ervaring Beroepssecundair onderwijs - 3de graad: Glastechnieken", "bso",
+         "Glastechnieken"),
+        ("Beroepssecundair onderwijs - 3de graad: Juwelen", "bso", "Juwelen"),
     ]
 
 

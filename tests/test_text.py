@@ -326,10 +326,9 @@ def test_broken_html_content():
 
 
 ENGLISH = (
-    "Are you an experienced project manager with a passion for complex environments? We are looking "
-    "for a skilled consultant to lead and deliver transformative initiatives for our clients. You will "
-    "coordinate multidisciplinary teams and drive delivery from initiation through execution. "
-    "Requirements: a master's degree, at least five years of experience and fluent English."
+    "Our bakery in the harbour district needs someone who enjoys early mornings and good bread. You will "
+    "shape the dough, watch the ovens and keep the shop shelves full before the first customers arrive. "
+    "We ask for a steady hand, some patience and English good enough to talk with our suppliers."
 )
 
 
