@@ -7,7 +7,6 @@ Stored as plain JSON (models/linking/confidence.json): coefficients only, nothin
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -93,20 +92,8 @@ class LinkConfidence(ClassifierMixin, BaseEstimator):
         return m
 
 
-def path(model_dir: Optional[Path] = None) -> Path:
-    return json_model.model_path("confidence.json", model_dir)
-
-
-def from_file(file: Path) -> Optional[LinkConfidence]:
-    """The saved link confidence in `file` (read now), None without one."""
-    d = json_model.read(file, FEATURES)
-    return None if d is None else LinkConfidence.from_dict(d)
-
-
-@lru_cache(maxsize=4)
-def load(file: Optional[Path] = None) -> Optional[LinkConfidence]:
-    """from_file(), once per file (default: the shipped one)."""
-    return from_file(file or path())
+_FILE = json_model.ModelFile("confidence.json", FEATURES, LinkConfidence.from_dict)
+path, from_file, load = _FILE.path, _FILE.from_file, _FILE.load  # the saved link confidence: where, read now, read once
 
 
 def reliability(conf: list[tuple[float, int]], bins: int = 10) -> list[tuple]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional, Sequence
+from functools import lru_cache
+from typing import Callable, Optional, Sequence
 
 
 def model_path(name: str, model_dir: Optional[Path] = None) -> Path:
@@ -29,3 +30,22 @@ def write(file: Path, d: dict) -> Path:
     tmp.write_text(json.dumps(d, indent=1), encoding="utf-8")
     tmp.replace(file)
     return file
+
+
+class ModelFile:
+    """One kind of JSON model (a file name, its features, how a dict becomes the model): path(model_dir),
+    from_file(file) read now, load(file=None) once per file (default: the shipped one; load.cache_clear())."""
+
+    def __init__(self, name: str, features: Sequence[str], from_dict: Callable[[dict], object]):
+        self.name, self.features, self.from_dict = name, tuple(features), from_dict
+        self.load = lru_cache(maxsize=4)(self._load)
+
+    def path(self, model_dir: Optional[Path] = None) -> Path:
+        return model_path(self.name, model_dir)
+
+    def from_file(self, file: Path):
+        d = read(file, self.features)
+        return None if d is None else self.from_dict(d)
+
+    def _load(self, file: Optional[Path] = None):
+        return self.from_file(file or self.path())

@@ -71,7 +71,9 @@ def query_from_text(text: str) -> str:
     return first[:80]
 
 
-CACHED_METHODS = {'lexical': 256, 'semantic': 256, 'is_listed': 4096, 'rank': 4096, '_base': 1024, '_semantic_top': 4096}  # method -> lru_cache size, per linker
+# method -> its lru_cache size, per linker
+CACHED_METHODS = {"lexical": 256, "semantic": 256, "is_listed": 4096, "rank": 4096, "_base": 1024,
+                  "_semantic_top": 4096}
 
 
 class Linker:
@@ -116,19 +118,11 @@ class Linker:
         # new title needs each vector for the ranking, the encoder's top list and is_listed.
         for name, size in CACHED_METHODS.items():
             setattr(self, name, lru_cache(maxsize=size)(getattr(self, name)))
-        # What link() and the re-ranker derive from this linker, kept with it (forget() empties them)
+        # What link() and the re-ranker derive from this linker, kept with it
         self.profiles: dict = {}              # (occupation name, norms) -> Profile (link._profile)
         self.descriptions = None              # the occupation descriptions as a VacancyMemory (link.description_index)
         self.label_words: Optional[dict] = None   # occupation index -> content words of its labels (rerank)
         self.agreement: dict = {}             # (title words, occupation index) -> bool (rerank)
-
-    def forget(self) -> None:
-        """Empty what was derived from the reference data and the norms (after new annotated norms)."""
-        self.profiles.clear()
-        self.agreement.clear()
-        self.descriptions = self.label_words = None
-        for name in CACHED_METHODS:
-            getattr(self, name).cache_clear()
 
     # -- scores per occupation, in [0, 1]
     def _per_occupation(self, label_scores: np.ndarray) -> np.ndarray:

@@ -8,7 +8,6 @@ coefficients, nothing that runs on load. Chosen and measured by grouped cross-va
 (`vacscreen link-report` re-ranks each fold with a model fitted on the others)."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -67,20 +66,8 @@ class Reranker(ClassifierMixin, BaseEstimator):
         return m
 
 
-def path(model_dir: Optional[Path] = None) -> Path:
-    return json_model.model_path("rerank.json", model_dir)
-
-
-def from_file(file: Path) -> Optional[Reranker]:
-    """The saved re-ranker in `file` (read now), None without one."""
-    d = json_model.read(file, FEATURES)
-    return None if d is None else Reranker.from_dict(d)
-
-
-@lru_cache(maxsize=4)
-def load(file: Optional[Path] = None) -> Optional[Reranker]:
-    """from_file(), once per file (default: the shipped one)."""
-    return from_file(file or path())
+_FILE = json_model.ModelFile("rerank.json", FEATURES, Reranker.from_dict)
+path, from_file, load = _FILE.path, _FILE.from_file, _FILE.load  # the saved re-ranker: where, read now, read once
 
 
 def _close(w: str, l: str) -> bool:
