@@ -92,6 +92,31 @@ def test_language_proof_routes_are_a_language_demand_and_no_origin_criterion():
     assert not [r for r in found if r.kind == "criterion"]
 
 
+@pytest.mark.parametrize("body, name", [
+    ("- Je hebt een VCA-attest (basis) of je bent bereid het te behalen; wij betalen het examen.", "VCA basis"),
+    ("- Een heftruckattest, of je haalt het in de eerste maand bij ons.", "heftruckattest"),
+    ("- BA4 (of bereid om dit tijdens je inwerkperiode te behalen)", "BA4"),
+    ("- Je hebt een EHBO-attest of de bereidheid om het bij ons te halen.", "EHBO"),
+])
+def test_have_it_or_obtain_it_are_two_routes_of_one_certificate(body, name):
+    found = reqs(body, title="Magazijnmedewerker", kind="certificate")
+    assert [(r.name, r.required) for r in found] == [(name, True), (name, False)], found
+    assert found[0].route_group and found[0].route_group == found[1].route_group
+    assert found[0].end <= found[1].start and found[1].text.startswith("of")
+
+
+def test_an_obtainable_certificate_is_no_unneeded_certificate_flag():
+    res = screen("Magazijnmedewerker\nProfiel\n- Je hebt een heftruckattest, of je haalt het bij ons.\n"
+                 "- Je werkt graag in team.\n", use_model=False)
+    assert any(r.route_group for r in res.requirements)
+    assert not [f for f in res.flags if f.kind == "certificate_unneeded"], res.flags
+
+
+def test_a_certificate_without_a_second_route_has_no_route_group():
+    found = reqs("- Je hebt een VCA-attest en een rijbewijs B.", kind="certificate")
+    assert found and all(r.route_group is None for r in found)
+
+
 def test_a_single_ofwel_is_no_route_group():
     assert all(r.route_group is None for r in reqs("- Je hebt ofwel ervaring in de zorg.\n- Rijbewijs B."))
 

@@ -289,6 +289,15 @@ def test_r5_attest_not_required_or_offered_gives_nothing():
                norm=WAREHOUSE, kind="certificate_unneeded") is None
 
 
+def test_r5_a_held_route_with_an_optional_route_is_no_knock_out():
+    held = cert("VCA", "Je hebt een VCA-attest", route_group="o1")
+    obtained = cert("VCA", "of je haalt het in je eerste maand bij ons", required=False, route_group="o1")
+    assert fired(held, obtained, norm=WAREHOUSE) == {}
+    # the same held route alone is a knock-out
+    assert_fires(one(cert("VCA", "Je hebt een VCA-attest", route_group="o1"), norm=WAREHOUSE,
+                     kind="certificate_unneeded"), "R5", strong=False)
+
+
 def test_r5_attest_for_high_level_job_does_not_fire():
     assert_quiet(one(cert("heftruckattest"), norm=ENGINEER, kind="certificate_unneeded"))
 

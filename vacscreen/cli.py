@@ -810,6 +810,9 @@ def cv_extract(
     learned: bool = typer.Option(False, help="also the learned clause model (extract/clause_model.py), alone and "
                                              "added to the pipeline"),
     thresholds: str = typer.Option("0.5,0.7,0.9", help="clause-model probability thresholds (with --learned)"),
+    errors: Optional[Path] = typer.Option(None, help="also write the out-of-fold errors of the rule layer + "
+                                                     "component (strict, per vacancy) and tp/fp/fn per kind to this "
+                                                     "text file"),
 ):
     """Extraction out of fold, folds by employer: the rule layer alone vs the rule layer + the trained
     required/optional component (fitted on the other folds), strict F1 per kind (loose macro too), per group."""
@@ -830,9 +833,9 @@ def cv_extract(
         ts = [float(t) for t in thresholds.split(",") if t.strip()]
     except ValueError:
         raise typer.BadParameter(f"thresholds is a comma-separated list of numbers, not {thresholds!r}")
-    res = {}
+    res, wrong = {}, ([] if errors else None)
     for c in values:
-        out = cross_validate(names, folds=folds, C=c, learned=learned, thresholds=ts)
+        out = cross_validate(names, folds=folds, C=c, learned=learned, thresholds=ts, errors=wrong)
         res.setdefault("rules", out.pop("rules"))
         res[f"rules+comp C={c:g}" if len(values) > 1 else "rules+component"] = out.pop("rules+component")
         res.update({f"{k} C={c:g}" if len(values) > 1 else k: v for k, v in out.items()})
@@ -845,6 +848,30 @@ def cv_extract(
                              + r["strict"][k]["fn"] else f"{'-':>10}" for k in kinds)
             label = corpus.GROUP_LABELS.get(g, g)
             typer.echo(f"{label:<20} {system:<24} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
+    if errors:
+        _write_cv_errors(errors, wrong, res, kinds)
+
+
+def _write_cv_errors(path: Path, wrong: list, res: dict, kinds: tuple) -> None:
+    """Out-of-fold errors per vacancy (first 90 characters of each span), then strict tp/fp/fn per group and kind."""
+    from vacscreen import corpus
+
+    fields = ("required", "level", "language", "cefr", "min_years", "name", "category")
+    lines = []
+    for rid, group, fps, fns in wrong:
+        for tag, items in (("FP", fps), ("FN", fns)):
+            for r in items:
+                value = {k: r[k] for k in fields if r.get(k) is not None}
+                lines.append(f"{tag} {rid} [{corpus.GROUP_LABELS.get(group, group)}] {r['kind']}: "
+                             f"{r.get('text', '')[:90]!r} {value}")
+    by = res["rules+component" if "rules+component" in res else next(k for k in res if k.startswith("rules+comp"))]
+    lines.append("group / kind: tp fp fn (strict, rule layer + component)")
+    for g in ("all",) + corpus.GROUPS:
+        cells = ", ".join(f"{k} {by[g]['strict'][k]['tp']}/{by[g]['strict'][k]['fp']}/{by[g]['strict'][k]['fn']}"
+                          for k in kinds)
+        lines.append(f"{corpus.GROUP_LABELS.get(g, g)}: {cells}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    typer.echo(f"errors -> {path}", err=True)
 
 
 @app.command("tune-flags")

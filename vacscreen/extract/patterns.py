@@ -48,6 +48,7 @@ class Patterns:
     optional: re.Pattern
     must: re.Pattern
     offered: re.Pattern
+    obtain_route: re.Pattern
     equal_opportunity: re.Pattern
     age_welcome: re.Pattern
     about_others: re.Pattern
@@ -90,6 +91,7 @@ def load_patterns() -> Patterns:
         optional=re.compile(cues["optional"], I),
         must=re.compile(cues["must"], I),
         offered=re.compile(cues["offered"], I),
+        obtain_route=re.compile(cues["obtain_route"], I),
         equal_opportunity=re.compile(cues["equal_opportunity"], I),
         age_welcome=re.compile(cues["age_welcome"], I),
         about_others=re.compile(cues["about_others"], I),

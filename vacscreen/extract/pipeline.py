@@ -200,7 +200,7 @@ class RequiredComponent(Pipe):
     @staticmethod
     def _candidates(doc: Doc) -> list:
         return [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
-                or c.req.kind in ("licence", "certificate") and not c.rule_required]
+                or c.req.kind in ("licence", "certificate") and (not c.rule_required or c.route is not None)]
 
     @staticmethod
     def _finish(doc: Doc, out: list) -> Doc:

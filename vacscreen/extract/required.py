@@ -73,6 +73,8 @@ def features(c: RuleCandidate, text: str, cues: dict) -> dict:
     for w in _WORD.findall(text, b, min(ce, b + 40))[:3]:
         f[f"{k}|r=" + w.lower()] = 1
     f["len"] = cues["len"]
+    if c.route:
+        f[f"{k}|route={c.route}"] = 1
     if c.req.kind == "experience":
         f["exp|years"] = float(c.req.min_years is not None)
     if c.req.kind == "education":

@@ -24,6 +24,7 @@ class RuleCandidate:
     clause: tuple[int, int]       # clause span in the analysed text
     anchor: tuple[int, int]       # the matched keyword
     rule_required: bool = True    # the rule layer's guess, a feature for the trained component
+    route: Optional[str] = None   # "held" or "obtained": the two routes of "X, of je haalt het bij ons"
 
 
 _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
@@ -225,7 +226,25 @@ def _experience(text, cs, ce, section, vdab_line: bool, mx):
 def _licences(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     out = []
-    for (name, kind), m, a, b in mx["licences"].in_clause(cs, ce):
+    found = list(mx["licences"].in_clause(cs, ce))
+    # "X, of je haalt het bij ons": two routes of one requirement, the first held, the second obtained.
+    route = None if vdab_line else p.obtain_route.search(text, found[0][3] if found else cs, ce)
+    for (name, kind), m, a, b in found:
+        if route and a < route.start():
+            first = text[cs:route.start()].rstrip(" ,(")
+            e = cs + len(first)
+            group = f"o{a}"
+            out.append(RuleCandidate(
+                _mk(kind, text, cs, e, section, name=name, entry=legal_entry(name), route_group=group), (cs, ce),
+                (a, b), rule_required=rule_required(text, (cs, e), (a, b)), route="held"))
+            s = route.start() + len(route.group(0)) - len(route.group(0).lstrip(" ,(("))
+            end = route.end() - len(route.group(0)) + len(route.group(0).rstrip(" ."))
+            if text.count(")", s, end) > text.count("(", s, end):  # "(of bereid dit te halen)"
+                end = text.rindex(")", s, end)
+            out.append(RuleCandidate(
+                _mk(kind, text, s, end, section, name=name, entry=legal_entry(name), route_group=group), (cs, ce),
+                (s, end), rule_required=False, route="obtained"))
+            continue
         s, e = (a, b) if vdab_line else (cs, ce)
         offered = bool(p.offered.search(text[cs:ce]))
         out.append(RuleCandidate(_mk(kind, text, s, e, section, name=name, entry=legal_entry(name)), (cs, ce), (a, b),

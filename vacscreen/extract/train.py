@@ -58,16 +58,17 @@ def train_extraction(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None
 
 
 def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C, progress: bool = True,
-                   learned: bool = False, thresholds=(0.5,)) -> dict:
+                   learned: bool = False, thresholds=(0.5,), errors: list | None = None) -> dict:
     """Extraction scored out of fold, folds by employer (corpus.fold_of): the rule layer alone, and the rule layer
     with the required/optional component fitted on the other folds. With `learned`, also the clause model
     (extract/clause_model.py) alone and added to the pipeline, at each threshold. {system: {group:
-    evaluate.score(...)}}, groups as in vacscreen/corpus.py plus "all". Identical reposts count once."""
+    evaluate.score(...)}}, groups as in vacscreen/corpus.py plus "all". Identical reposts count once. `errors`, a
+    list, receives (id, group, unmatched predictions, unmatched gold) of the rule layer + component, out of fold."""
     from tqdm.auto import tqdm
 
     from vacscreen import corpus
     from vacscreen.assemble import to_input
-    from vacscreen.evaluate import score
+    from vacscreen.evaluate import errors as evaluate_errors, score
     from vacscreen.extract import clause_model
 
     records, _ = gold.unique_texts(r for s in splits for r in gold.load(s))
@@ -86,6 +87,8 @@ def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C
                                gold.requirements(rec))
             for name, nlp in (("rules", rules_nlp), ("rules+component", fold_nlp)):
                 pairs[name].append(row(nlp(make_doc(nlp, prepare(rec["text"])))))
+            if errors is not None:
+                errors.append((rec["id"], rec["group"], *evaluate_errors(*pairs["rules+component"][-1][1:])))
             if not learned:
                 continue
             for t in thresholds:

@@ -9,7 +9,7 @@ decides. Thresholds, word lists and texts live in rules.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -325,9 +325,14 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
     softened = frozenset(r.vks for r in education_reqs if not r.required and r.section != "vdab_fields")
     out = []
     conds = legal.conditions_for(None if norm.uncertain else norm.occupation, vac.title)
+    # One route suffices (annotation.md): a requirement with an optional route ("of je haalt het bij ons") is no
+    # knock-out, so none of its routes is measured as a required demand.
+    open_routes = {r.route_group for r in requirements if r.route_group and not r.required}
     for i, r in enumerate(requirements):
         if r.legal_basis or (conds and legal.legal_basis(r, conds)):
             continue  # the law sets this demand for the job: never excessive, never discrimination
+        if r.required and r.route_group in open_routes:
+            r = replace(r, required=False)
         for rule in (language, experience, certificate, criterion):
             c = rule(i, r, norm, vac)
             if c is not None:
