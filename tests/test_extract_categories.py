@@ -34,6 +34,39 @@ def test_diplomas_named_by_programme_get_their_level(body, level):
     assert level in levels(body), levels(body)
 
 
+@pytest.mark.parametrize("body, level", [
+    ("- Je bent Mbo-Verpleegkundige.", "mbo4"),
+    ("- Je hebt een diploma mbo-V.", "mbo4"),
+    ("- Je hebt een diploma mbo-3 Pedagogisch werk.", "mbo3"),
+])
+def test_nl_qualifications_named_by_their_own_mbo_name(body, level):
+    found = reqs(body, kind="education")
+    assert level in [r.level for r in found], found
+    assert any(r.entry and "crebo" in r.entry for r in found if r.level == level) or level == "mbo3"
+
+
+@pytest.mark.parametrize("body", [
+    "- Een diploma graduaat verpleegkunde komt niet in aanmerking voor deze functie.",
+    "- Een diploma secundair onderwijs volstaat voor deze functie niet.",
+    "- Je werkt als leerkracht lager onderwijs in het derde leerjaar.",
+    "- Ervaring in het lager onderwijs is mooi meegenomen.",
+    "- Je wordt ingeschaald in salarisschaal C1-C3.",
+    "- Inschaling in FWG 45 (mbo-V).",
+    "- Je geeft les in Atheneum Beekdal en in de secundaire school De Linde.",
+])
+def test_refused_diplomas_school_levels_pay_scales_and_school_names_are_no_diploma_demand(body):
+    assert levels(body) == []
+
+
+@pytest.mark.parametrize("body, level", [
+    ("- Je hebt een diploma lager onderwijs.", "lager"),
+    ("- Je hebt een diploma van het atheneum of het vwo.", "vwo"),
+    ("- Je hebt een diploma secundair onderwijs.", "secundair"),
+])
+def test_the_same_levels_as_a_diploma_are_still_demands(body, level):
+    assert level in levels(body)
+
+
 @pytest.mark.parametrize("body", ["- Je hebt een afgeronde hbo-/wo-opleiding in informatica.", "- Niveau: HBO / WO"])
 def test_hbo_or_wo_is_one_bachelor_demand(body):
     assert levels(body) == ["bachelor"]
@@ -67,6 +100,25 @@ def test_a_cefr_range_is_no_level_code(body):
 def test_communication_strength_is_no_language_level(body, langs):
     found = [r for r in reqs(body) if r.kind == "language"]
     assert {r.language for r in found} == langs and all(r.cefr is None for r in found), found
+
+
+@pytest.mark.parametrize("body, lang, cefr", [
+    ("- Je spreekt Nederlands op minimaal niveau 3F.", "nl", "B2"),
+    ("- Mondeling Nederlands op niveau 2F is genoeg.", "nl", "B1"),
+    ("- Nederlands is je moedertaal.", "nl", "C2"),
+    ("- Je Engels is vloeiend.", "en", "C1"),
+    ("- Je voldoet aan de taalwetgeving in bestuurszaken.", "nl", None),
+    ("- Je voldoet aan de taalkennisvereisten van de gecoördineerde taalwetten.", "nl", None),
+    ("- Je verstaat Nederlands.", "nl", None),
+])
+def test_nl_reference_levels_levels_after_the_language_and_the_language_laws(body, lang, cefr):
+    found = [(r.language, r.cefr) for r in reqs(body, kind="language")]
+    assert (lang, cefr) in found, found
+
+
+def test_a_language_that_is_fine_to_have_is_nice_to_have():
+    found = reqs("- Duits of Engels is fijn.", kind="language")
+    assert {r.language for r in found} == {"de", "en"} and not any(r.required for r in found)
 
 
 def test_strength_in_a_language_is_still_a_level():
@@ -133,6 +185,12 @@ def test_a_single_ofwel_is_no_route_group():
     ("- Je legt een medisch attest voor.", "medisch attest"),
     ("- Je kunt een Verklaring Omtrent het Gedrag (VOG) overleggen.", "VOG"),
     ("- Je hebt een geldige BIG-registratie als verpleegkundige.", "BIG-registratie"),
+    ("- Je hebt een geldige identificatiekaart van de FOD Binnenlandse Zaken.", "identificatiekaart bewakingsagent"),
+    ("- Je slaagt voor de psychotechnische proeven.", "psychotechnisch onderzoek"),
+    ("- Je volgt vooraf de module Kennismaken met de gezinsopvang.", "module Kennismaken met de gezinsopvang"),
+    ("- Je bent als accountant ingeschreven bij het ITAA.", "ITAA-erkenning"),
+    ("- Je hebt een BIV-erkenning als vastgoedmakelaar.", "BIV-erkenning"),
+    ("- Je hebt een certificaat eerste hulp aan kinderen.", "EHBO kinderen"),
     ("- Je bent SKJ-geregistreerd of bereid je te registreren.", "SKJ-registratie"),
 ])
 def test_certificates_and_registrations_of_regulated_work(body, name):

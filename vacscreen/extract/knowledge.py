@@ -18,6 +18,8 @@ LEGAL_FILE = "legal_requirements.csv"
 # A qualification name counts only right after a word that makes it a diploma ("diploma Verzorgende IG"), so
 # that names that are ordinary words ("Kok", "Schilder") do not become demands in a task description.
 _BEFORE = r"(?:diploma|opleiding|kwalificatie|mbo[\s-]*(?:diploma|opleiding)?)\s+(?:als\s+|tot\s+|van\s+)?"
+# Abbreviations of qualification names in vacancies (the name as the list spells it, lower case).
+_ALIASES = {"mbo-v": "mbo-verpleegkundige"}
 _VKS_LEVEL = {7: "master", 6: "bachelor", 5: "graduaat", 4: "secundair"}
 
 
@@ -48,14 +50,20 @@ def mbo_patterns() -> list[tuple[str, re.Pattern]]:
     out = []
     for niveau in sorted(by_level):
         names = sorted(by_level[niveau], key=len, reverse=True)
-        rx = _BEFORE + "(" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")\b"
+        own = [n for n in names if n.startswith("mbo")]  # "Mbo-Verpleegkundige" names a diploma by itself
+        own += [a for a, n in _ALIASES.items() if n in own]
+        alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+        rx = _BEFORE + "(" + alt + r")\b"
+        if own:
+            rx += r"|\b(" + "|".join(re.escape(n).replace(r"\-", r"[\s-]*") for n in own) + r")\b"
         out.append((f"mbo{niveau}", re.compile(rx, re.IGNORECASE)))
     return out
 
 
 def mbo_entry(m) -> Optional[str]:
     """The qualification row of an mbo-name match (group 1 of mbo_patterns)."""
-    hit = mbo_qualifications().get(_key(m.group(1))) if m.re.groups else None
+    name = next((g for g in m.groups() if g), None) if m.re.groups else None
+    hit = mbo_qualifications().get(_ALIASES.get(_key(name), _key(name))) if name else None
     return f"{MBO_FILE}: crebo {hit[0]} {hit[1]} (niveau {hit[2]})" if hit else None
 
 

@@ -24,6 +24,9 @@ def _load(name: str) -> dict:
 @dataclass(frozen=True)
 class Patterns:
     education: list  # [(level, regex)]
+    edu_refused: re.Pattern
+    edu_not_before: re.Pattern
+    edu_school_name: re.Pattern
     or_equivalent: re.Pattern
     field: list
     vks: dict
@@ -68,6 +71,9 @@ def load_patterns() -> Patterns:
     return Patterns(
         education=_with_qualifications([(p["level"], re.compile(p["re"], I)) for p in edu["patterns"]]),
         or_equivalent=re.compile(edu["or_equivalent"], I),
+        edu_refused=re.compile(edu["refused"], I),
+        edu_not_before=re.compile(edu["not_demand_before"], I),
+        edu_school_name=re.compile(edu["school_name"]),
         field=[re.compile(rx, I) for rx in edu["field"]],
         vks=_load("levels")["vks"],
         lang_names=names,

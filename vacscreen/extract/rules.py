@@ -14,8 +14,10 @@ from vacscreen.schema import Requirement
 
 # Span of a language mention chained to the previous one: "Nederlands, Frans en Engels", "NL/FR".
 _CHAIN_GAP = re.compile(r"^[\s,/&+()\-–]*(?:en/of|en|én|of|and|or|&|as\s+well\s+as)?[\s,/&+()\-–]*(?:(?:or|of|and|en)\s+)?(?:het|de|in\s+het)?\s*$", re.IGNORECASE)
-# Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend".
-_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|aan|het|minstens|minimaal|\s)*\s*$", re.IGNORECASE)
+# Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend", "Nederlands
+# is je moedertaal".
+_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|aan|het|minstens|minimaal|je|jouw|uw|\s)*\s*$",
+                         re.IGNORECASE)
 
 
 @dataclass
@@ -88,8 +90,13 @@ def _mk(kind, text, s, e, section, **kw) -> Requirement:
 
 def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
+    if not vdab_line and p.edu_refused.search(text, cs, ce):
+        return []  # "een diploma X komt niet in aanmerking"
     found = []
     for level, m, a, b in sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2]):
+        if not vdab_line and level != "none" and (p.edu_not_before.search(text[max(cs, a - 40):a])
+                                                  or p.edu_school_name.match(text, a)):
+            continue  # "leerkracht lager onderwijs", "salarisschaal D1-D3", "Atheneum Beekdal"
         entry = None
         if level == "public_sector":  # a rank code: its letter's level (knowledge), or a CEFR range (skipped)
             level, entry = knowledge.public_level(m)
