@@ -273,3 +273,22 @@ def test_a_public_sector_code_names_its_level_row():
     edu = [r for r in screen("Stad Oostervliet zoekt een medewerker burgerzaken (C1-C3).\nProfiel\n- Je bent klantvriendelijk.\n",
                              link_occupation=False, use_model=False).requirements if r.kind == "education"]
     assert edu and edu[0].entry.startswith("public_sector_levels.csv: niveau C")
+
+
+@pytest.mark.parametrize("text", [
+    "Aanbod\n- Een salaris afhankelijk van je kennis en ervaring.\n",
+    "Over ons\nNaast de IT-afdeling hebben we een Customer Experience team.\n",
+    "Profiel\n- Je werkt nauw samen met ervaren ontwikkelaars.\n",
+    "Over ons\nWil je weten hoe je toekomstige collega's hun werk ervaren?\n",
+    "Over ons\nOnze engineers wisselen ervaringen met elkaar uit.\n",
+])
+def test_pay_products_colleagues_and_the_verb_are_no_experience_demand(text):
+    found = screen(f"Medewerker\n{text}", link_occupation=False, use_model=False).requirements
+    assert not [r for r in found if r.kind == "experience"], found
+
+
+@pytest.mark.parametrize("body", ["- Wij zoeken een ervaren data-engineer.", "- Je hebt ervaring met user experience design.",
+                                  "- Je hebt drie jaar ervaring in de klantendienst."])
+def test_experience_of_the_candidate_is_still_found(body):
+    assert reqs(body, kind="experience")
+

@@ -211,12 +211,20 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
     return out
 
 
+def _excluded(not_anchor: re.Pattern, clause: str, m: re.Match) -> bool:
+    """An experience anchor is excluded by a not_anchor match that covers it, within 25 characters around it ("met
+    user experience" excludes its own word, not the "ervaring" before it)."""
+    lo = max(0, m.start() - 25)
+    return any(lo + x.start() < m.end() and m.start() < lo + x.end()
+               for x in not_anchor.finditer(clause[lo: m.end() + 25]))
+
+
 def _experience(text, cs, ce, section, vdab_line: bool, mx):
     if not mx["experience"].any_in(cs, ce):
         return []
     p = load_patterns()
     clause = text[cs:ce]
-    m = next((m for m in p.exp_anchor.finditer(clause) if not p.exp_not_anchor.search(clause[max(0, m.start() - 25): m.end() + 25])), None)
+    m = next((m for m in p.exp_anchor.finditer(clause) if not _excluded(p.exp_not_anchor, clause, m)), None)
     fixed = next(((rx, lo, hi, req) for rx, lo, hi, req in p.exp_fixed if rx.search(clause)), None)
     if not m and not fixed:
         return []
