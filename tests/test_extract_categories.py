@@ -292,3 +292,20 @@ def test_pay_products_colleagues_and_the_verb_are_no_experience_demand(text):
 def test_experience_of_the_candidate_is_still_found(body):
     assert reqs(body, kind="experience")
 
+
+@pytest.mark.parametrize("body, category", [
+    ("- Je bent medisch geschikt voor de functie.", "health"),
+    ("- Je hebt een goede conditie, want het werk is zwaar.", "health"),
+    ("- Je kunt tegen een stootje.", "health"),
+    ("- Je bent minimaal 21 jaar.", "age"),
+    ("- Je bent meerderjarig.", "age"),
+    ("- Voor de late diensten moet je 18 jaar of ouder zijn.", "age"),
+])
+def test_health_and_age_demands_are_criteria(body, category):
+    assert category in [r.category for r in reqs(body, kind="criterion")]
+
+
+def test_a_medical_certificate_is_a_certificate_and_medical_fitness_a_criterion():
+    assert [r.name for r in reqs("- Je legt een medisch attest voor.", kind="certificate")] == ["medisch attest"]
+    assert not reqs("- Je bent medisch geschikt voor de functie.", kind="certificate")
+

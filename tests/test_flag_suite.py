@@ -17,7 +17,6 @@ EXCESSIVE = {"education_too_high", "experience_too_high", "language_too_high", "
 HEADING = {"profile": "Profiel", "offer": "Aanbod", "company": "Over ons", "description": "Functieomschrijving"}
 # Known disagreements, each with its reason (reported in docs/evaluation.md); everything else must pass.
 KNOWN = {
-    "fp-011": "the law sets 16 for bar staff (NL Alcoholwet, data/legal_minimum_ages.csv), not the 18 the sentence asks",
     "tp-058": "the profile gives heftruckchauffeur VKS 4 from an ISCO estimate, so a bachelor is only two levels up "
               "and the classifier scores it below the threshold (norms: issue 19)",
 }

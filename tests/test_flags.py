@@ -432,6 +432,35 @@ def test_r7_welcome_wording_does_not_fire(spec):
     assert_quiet(one(spec, norm=WAREHOUSE, kind="age"))
 
 
+@pytest.mark.parametrize("text", [
+    "Je bent minimaal 18 jaar, omdat minderjarigen wettelijk geen nachtwerk mogen doen.",
+    "Je bent minstens 21 jaar: als leidinggevende sta je op onze alcoholvergunning.",
+    "Je moet 18 jaar of ouder zijn voor diensten die na 22.00 uur eindigen.",
+])
+def test_r7_a_minimum_age_with_its_legal_reason_is_not_proposed(text):
+    assert one(crit("age", text), norm=WAREHOUSE, kind="age") is None
+
+
+@pytest.mark.parametrize("text", ["Je bent minimaal 25 jaar, want dat past bij ons team.",
+                                  "Je bent minimaal 18 jaar.", "Je bent hoogstens 30 jaar, dat is de wet van de zaak."])
+def test_r7_a_minimum_age_without_a_legal_reason_still_fires(text):
+    c = one(crit("age", text), norm=WAREHOUSE, kind="age")
+    assert c is not None and c.fires, text
+
+
+@pytest.mark.parametrize("text", ["Je hebt een goede conditie, want het werk is fysiek zwaar.",
+                                  "Je bent medisch geschikt voor de functie.",
+                                  "Je hebt een goede conditie; je bent de hele dag te voet onderweg."])
+def test_r15_health_tied_to_the_work_is_not_proposed(text):
+    assert one(crit("health", text), norm=WAREHOUSE, kind="health") is None
+
+
+@pytest.mark.parametrize("text", ["Je bent in goede gezondheid.", "Je hebt geen medische beperkingen."])
+def test_r15_health_in_general_still_fires(text):
+    c = one(crit("health", text), norm=WAREHOUSE, kind="health")
+    assert c is not None and c.fires, text
+
+
 @pytest.mark.parametrize("text", ["We zoeken een pas afgestudeerde kandidaat.", "Starters krijgen voorrang.",
                                   "Je bent een schoolverlater die graag start aan een eerste job."])
 def test_r7_a_starter_demand_still_fires(text):

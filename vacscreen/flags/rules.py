@@ -38,6 +38,9 @@ def config() -> RulesConfig:
         "driving_occupation": re.compile(cfg.certificates.driving_occupation_re, re.I),
         "welcome": re.compile(cfg.discrimination.welcome_re, re.I),
         "about_others": re.compile(cfg.discrimination.about_others_re, re.I),
+        "health_task": re.compile(cfg.discrimination.health_task_re, re.I),
+        "age_minimum": re.compile(cfg.discrimination.age_minimum_re, re.I),
+        "age_legal_reason": re.compile(cfg.discrimination.age_legal_reason_re, re.I),
         "negated": re.compile(cfg.cues.negated_re),
         "strong": {k: re.compile(v, re.I) for k, v in cfg.discrimination.strong_re.items()},
         # matched in lower-cased text: IGNORECASE makes re several times slower
@@ -283,9 +286,21 @@ def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Cand
     # customers rather than the person wanted, is no demand (annotation.md): not proposed, so no model can flag it.
     welcome = bool(rx["welcome"].search(r.text) or rx["welcome"].match(vac.text, r.end, r.end + 20)
                    or re.match(r"\W{0,3}\s*welkom", vac.text[r.end:r.end + 20], re.I))
-    if welcome or (kind == "origin_language" and rx["about_others"].search(r.text)):
+    if welcome or (kind == "origin_language" and rx["about_others"].search(r.text)) or _justified(kind, r, vac, rx):
         return None
     return _cand(kind, rule, i, r, True, strong, {"norm_cefr": "B1"}, {"category=" + r.category: True})
+
+
+def _justified(kind: str, r: Requirement, vac: Vacancy, rx: dict) -> bool:
+    """A health demand tied to the work, or a minimum age with its legal reason, in the criterion's sentence (up to
+    the end of its line): the wording the law allows, not a demand about the person."""
+    if kind not in ("health", "age"):
+        return False
+    end = vac.text.find("\n", r.end)
+    sentence = vac.text[r.start: min(r.end + 120, len(vac.text) if end < 0 else end)]
+    if kind == "health":
+        return bool(rx["health_task"].search(sentence))
+    return bool(rx["age_minimum"].search(r.text) and rx["age_legal_reason"].search(sentence))
 
 
 def _cand(kind, rule, i, r: Requirement, fires, strong, values, features) -> Candidate:

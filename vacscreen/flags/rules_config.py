@@ -91,8 +91,12 @@ class Discrimination(Section):
     experience_ceiling_re: str
     welcome_re: str
     about_others_re: str
+    health_task_re: str
+    age_minimum_re: str
+    age_legal_reason_re: str
 
-    _check = field_validator("experience_ceiling_re", "welcome_re", "about_others_re")(_compiles)
+    _check = field_validator("experience_ceiling_re", "welcome_re", "about_others_re", "health_task_re",
+                             "age_minimum_re", "age_legal_reason_re")(_compiles)
 
     @field_validator("strong_re")
     @classmethod
