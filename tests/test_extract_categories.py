@@ -309,3 +309,22 @@ def test_a_medical_certificate_is_a_certificate_and_medical_fitness_a_criterion(
     assert [r.name for r in reqs("- Je legt een medisch attest voor.", kind="certificate")] == ["medisch attest"]
     assert not reqs("- Je bent medisch geschikt voor de functie.", kind="certificate")
 
+
+@pytest.mark.parametrize("body, expected", [
+    ("- Je hebt een afgeronde hbo-opleiding Verpleegkunde (bachelor).", ["bachelor"]),
+    ("- Je combineert een hogere opleiding (Bachelor of Master) met verkoopervaring.", ["bachelor", "master"]),
+    ("- Je hebt een bachelor in de chemie of een bachelor in de biotechnologie.", ["bachelor", "bachelor"]),
+])
+def test_one_demand_per_level_unless_the_clause_gives_alternatives(body, expected):
+    assert sorted(levels(body)) == expected
+
+
+def test_a_preference_in_brackets_narrows_the_field_not_the_demand():
+    # the rule layer's guess (the trained component decides whether the experience route is its own demand)
+    found = screen("Medewerker\nProfiel\n- Masterdiploma (bij voorkeur bouwkunde) of gelijkwaardige ervaring.\n",
+                   link_occupation=False, use_model=False).requirements
+    assert [(r.kind, r.required) for r in found] == [("education", True), ("experience", True)], found
+    optional = screen("Medewerker\nProfiel\n- Een masterdiploma is bij voorkeur aanwezig.\n", link_occupation=False,
+                      use_model=False).requirements
+    assert [(r.kind, r.required) for r in optional] == [("education", False)], optional
+

@@ -33,6 +33,8 @@ _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
 # "HBO werk- en denkniveau en bij voorkeur kennis van ...": the preference starts a new segment.
 _SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s|\s(?:en|of)\s+(?=bij\s+voorkeur|liefst|idealiter)",
                             re.IGNORECASE)
+# "Masterdiploma (bij voorkeur bouwkunde)": a preference in brackets narrows the field, not the demand.
+_FIELD_PREFERENCE = re.compile(r"\(\s*(?:bij\s+voorkeur|liefst|bv\.?|bijvoorbeeld)\s+[^()]{2,50}\)", re.IGNORECASE)
 _DOMAIN_PREFERENCE = re.compile(r"^(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s+(?:in|binnen|met|als|uit|bij|op|voor|een|de|het|within|in)\b", re.IGNORECASE)
 
 
@@ -56,6 +58,9 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
         if m.start() >= seg_e and (nxt_e - seg_e > 45 or not _EVALUATIVE.match(text, seg_e)):
             continue
         if m.start() > b and _DOMAIN_PREFERENCE.match(text, m.start()):
+            continue
+        paren = text.rfind("(", seg_s, m.start())
+        if paren >= 0 and not text[paren + 1:m.start()].strip() and _FIELD_PREFERENCE.match(text, paren):
             continue
         return False
     return True
@@ -104,6 +109,8 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
                 continue
         elif level.startswith("mbo"):
             entry = knowledge.mbo_entry(m)
+        if not vdab_line and any(f[0] == level and not _ALTERNATIVE.search(text, f[3], a) for f in found):
+            continue  # "een hbo-opleiding Verpleegkunde (bachelor)": one demand; "bachelor X of bachelor Y": two
         found.append((level, m, a, b, entry))
     if not found:
         return []
@@ -128,6 +135,7 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
     return out
 
 
+_ALTERNATIVE = re.compile(r"\bofwel\b|\bof\b|\bor\b|[,;/]", re.IGNORECASE)
 _VDAB_TYPE = re.compile(r"(?:Professionele|Academische|Professioneel)\s+$")
 
 
