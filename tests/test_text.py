@@ -512,6 +512,16 @@ def test_line_headings_variants():
     assert {s.label for s in p2.sections} == {"description"}
 
 
+def test_headings_in_subordinate_word_order():
+    text = ("Wie we zijn\nEen drukkerij in Lier.\n\nWat je gaat doen\n- Je stelt drukpersen af.\n\n"
+            "Wat we van je vragen\n- Je hebt een diploma grafische technieken.\n\n"
+            "Wat je van ons krijgt\n- Een fiets van de zaak.\n")
+    p = prepare(text)
+    at = lambda s: p.section_at(text.index(s))  # noqa: E731
+    assert [at("drukkerij"), at("drukpersen"), at("grafische"), at("fiets")] == [
+        "company", "description", "profile", "offer"]
+
+
 def test_caps_heading_before_bullet():
     text = "Functieomschrijving\nJe onthaalt patiënten. PROFIEL - Administratieve opleiding is een must - Minimum 2 jaar ervaring"
     p = prepare(text)
