@@ -328,3 +328,18 @@ def test_a_preference_in_brackets_narrows_the_field_not_the_demand():
                       use_model=False).requirements
     assert [(r.kind, r.required) for r in optional] == [("education", False)], optional
 
+
+@pytest.mark.parametrize("body, optional", [
+    ("- Goede kennis van Nederlands, Frans en Engels (Duits is een plus).", {"de"}),
+    ("- Duits (een plus) en Engels.", {"de"}),
+])
+def test_a_nice_to_have_in_brackets_is_the_bracketed_mentions(body, optional):
+    found = screen(f"Medewerker\nProfiel\n{body}\n", link_occupation=False, use_model=False).requirements
+    assert {r.language for r in found if r.kind == "language" and not r.required} == optional, found
+
+
+def test_a_clause_starts_at_spreek_after_a_missing_full_stop():
+    found = screen("Medewerker\nProfiel\n- Excel kennen, dat is een pluspunt Spreek je vlot Frans? Een must.\n",
+                   link_occupation=False, use_model=False).requirements
+    assert [(r.language, r.required) for r in found if r.kind == "language"] == [("fr", True)], found
+

@@ -62,8 +62,21 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
         paren = text.rfind("(", seg_s, m.start())
         if paren >= 0 and not text[paren + 1:m.start()].strip() and _FIELD_PREFERENCE.match(text, paren):
             continue
+        if _in_other_brackets(text, cs, ce, m.start(), (a, b)):
+            continue  # "Nederlands en Engels (Duits is een plus)": the cue is Duits's
         return False
     return True
+
+
+def _in_other_brackets(text: str, cs: int, ce: int, cue: int, anchor: tuple[int, int]) -> bool:
+    """Whether the cue stands inside a bracket group of the clause that neither holds the mention nor follows it
+    without naming something else ("Duits (een plus)", but not "Engels (Duits is een plus)")."""
+    opened = text.rfind("(", cs, cue)
+    if opened < 0 or text.rfind(")", opened, cue) >= 0:
+        return False
+    closed = text.find(")", cue, ce)
+    follows = 0 <= opened - anchor[1] <= 2 and not any(ch.isupper() for ch in text[opened + 1:cue])
+    return closed >= 0 and not opened < anchor[0] < closed and not follows
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
