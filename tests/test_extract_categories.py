@@ -139,9 +139,11 @@ def test_routes_share_a_group_and_partial_bachelor_credits_are_no_bachelor():
 def test_language_proof_routes_are_a_language_demand_and_no_origin_criterion():
     body = "- Je bewijst je kennis van het Nederlands: ofwel met een Nederlandstalig diploma, ofwel met een taalattest."
     found = reqs(body, title="Leraar")
-    assert any(r.kind == "language" and r.language == "nl" for r in found)
-    assert any(r.kind == "certificate" and r.name == "taalattest" for r in found)
-    assert not [r for r in found if r.kind == "criterion"]
+    langs = [r for r in found if r.kind == "language"]
+    # the language certificate is a route of the language demand (annotation.md "Routes"; issue 17)
+    assert len(langs) == 2 and {r.language for r in langs} == {"nl"}, found
+    assert langs[0].route_group and langs[0].route_group == langs[1].route_group
+    assert not [r for r in found if r.kind in ("criterion", "certificate")]
 
 
 @pytest.mark.parametrize("body, name", [
@@ -342,4 +344,11 @@ def test_a_clause_starts_at_spreek_after_a_missing_full_stop():
     found = screen("Medewerker\nProfiel\n- Excel kennen, dat is een pluspunt Spreek je vlot Frans? Een must.\n",
                    link_occupation=False, use_model=False).requirements
     assert [(r.language, r.required) for r in found if r.kind == "language"] == [("fr", True)], found
+
+
+def test_a_legal_certificate_under_how_to_apply_is_still_a_demand():
+    text = ("Kinderbegeleider\nProfiel\n- Je werkt graag met kinderen.\n\nAanbod\nEen vast contract.\n\n"
+            "Solliciteer voor 1 mei via de website. Een uittreksel uit het strafregister (model 2) vragen we bij je start.\n")
+    found = screen(text, link_occupation=False).requirements
+    assert [r.name for r in found if r.kind == "certificate"] == ["uittreksel strafregister"], found
 

@@ -298,6 +298,13 @@ def test_r5_a_held_route_with_an_optional_route_is_no_knock_out():
                      kind="certificate_unneeded"), "R5", strong=False)
 
 
+def test_r10_a_higher_language_route_is_not_the_demand():
+    diploma = lang("nl", None, "ofwel met een Nederlandstalig diploma", route_group="r1")
+    attest = lang("nl", "C1", "ofwel met een taalattest op C1", route_group="r1")
+    assert "language_too_high" not in fired(diploma, attest, norm=WAREHOUSE)
+    assert "language_too_high" in fired(lang("nl", "C1", "ofwel met een taalattest op C1"), norm=WAREHOUSE)
+
+
 def test_r5_attest_for_high_level_job_does_not_fire():
     assert_quiet(one(cert("heftruckattest"), norm=ENGINEER, kind="certificate_unneeded"))
 

@@ -520,6 +520,10 @@ def test_headings_in_subordinate_word_order():
     at = lambda s: p.section_at(text.index(s))  # noqa: E731
     assert [at("drukkerij"), at("drukpersen"), at("grafische"), at("fiets")] == [
         "company", "description", "profile", "offer"]
+    text = "Over ons\nEen woonzorgcentrum.\n\nJouw opdracht: je helpt bewoners.\n\nWat we verwachten:\n* een diploma\n"
+    p = prepare(text)
+    assert [p.section_at(text.index(w)) for w in ("woonzorg", "helpt", "een diploma")] == [
+        "company", "description", "profile"]
 
 
 def test_caps_heading_before_bullet():

@@ -185,10 +185,14 @@ class RequiredComponent(Pipe):
             keep, req = self.model.probabilities(X)
             k = 0
             for doc, cs in zip(batch, cands):
+                kept = [c.req.kind == "criterion" or pk >= self.model.keep_threshold
+                        or (c.req.section, c.req.kind) in ALWAYS_KEPT for c, pk in zip(cs, keep[k: k + len(cs)])]
+                # Routes of one requirement stand or fall together: a route is kept when another route of its
+                # group and kind is ("ofwel een Nederlandstalig diploma, ofwel een taalattest").
+                groups = {(c.req.route_group, c.req.kind) for c, ok in zip(cs, kept) if ok and c.req.route_group}
                 out = []
-                for c, pk, pr in zip(cs, keep[k: k + len(cs)], req[k: k + len(cs)]):
-                    if (c.req.kind != "criterion" and pk < self.model.keep_threshold
-                            and (c.req.section, c.req.kind) not in ALWAYS_KEPT):
+                for c, ok, pr in zip(cs, kept, req[k: k + len(cs)]):
+                    if not ok and (c.req.route_group, c.req.kind) not in groups:
                         continue
                     if c.req.kind != "criterion":
                         c.req.required = bool(pr >= self.model.required_threshold)
@@ -199,8 +203,11 @@ class RequiredComponent(Pipe):
 
     @staticmethod
     def _candidates(doc: Doc) -> list:
+        # A certificate the law sets (a criminal-record extract, a visum) is a demand wherever it is written, also
+        # in the offer or under how to apply; so is one the employer offers (required: false).
         return [c for c in doc._.candidates or [] if c.req.section not in NOT_DEMANDS or c.req.kind == "criterion"
-                or c.req.kind in ("licence", "certificate") and (not c.rule_required or c.route is not None)]
+                or c.req.kind in ("licence", "certificate")
+                and (not c.rule_required or c.route is not None or c.req.entry is not None)]
 
     @staticmethod
     def _finish(doc: Doc, out: list) -> Doc:
@@ -258,7 +265,7 @@ def labelled_candidates(records):
                 if best is None or rank < best[0]:
                     best = (rank, j)
             X.append(f)
-            if best is None or c.req.section in ("offer", "company") and c.rule_required:
+            if best is None or c.req.section in ("offer", "company") and c.rule_required and c.req.entry is None:
                 keep.append(0)
                 req.append(0)
             else:

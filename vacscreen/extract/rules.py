@@ -381,6 +381,22 @@ def _mark_routes(text: str, cands: list[RuleCandidate]) -> None:
             for c in members:
                 c.req.route_group = f"r{n}"
                 _to_route_segment(text, c, run)
+            _language_proof_routes(text, members)
+
+
+def _language_proof_routes(text: str, members: list[RuleCandidate]) -> None:
+    """In routes that prove a language ("ofwel een Nederlandstalig diploma, ofwel een taalattest op C1"), the
+    language certificate is a route of the language demand: a language item, with the level it states."""
+    langs = [c.req.language for c in members if c.req.kind == "language"]
+    if not langs:
+        return
+    for c in members:
+        r = c.req
+        if r.kind == "certificate" and r.name == "taalattest":
+            level = _CEFR.search(r.text)
+            r.kind, r.name, r.entry = "language", None, None
+            r.language, r.cefr = langs[0], level.group(0).upper() if level else None
+            r.raw = r.text
 
 
 def _to_route_segment(text: str, c: RuleCandidate, run: list[int]) -> None:

@@ -328,6 +328,18 @@ def soft_skills(vac: Vacancy, norm: Norm) -> Optional[Candidate]:
                      features={"soft_skills": len(words)})
 
 
+def _higher_language_routes(requirements: list[Requirement]) -> set[int]:
+    """Language routes above the lowest route of their group ("ofwel een Nederlandstalig diploma, ofwel een
+    taalattest op C1"): one route suffices, so only the lowest is the demand."""
+    lowest: dict = {}
+    for r in requirements:
+        if r.kind == "language" and r.route_group:
+            step = STEP.get(r.cefr, 0)
+            lowest[r.route_group] = min(lowest.get(r.route_group, step), step)
+    return {i for i, r in enumerate(requirements) if r.kind == "language" and r.route_group
+            and STEP.get(r.cefr, 0) > lowest[r.route_group]}
+
+
 def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[Candidate]:
     """All candidates of one vacancy, in requirement order."""
     level_of_span: dict = {}
@@ -343,10 +355,11 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
     # One route suffices (annotation.md): a requirement with an optional route ("of je haalt het bij ons") is no
     # knock-out, so none of its routes is measured as a required demand.
     open_routes = {r.route_group for r in requirements if r.route_group and not r.required}
+    higher = _higher_language_routes(requirements)
     for i, r in enumerate(requirements):
         if r.legal_basis or (conds and legal.legal_basis(r, conds)):
             continue  # the law sets this demand for the job: never excessive, never discrimination
-        if r.required and r.route_group in open_routes:
+        if r.required and (r.route_group in open_routes or i in higher):
             r = replace(r, required=False)
         for rule in (language, experience, certificate, criterion):
             c = rule(i, r, norm, vac)
