@@ -352,3 +352,14 @@ def test_a_legal_certificate_under_how_to_apply_is_still_a_demand():
     found = screen(text, link_occupation=False).requirements
     assert [r.name for r in found if r.kind == "certificate"] == ["uittreksel strafregister"], found
 
+
+@pytest.mark.parametrize("body, names", [
+    ("- Je bent in het bezit van rijbewijs B, T en CE.", ["rijbewijs B", "rijbewijs T", "rijbewijs CE"]),
+    ("- Rijbewijs B/BE", ["rijbewijs B", "rijbewijs BE"]),
+    ("- Rijbewijs B. BE is handig maar geen eis.", ["rijbewijs B", "rijbewijs BE"]),
+    ("- Je hebt een rijbewijs B en een T-shirt in je maat.", ["rijbewijs B"]),
+])
+def test_driving_licence_categories_listed_after_the_first(body, names):
+    found = screen(f"Chauffeur\nProfiel\n{body}\n", link_occupation=False, use_model=False).requirements
+    assert [r.name for r in found if r.kind == "licence"] == names, found
+

@@ -259,10 +259,36 @@ def _experience(text, cs, ce, section, vdab_line: bool, mx):
     return [c]
 
 
+# Driving-licence categories written after a first one ("rijbewijs B, C en CE", "rijbewijs B/BE"), or opening the
+# clause after a clause about the licence ("Rijbewijs B. BE is handig."): category -> canonical name.
+_LICENCE_CLASS = {"AM": "A", "A": "A", "B": "B", "BE": "BE", "C1": "C", "C": "C", "C1E": "CE", "CE": "CE", "D1": "D",
+                  "D": "D", "G": "G", "T": "T"}
+_CLASS = r"(C1E|C1|CE|BE|AM|D1|[ABCDGT])(?![\w+-])"
+_CLASS_LIST = re.compile(r"\s*(?:,|/|\+|&|\ben\b|\bof\b|\ben/of\b)\s*(?:(?:categorie|rijbewijs)\s+)?" + _CLASS)
+_CLASS_OPENS = re.compile(_CLASS + r"\s+(?:is|zijn|mag|kan|een|als|heb|strekt)\b")
+
+
+def _licence_classes(text: str, cs: int, ce: int, found: list) -> list:
+    """The categories listed after a driving licence, and a clause that opens with one after a clause about it."""
+    extra, taken = [], {name for (name, _), *_ in found}
+    for (name, kind), m, a, b in found:
+        if not name.startswith("rijbewijs"):
+            continue
+        at = b
+        while (x := _CLASS_LIST.match(text, at, ce)) is not None:
+            at = x.end()
+            extra.append(((f"rijbewijs {_LICENCE_CLASS[x.group(1)]}", "licence"), x, x.start(1), x.end(1)))
+    if not found and (x := _CLASS_OPENS.match(text, cs, ce)) and re.search(r"rijbewijs", text[max(0, cs - 80):cs], re.I):
+        extra.append(((f"rijbewijs {_LICENCE_CLASS[x.group(1)]}", "licence"), x, x.start(1), x.end(1)))
+    return [e for e in extra if e[0][0] not in taken]
+
+
 def _licences(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     out = []
     found = list(mx["licences"].in_clause(cs, ce))
+    if not vdab_line:
+        found += _licence_classes(text, cs, ce, found)
     # "X, of je haalt het bij ons": two routes of one requirement, the first held, the second obtained.
     route = None if vdab_line else p.obtain_route.search(text, found[0][3] if found else cs, ce)
     for (name, kind), m, a, b in found:
