@@ -290,6 +290,7 @@ def test_pay_products_colleagues_and_the_verb_are_no_experience_demand(text):
 
 
 @pytest.mark.parametrize("body", ["- Wij zoeken een ervaren data-engineer.", "- Je hebt ervaring met user experience design.",
+                                  "- Met jouw jarenlange ervaring in de logistiek stuur je het team.",
                                   "- Je hebt drie jaar ervaring in de klantendienst."])
 def test_experience_of_the_candidate_is_still_found(body):
     assert reqs(body, kind="experience")
@@ -362,4 +363,16 @@ def test_a_legal_certificate_under_how_to_apply_is_still_a_demand():
 def test_driving_licence_categories_listed_after_the_first(body, names):
     found = screen(f"Chauffeur\nProfiel\n{body}\n", link_occupation=False, use_model=False).requirements
     assert [r.name for r in found if r.kind == "licence"] == names, found
+
+
+def test_a_document_without_a_profile_section_marks_its_description_candidates():
+    from vacscreen.extract.pipeline import build_nlp, candidate_features, make_doc
+    from vacscreen.text import prepare
+
+    nlp = build_nlp(use_model=False)
+    for text, marked in (("Data engineer\nWij zoeken een ervaren data-engineer voor ons team.\n", True),
+                         ("Data engineer\nWij zoeken een engineer.\nProfiel\n- Je hebt 3 jaar ervaring.\n", False)):
+        doc = nlp.get_pipe("vacscreen_rules")(make_doc(nlp, prepare(text)))
+        feats = candidate_features(doc._.candidates, text, doc.user_data["clauses"], doc.user_data["has_profile"])
+        assert feats and any("no_profile|experience" in f for f in feats) == marked
 

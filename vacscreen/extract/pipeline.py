@@ -110,6 +110,7 @@ class RuleComponent(Pipe):
         else:
             section_at, headings = (lambda pos: "other"), {h[2].lower() for h in find_headings(text)}
         doc.user_data["clauses"] = spans = clauses(text)
+        doc.user_data["has_profile"] = p is None or any(s.label == "profile" for s in p.sections)
         doc._.candidates = candidates(text, section_at, headings, spans)
         return doc
 
@@ -181,7 +182,8 @@ class RequiredComponent(Pipe):
                         c.req.required = c.rule_required if c.req.kind != "criterion" else True
                     yield self._finish(doc, [c.req for c in cs])
                 continue
-            X = [x for doc, cs in zip(batch, cands) for x in candidate_features(cs, _text(doc), doc.user_data["clauses"])]
+            X = [x for doc, cs in zip(batch, cands)
+                 for x in candidate_features(cs, _text(doc), doc.user_data["clauses"], doc.user_data.get("has_profile", True))]
             keep, req = self.model.probabilities(X)
             k = 0
             for doc, cs in zip(batch, cands):
@@ -222,7 +224,9 @@ class RequiredComponent(Pipe):
         return doc
 
 
-def candidate_features(cands, text: str, spans: list) -> list[dict]:
+def candidate_features(cands, text: str, spans: list, has_profile: bool = True) -> list[dict]:
+    """Features of the candidates of one document. `has_profile`: whether the document has a profile section; in
+    one without (a job feed's description field), the description is where the demands are."""
     index = {s: i for i, s in enumerate(spans)}
     cues: dict = {}
     out = []
@@ -232,7 +236,10 @@ def candidate_features(cands, text: str, spans: list) -> list[dict]:
             nxt = text[spans[i + 1][0]: spans[i + 1][1]] if i is not None and i + 1 < len(spans) else ""
             prv = text[spans[i - 1][0]: spans[i - 1][1]] if i else ""
             cues[c.clause] = clause_cues(text, c.clause, nxt, prv)
-        out.append(features(c, text, cues[c.clause]))
+        f = features(c, text, cues[c.clause])
+        if not has_profile and c.req.section == "description":
+            f[f"no_profile|{c.req.kind}"] = 1
+        out.append(f)
     return out
 
 
@@ -251,7 +258,7 @@ def labelled_candidates(records):
         doc = rules(make_doc(nlp, p))
         golds = gold.requirements(rec)
         cands = [c for c in doc._.candidates if c.req.kind != "criterion"]
-        feats = candidate_features(cands, p.text, doc.user_data["clauses"])
+        feats = candidate_features(cands, p.text, doc.user_data["clauses"], doc.user_data["has_profile"])
         used = set()
         for c, f in zip(cands, feats):
             s, e = p.to_original(c.req.start, c.req.end)
