@@ -182,6 +182,23 @@ def test_the_estimators_follow_scikit_learns_api():
             assert p.shape == (len(X), 2) and np.allclose(p.sum(axis=1), 1)
 
 
+def test_the_requirement_classifier_takes_sample_weights():
+    """Real vacancies of other publishers weigh more in training (extract/required.py REAL_WEIGHT): a weighted fit
+    moves the keep probability of the weighted rows' wording towards their label."""
+    import numpy as np
+
+    from vacscreen.extract.required import RequirementClassifier
+
+    X = [{"bias": 1, "w=ervaren": 1.0}] * 10 + [{"bias": 1, "w=ervaren": 1.0, "w=team": 1.0}] * 10 + [
+        {"bias": 1, "w=diploma": 1.0}] * 10
+    y = np.array([[1, 1]] * 3 + [[0, 0]] * 7 + [[0, 0]] * 10 + [[1, 1]] * 5 + [[1, 0]] * 5)
+    weight = np.where(np.arange(30) < 3, 10.0, 1.0)  # the three kept "ervaren" rows are the real ones
+    probe = [{"bias": 1, "w=ervaren": 1.0}]
+    plain = RequirementClassifier().fit(X, y).probabilities(probe)[0][0]
+    weighted = RequirementClassifier().fit(X, y, sample_weight=weight).probabilities(probe)[0][0]
+    assert weighted > plain + 0.1
+
+
 def test_a_linker_is_not_kept_alive_by_its_caches():
     import gc
     import weakref

@@ -810,6 +810,9 @@ def cv_extract(
     learned: bool = typer.Option(False, help="also the learned clause model (extract/clause_model.py), alone and "
                                              "added to the pipeline"),
     thresholds: str = typer.Option("0.5,0.7,0.9", help="clause-model probability thresholds (with --learned)"),
+    real_weight: Optional[float] = typer.Option(None, help="training weight of the candidates of real vacancies of "
+                                                         "other publishers than VDAB (default: extract/required.py "
+                                                         "REAL_WEIGHT)"),
     errors: Optional[Path] = typer.Option(None, help="also write the out-of-fold errors of the rule layer + "
                                                      "component (strict, per vacancy) and tp/fp/fn per kind to this "
                                                      "text file"),
@@ -835,7 +838,8 @@ def cv_extract(
         raise typer.BadParameter(f"thresholds is a comma-separated list of numbers, not {thresholds!r}")
     res, wrong = {}, ([] if errors else None)
     for c in values:
-        out = cross_validate(names, folds=folds, C=c, learned=learned, thresholds=ts, errors=wrong)
+        extra = {} if real_weight is None else {"real_weight": real_weight}
+        out = cross_validate(names, folds=folds, C=c, learned=learned, thresholds=ts, errors=wrong, **extra)
         res.setdefault("rules", out.pop("rules"))
         res[f"rules+comp C={c:g}" if len(values) > 1 else "rules+component"] = out.pop("rules+component")
         res.update({f"{k} C={c:g}" if len(values) > 1 else k: v for k, v in out.items()})

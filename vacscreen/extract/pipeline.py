@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from vacscreen import settings
-from vacscreen.extract.required import DEFAULT_C, RequirementClassifier, clause_cues, features
+from vacscreen.extract.required import DEFAULT_C, REAL_WEIGHT, RequirementClassifier, clause_cues, features
 from vacscreen.extract import tokenizer as _tokenizer  # noqa: F401  (registers vacscreen.VacancyTokenizer.v1)
 from vacscreen.extract.rules import candidates, clauses
 from vacscreen.text.sections import find_headings
@@ -116,11 +116,11 @@ class RuleComponent(Pipe):
 
 
 @Language.factory("vacscreen_required", default_config={"use_model": True, "C": DEFAULT_C, "keep_threshold": 0.5,
-                                                         "required_threshold": 0.5})
+                                                         "required_threshold": 0.5, "real_weight": REAL_WEIGHT})
 def make_required(nlp: Language, name: str, use_model: bool, C: float, keep_threshold: float,
-                  required_threshold: float):
+                  required_threshold: float, real_weight: float):
     return RequiredComponent(nlp, name, use_model=use_model, C=C, keep_threshold=keep_threshold,
-                             required_threshold=required_threshold)
+                             required_threshold=required_threshold, real_weight=real_weight)
 
 
 class RequiredComponent(Pipe):
@@ -131,9 +131,10 @@ class RequiredComponent(Pipe):
     MODEL_FILE = "classifier.skops"
 
     def __init__(self, nlp: Language, name: str = "vacscreen_required", *, use_model: bool = True, C: float = DEFAULT_C,
-                 keep_threshold: float = 0.5, required_threshold: float = 0.5):
+                 keep_threshold: float = 0.5, required_threshold: float = 0.5, real_weight: float = REAL_WEIGHT):
         self.name = name
         self.use_model = use_model
+        self.real_weight = real_weight  # training only
         self.cfg = {"C": C, "keep_threshold": keep_threshold, "required_threshold": required_threshold}
         self.model: RequirementClassifier | None = None
 
@@ -144,8 +145,11 @@ class RequiredComponent(Pipe):
             raise ValueError("initialize needs records=[gold records] to fit the required/optional classifier")
         self.fit_labelled(*labelled_candidates(records))
 
-    def fit_labelled(self, X: list[dict], keep: list[int], required: list[int]) -> "RequiredComponent":
-        self.model = RequirementClassifier(**self.cfg).fit(X, np.column_stack([keep, required]))
+    def fit_labelled(self, X: list[dict], keep: list[int], required: list[int], real=None) -> "RequiredComponent":
+        """`real`: per candidate, whether it comes from a real vacancy of a publisher other than VDAB; those weigh
+        `real_weight` times (the team-written and VDAB pages outnumber them, and they are what the tool meets)."""
+        weight = None if real is None else np.where(np.asarray(real, dtype=bool), self.real_weight, 1.0)
+        self.model = RequirementClassifier(**self.cfg).fit(X, np.column_stack([keep, required]), sample_weight=weight)
         return self
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
@@ -244,15 +248,16 @@ def candidate_features(cands, text: str, spans: list, has_profile: bool = True) 
 
 
 def labelled_candidates(records):
-    """Training data of the required/optional component: (features, keep, required) for every rule candidate; a candidate is kept when it overlaps a gold
+    """Training data of the required/optional component: (features, keep, required, real) for every rule candidate
+    (real: from a real vacancy of a publisher other than VDAB); a candidate is kept when it overlaps a gold
     mention of its kind (value-equal mentions first), and takes that mention's `required`."""
-    from vacscreen import gold
+    from vacscreen import corpus, gold
     from vacscreen.evaluate import GROUPS, _overlap, _same_value
     from vacscreen.text import prepare
 
     nlp = spacy.blank("nl")
     rules = RuleComponent()
-    X, keep, req = [], [], []
+    X, keep, req, real = [], [], [], []
     for rec in records:
         p = prepare(rec["text"])
         doc = rules(make_doc(nlp, p))
@@ -272,6 +277,7 @@ def labelled_candidates(records):
                 if best is None or rank < best[0]:
                     best = (rank, j)
             X.append(f)
+            real.append(not rec.get("synthetic") and corpus.source_of(rec["id"]) != "vdab")
             if best is None or c.req.section in ("offer", "company") and c.rule_required and c.req.entry is None:
                 keep.append(0)
                 req.append(0)
@@ -279,7 +285,7 @@ def labelled_candidates(records):
                 used.add(best[1])
                 keep.append(1)
                 req.append(int(golds[best[1]]["required"]))
-    return X, keep, req
+    return X, keep, req, real
 
 
 def build_nlp(use_model: bool = True, **required_cfg) -> Language:

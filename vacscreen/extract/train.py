@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from vacscreen import gold
-from vacscreen.extract.required import DEFAULT_C
+from vacscreen.extract.required import DEFAULT_C, REAL_WEIGHT
 from vacscreen import settings
 from vacscreen.extract.pipeline import build_nlp, labelled_candidates, make_doc, requirements
 from vacscreen.text import prepare
@@ -23,13 +23,13 @@ def train_extraction(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None
     records = [r for s in splits for r in gold.load(s)]
     t0 = time.time()
     nlp = build_nlp(C=C)
-    X, keep, req = labelled_candidates(records)
+    X, keep, req, real = labelled_candidates(records)
     component = nlp.get_pipe("vacscreen_required")
-    component.fit_labelled(X, keep, req)
+    component.fit_labelled(X, keep, req, real)
     version = f"extract-{datetime.now():%Y-%m-%d-%H%M%S}"
     info = {"trained_on": list(splits), "vacancies": len(records),
             "synthetic": sum(bool(r.get("synthetic")) for r in records), "candidates": len(X),
-            "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "seconds": round(time.time() - t0, 1)}
+            "kept": int(sum(keep)), "required": int(sum(req)), "C": C, "real_weight": component.real_weight, "seconds": round(time.time() - t0, 1)}
     nlp.meta.update({"name": "vacscreen_extract", "version": version, "vacscreen": info,
                      "description": "vacscreen requirement extraction: rule candidates + required/optional classifier"})
     out = Path(out_dir) / "extract" if out_dir else settings.current().extract_dir
@@ -58,7 +58,8 @@ def train_extraction(splits=("train", "dev"), C: float = DEFAULT_C, out_dir=None
 
 
 def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C, progress: bool = True,
-                   learned: bool = False, thresholds=(0.5,), errors: list | None = None) -> dict:
+                   learned: bool = False, thresholds=(0.5,), errors: list | None = None,
+                   real_weight: float = REAL_WEIGHT) -> dict:
     """Extraction scored out of fold, folds by employer (corpus.fold_of): the rule layer alone, and the rule layer
     with the required/optional component fitted on the other folds. With `learned`, also the clause model
     (extract/clause_model.py) alone and added to the pipeline, at each threshold. {system: {group:
@@ -79,7 +80,7 @@ def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C
         if not held:
             continue
         train_records = [r for j, p in enumerate(parts) if j != k for r in p]
-        fold_nlp = build_nlp(C=C)
+        fold_nlp = build_nlp(C=C, real_weight=real_weight)
         fold_nlp.get_pipe("vacscreen_required").initialize(records=train_records)
         clause_clf = clause_model.ClauseClassifier().fit(*clause_model.clause_data(train_records)) if learned else None
         for rec in held:
