@@ -376,3 +376,29 @@ def test_a_document_without_a_profile_section_marks_its_description_candidates()
         feats = candidate_features(doc._.candidates, text, doc.user_data["clauses"], doc.user_data["has_profile"])
         assert feats and any("no_profile|experience" in f for f in feats) == marked
 
+
+@pytest.mark.parametrize("body, lang, cefr", [
+    ("- Je Nederlands is minstens van niveau B2.", "nl", "B2"),
+    ("- Je toont aan dat je Nederlands beheerst op niveau C1 van het ERK.", "nl", "C1"),
+    ("- Je spreekt eenvoudig Nederlands.", "nl", "A2"),
+    ("- Je begrijpt eenvoudige instructies in het Nederlands.", "nl", None),
+])
+def test_explicit_levels_after_the_language_and_simple_dutch(body, lang, cefr):
+    found = [(r.language, r.cefr) for r in reqs(body, kind="language")]
+    assert found == [(lang, cefr)], found
+
+
+@pytest.mark.parametrize("body, category", [
+    ("- Je hebt maximaal drie jaar werkervaring na je studie.", "age"),
+    ("- Het traineeship is alleen bedoeld voor recent afgestudeerden.", "age"),
+    ("- Je bent een jonge en dynamische collega voor onze winkel.", "age"),
+])
+def test_more_age_wordings_are_criteria(body, category):
+    assert category in [r.category for r in reqs(body, kind="criterion")]
+
+
+def test_female_job_titles_are_gender_criteria_and_encouragements_no_age():
+    found = screen("Verzorgster gezinszorg\nProfiel\n- Je bent zorgzaam.\n", link_occupation=False).requirements
+    assert [r.category for r in found if r.kind == "criterion"] == ["gender"]
+    assert not reqs("- Ook pas afgestudeerde leerkrachten moedigen we aan om te solliciteren.", kind="criterion")
+

@@ -30,6 +30,7 @@ class RuleCandidate:
 
 
 _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
+_EXPLICIT_CEFR = re.compile(r"\b[ABC][12]\b")
 # "HBO werk- en denkniveau en bij voorkeur kennis van ...": the preference starts a new segment.
 _SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s|\s(?:en|of)\s+(?=bij\s+voorkeur|liefst|idealiter)",
                             re.IGNORECASE)
@@ -220,6 +221,12 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
                 if text[e: e + 2].lstrip().startswith(")"):
                     e = text.index(")", e) + 1
                 span = (a, e)
+        if level is None and i + 1 < len(markers) and markers[i + 1][2] == "cue":
+            # an explicit CEFR code shortly after the language: "Je Nederlands is minstens van niveau B2",
+            # "Nederlands beheerst op niveau C1 van het ERK"
+            ca, cb = markers[i + 1][0], markers[i + 1][1]
+            if ca - b <= 40 and not re.search(r"[,;:]", text[b:ca]) and _EXPLICIT_CEFR.search(text, ca, cb):
+                level, span = markers[i + 1][3], (a, cb)
         seen.add(iso)
         if vdab_line:
             s, e = span
