@@ -53,10 +53,10 @@ def mbo_patterns() -> list[tuple[str, re.Pattern]]:
         own = [n for n in names if n.startswith("mbo")]  # "Mbo-Verpleegkundige" names a diploma by itself
         own += [a for a, n in _ALIASES.items() if n in own]
         alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-        rx = _BEFORE + "(" + alt + r")\b"
-        if own:
-            rx += r"|\b(" + "|".join(re.escape(n).replace(r"\-", r"[\s-]*") for n in own) + r")\b"
-        out.append((f"mbo{niveau}", re.compile(rx, re.IGNORECASE)))
+        out.append((f"mbo{niveau}", re.compile(_BEFORE + "(" + alt + r")\b", re.IGNORECASE)))
+        if own:  # a pattern of its own: one leading literal per pattern keeps the matcher's prefilter
+            own_rx = r"\b(" + "|".join(re.escape(n).replace(r"\-", r"[\s-]*") for n in own) + r")\b"
+            out.append((f"mbo{niveau}", re.compile(own_rx, re.IGNORECASE)))
     return out
 
 

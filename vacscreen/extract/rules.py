@@ -109,10 +109,11 @@ def _mk(kind, text, s, e, section, **kw) -> Requirement:
 
 def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
-    if not vdab_line and p.edu_refused.search(text, cs, ce):
-        return []  # "een diploma X komt niet in aanmerking"
+    matches = sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2])
+    if not matches or not vdab_line and p.edu_refused.search(text, cs, ce):
+        return []  # none, or "een diploma X komt niet in aanmerking"
     found = []
-    for level, m, a, b in sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2]):
+    for level, m, a, b in matches:
         if not vdab_line and level != "none" and (p.edu_not_before.search(text[max(cs, a - 40):a])
                                                   or p.edu_school_name.match(text, a)):
             continue  # "leerkracht lager onderwijs", "salarisschaal D1-D3", "Atheneum Beekdal"
@@ -297,7 +298,7 @@ def _licences(text, cs, ce, section, vdab_line: bool, mx):
     if not vdab_line:
         found += _licence_classes(text, cs, ce, found)
     # "X, of je haalt het bij ons": two routes of one requirement, the first held, the second obtained.
-    route = None if vdab_line else p.obtain_route.search(text, found[0][3] if found else cs, ce)
+    route = None if vdab_line or not found else p.obtain_route.search(text, found[0][3], ce)
     for (name, kind), m, a, b in found:
         if route and a < route.start():
             first = text[cs:route.start()].rstrip(" ,(")
