@@ -402,3 +402,12 @@ def test_female_job_titles_are_gender_criteria_and_encouragements_no_age():
     assert [r.category for r in found if r.kind == "criterion"] == ["gender"]
     assert not reqs("- Ook pas afgestudeerde leerkrachten moedigen we aan om te solliciteren.", kind="criterion")
 
+
+@pytest.mark.parametrize("body, found", [
+    ("- Je werkt samen met de zorgjuf, de kinderverzorgster en de ouders.", False),
+    ("- Wij zoeken een poetsvrouw voor twintig uur.", True),
+    ("- Wij zoeken de nauwkeurige dame die ons team versterkt.", True),
+])
+def test_a_gendered_noun_for_a_colleague_is_no_criterion(body, found):
+    assert bool([r for r in reqs(body, kind="criterion") if r.category == "gender"]) == found
+

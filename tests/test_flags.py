@@ -305,6 +305,15 @@ def test_r10_a_higher_language_route_is_not_the_demand():
     assert "language_too_high" in fired(lang("nl", "C1", "ofwel met een taalattest op C1"), norm=WAREHOUSE)
 
 
+@pytest.mark.parametrize("title, line", [
+    ("Technisch assistent wegen en riolering", "Je hebt een rijbewijs B."),
+    ("Thuisbegeleider", "Je hebt een rijbewijs B, want je gaat op huisbezoek."),
+])
+def test_r5b_a_road_crew_or_home_visits_need_the_driving_licence(title, line):
+    c = one(cert("rijbewijs B", line, kind="licence"), norm=WAREHOUSE, kind="certificate_unneeded", title=title)
+    assert c is None or not c.fires
+
+
 def test_r5_attest_for_high_level_job_does_not_fire():
     assert_quiet(one(cert("heftruckattest"), norm=ENGINEER, kind="certificate_unneeded"))
 

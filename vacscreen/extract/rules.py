@@ -335,6 +335,8 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
             continue
         if cat in ("age", "origin_language", "health", "nationality") and about_others.search(text, max(cs, a - 40), a):
             continue  # "leerlingen (13 tot 21 jaar)": said of others, not of the candidate
+        if cat == "gender" and _EXISTING_PERSON.search(text, max(cs, a - 20), a):
+            continue  # "samen met de kinderverzorgster": a colleague, not the person wanted
         if cat == "nationality" and load_patterns().right_to_work.match(text[b:min(ce, b + 60)]) \
                 and not re.search(r"\b(?:niet|geen)\b", text[cs:ce], re.IGNORECASE):
             continue  # "een EU-paspoort of een verblijfsdocument": the right to work
@@ -342,6 +344,11 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
     return [RuleCandidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
             for cat, ab in first.items()]
 
+
+# A definite article or possessive right before a gendered job noun names someone already there ("de
+# kinderverzorgster", "onze poetsvrouw"), not the person the vacancy looks for ("een poetsvrouw", a title, "de
+# nauwkeurige dame" we look for).
+_EXISTING_PERSON = re.compile(r"\b(?:de|het|onze|ons|jullie|hun|haar|zijn)\s+$", re.IGNORECASE)
 
 EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
 
