@@ -211,23 +211,8 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
             gap = text[markers[j][1]: head]
             if len(gap) <= 45 and not re.search(r"[,;:]", gap):
                 level, span = markers[j][3], (markers[j][0], b)
-        if level is None and i + 1 < len(markers):
-            k = i + 1  # a level written after the language (VDAB "Nederlands (Goed)")
-            while k < len(markers) and markers[k][2] == "lang" and _CHAIN_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
-                k += 1
-            # the level after a chain of languages is each one's: "Nederlands, Frans en Engels perfect"
-            if k < len(markers) and markers[k][2] == "cue" and _FOLLOW_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
-                level = markers[k][3]
-                e = markers[k][1]
-                if text[e: e + 2].lstrip().startswith(")"):
-                    e = text.index(")", e) + 1
-                span = (a, e)
-        if level is None and i + 1 < len(markers) and markers[i + 1][2] == "cue":
-            # an explicit CEFR code shortly after the language: "Je Nederlands is minstens van niveau B2",
-            # "Nederlands beheerst op niveau C1 van het ERK"
-            ca, cb = markers[i + 1][0], markers[i + 1][1]
-            if ca - b <= 40 and not re.search(r"[,;:]", text[b:ca]) and _EXPLICIT_CEFR.search(text, ca, cb):
-                level, span = markers[i + 1][3], (a, cb)
+        if level is None:
+            level, span = _level_after(text, markers, i)
         seen.add(iso)
         if vdab_line:
             s, e = span
@@ -246,6 +231,28 @@ def _excluded(not_anchor: re.Pattern, clause: str, m: re.Match) -> bool:
     lo = max(0, m.start() - 25)
     return any(lo + x.start() < m.end() and m.start() < lo + x.end()
                for x in not_anchor.finditer(clause[lo: m.end() + 25]))
+
+
+def _level_after(text: str, markers: list, i: int) -> tuple:
+    """(level, span) of a level written after the language of markers[i] (VDAB "Nederlands (Goed)"), or (None, its
+    own span)."""
+    a, b = markers[i][0], markers[i][1]
+    k = i + 1
+    while k < len(markers) and markers[k][2] == "lang" and _CHAIN_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
+        k += 1
+    # the level after a chain of languages is each one's: "Nederlands, Frans en Engels perfect"
+    if k < len(markers) and markers[k][2] == "cue" and _FOLLOW_GAP.match(text[markers[k - 1][1]: markers[k][0]]):
+        e = markers[k][1]
+        if text[e: e + 2].lstrip().startswith(")"):
+            e = text.index(")", e) + 1
+        return markers[k][3], (a, e)
+    if i + 1 < len(markers) and markers[i + 1][2] == "cue":
+        # an explicit CEFR code shortly after the language: "Je Nederlands is minstens van niveau B2",
+        # "Nederlands beheerst op niveau C1 van het ERK"
+        ca, cb = markers[i + 1][0], markers[i + 1][1]
+        if ca - b <= 40 and not re.search(r"[,;:]", text[b:ca]) and _EXPLICIT_CEFR.search(text, ca, cb):
+            return markers[i + 1][3], (a, cb)
+    return None, (a, b)
 
 
 def _experience(text, cs, ce, section, vdab_line: bool, mx):
