@@ -458,7 +458,9 @@ def test_r7_a_minimum_age_with_its_legal_reason_is_not_proposed(text):
 
 
 @pytest.mark.parametrize("text", ["Je bent minimaal 25 jaar, want dat past bij ons team.",
-                                  "Je bent minimaal 18 jaar.", "Je bent hoogstens 30 jaar, dat is de wet van de zaak."])
+                                  "Je bent minimaal 18 jaar.", "Je bent hoogstens 30 jaar, dat is de wet van de zaak.",
+                                  "Je bent minimaal 18 jaar en hebt een geldige werkvergunning.",
+                                  "Je bent minimaal 18 jaar en hebt een wetenschappelijke interesse."])
 def test_r7_a_minimum_age_without_a_legal_reason_still_fires(text):
     c = one(crit("age", text), norm=WAREHOUSE, kind="age")
     assert c is not None and c.fires, text
@@ -471,7 +473,10 @@ def test_r15_health_tied_to_the_work_is_not_proposed(text):
     assert one(crit("health", text), norm=WAREHOUSE, kind="health") is None
 
 
-@pytest.mark.parametrize("text", ["Je bent in goede gezondheid.", "Je hebt geen medische beperkingen."])
+@pytest.mark.parametrize("text", ["Je bent in goede gezondheid.", "Je hebt geen medische beperkingen.",
+                                  "Je bent niet zwanger, want het werk is zwaar.",
+                                  "Je hebt geen handicap omdat je veel moet tillen.",
+                                  "Je bent in goede gezondheid. Het werk is zwaar, want je tilt veel."])
 def test_r15_health_in_general_still_fires(text):
     c = one(crit("health", text), norm=WAREHOUSE, kind="health")
     assert c is not None and c.fires, text

@@ -63,7 +63,10 @@ def mbo_patterns() -> list[tuple[str, re.Pattern]]:
 def mbo_entry(m) -> Optional[str]:
     """The qualification row of an mbo-name match (group 1 of mbo_patterns)."""
     name = next((g for g in m.groups() if g), None) if m.re.groups else None
-    hit = mbo_qualifications().get(_ALIASES.get(_key(name), _key(name))) if name else None
+    key = _key(name) if name else None
+    if key and key.startswith("mbo"):  # "mbo verpleegkundige", "Mbo-Verpleegkundige", "mbo-V"
+        key = re.sub(r"^mbo[\s-]*", "mbo-", key)
+    hit = mbo_qualifications().get(_ALIASES.get(key, key)) if key else None
     return f"{MBO_FILE}: crebo {hit[0]} {hit[1]} (niveau {hit[2]})" if hit else None
 
 

@@ -278,7 +278,8 @@ def labelled_candidates(records):
                     best = (rank, j)
             X.append(f)
             real.append(not rec.get("synthetic") and corpus.source_of(rec["id"]) != "vdab")
-            if best is None or c.req.section in ("offer", "company") and c.rule_required and c.req.entry is None:
+            if best is None or (c.req.section in ("offer", "company") and c.rule_required and c.req.entry is None
+                                and c.route is None):
                 keep.append(0)
                 req.append(0)
             else:

@@ -61,22 +61,26 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
         if m.start() > b and _DOMAIN_PREFERENCE.match(text, m.start()):
             continue
         paren = text.rfind("(", seg_s, m.start())
-        if paren >= 0 and not text[paren + 1:m.start()].strip() and _FIELD_PREFERENCE.match(text, paren):
-            continue
+        if b <= paren and not text[paren + 1:m.start()].strip() and _FIELD_PREFERENCE.match(text, paren):
+            continue  # the mention stands before the brackets that narrow it
         if _in_other_brackets(text, cs, ce, m.start(), (a, b)):
             continue  # "Nederlands en Engels (Duits is een plus)": the cue is Duits's
         return False
     return True
 
 
+_ONLY_JUDGEMENT = re.compile(r"\s*(?:(?:is|zijn|een|echt|zeker|wel|grote?|extra|mooie?|sterke?|dat|dit)\s+)*$", re.IGNORECASE)
+
+
 def _in_other_brackets(text: str, cs: int, ce: int, cue: int, anchor: tuple[int, int]) -> bool:
     """Whether the cue stands inside a bracket group of the clause that neither holds the mention nor follows it
-    without naming something else ("Duits (een plus)", but not "Engels (Duits is een plus)")."""
+    with only a judgement before the cue ("Duits (een plus)", "Engels (Is een troef)"; not "Engels (Duits is een
+    plus)")."""
     opened = text.rfind("(", cs, cue)
     if opened < 0 or text.rfind(")", opened, cue) >= 0:
         return False
     closed = text.find(")", cue, ce)
-    follows = 0 <= opened - anchor[1] <= 2 and not any(ch.isupper() for ch in text[opened + 1:cue])
+    follows = 0 <= opened - anchor[1] <= 2 and _ONLY_JUDGEMENT.match(text[opened + 1:cue]) is not None
     return closed >= 0 and not opened < anchor[0] < closed and not follows
 
 
@@ -107,16 +111,26 @@ def _mk(kind, text, s, e, section, **kw) -> Requirement:
     return Requirement(kind=kind, text=text[s:e], start=s, end=e, section=section, **kw)
 
 
+def _refused(p, text: str, cs: int, ce: int, a: int, b: int) -> bool:
+    """Whether the segment of the mention (between commas, semicolons, "maar") says the diploma does not suffice."""
+    start = max([cs] + [x.end() for x in _SEGMENT_BREAK.finditer(text, cs, a)])
+    end = next((x.start() for x in _SEGMENT_BREAK.finditer(text, b, ce)), ce)
+    return p.edu_refused.search(text, start, end) is not None
+
+
 def _education(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     matches = sorted(mx["education"].in_clause(cs, ce), key=lambda x: x[2])
-    if not matches or not vdab_line and p.edu_refused.search(text, cs, ce):
-        return []  # none, or "een diploma X komt niet in aanmerking"
+    if not matches:
+        return []
     found = []
     for level, m, a, b in matches:
+        if not vdab_line and _refused(p, text, cs, ce, a, b):
+            continue  # "een diploma X komt niet in aanmerking", "een bachelor volstaat niet, ..."
         if not vdab_line and level != "none" and (p.edu_not_before.search(text[max(cs, a - 40):a])
-                                                  or p.edu_school_name.match(text, a)):
-            continue  # "leerkracht lager onderwijs", "salarisschaal D1-D3", "Atheneum Beekdal"
+                                                  or p.edu_school_name.match(text, a)
+                                                  or level.startswith("mbo") and _COLLEAGUE.search(text, max(cs, a - 20), a)):
+            continue  # "leerkracht lager onderwijs", "salarisschaal D1-D3", "Atheneum Beekdal", "met een mbo-verpleegkundige"
         entry = None
         if level == "public_sector":  # a rank code: its letter's level (knowledge), or a CEFR range (skipped)
             level, entry = knowledge.public_level(m)
@@ -150,6 +164,7 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
     return out
 
 
+_COLLEAGUE = re.compile(r"\b(?:met|naast)\s+(?:een|de|onze|twee|drie|\w+\s+)?\s*$", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\bofwel\b|\bof\b|\bor\b|[,;/]", re.IGNORECASE)
 _VDAB_TYPE = re.compile(r"(?:Professionele|Academische|Professioneel)\s+$")
 
@@ -286,46 +301,50 @@ _CLASS_OPENS = re.compile(_CLASS + r"\s+(?:is|zijn|mag|kan|een|als|heb|strekt)\b
 def _licence_classes(text: str, cs: int, ce: int, found: list) -> list:
     """The categories listed after a driving licence, and a clause that opens with one after a clause about it."""
     extra, taken = [], {name for (name, _), *_ in found}
+
+    def add(x):
+        name = f"rijbewijs {_LICENCE_CLASS[x.group(1)]}"
+        if name not in taken:
+            taken.add(name)
+            extra.append(((name, "licence"), x, x.start(1), x.end(1)))
+
     for (name, kind), m, a, b in found:
-        if not name.startswith("rijbewijs"):
-            continue
-        at = b
-        while (x := _CLASS_LIST.match(text, at, ce)) is not None:
-            at = x.end()
-            extra.append(((f"rijbewijs {_LICENCE_CLASS[x.group(1)]}", "licence"), x, x.start(1), x.end(1)))
+        if name.startswith("rijbewijs"):
+            at = b
+            while (x := _CLASS_LIST.match(text, at, ce)) is not None:
+                at = x.end()
+                add(x)
     if not found and (x := _CLASS_OPENS.match(text, cs, ce)) and re.search(r"rijbewijs", text[max(0, cs - 80):cs], re.I):
-        extra.append(((f"rijbewijs {_LICENCE_CLASS[x.group(1)]}", "licence"), x, x.start(1), x.end(1)))
-    return [e for e in extra if e[0][0] not in taken]
+        add(x)
+    return extra
 
 
 def _licences(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
-    out = []
     found = list(mx["licences"].in_clause(cs, ce))
     if not vdab_line:
-        found += _licence_classes(text, cs, ce, found)
-    # "X, of je haalt het bij ons": two routes of one requirement, the first held, the second obtained.
+        found = sorted(found + _licence_classes(text, cs, ce, found), key=lambda f: f[2])
+    # "X, of je haalt het bij ons": two routes of one requirement, the held X and the obtained X; the route belongs
+    # to the last mention before it ("rijbewijs B en een VCA-attest, of je haalt het" offers the VCA only).
     route = None if vdab_line or not found else p.obtain_route.search(text, found[0][3], ce)
+    owner = max((f for f in found if route and f[2] < route.start()), key=lambda f: f[2], default=None)
+    offered = bool(p.offered.search(text, cs, ce))
+    out = []
     for (name, kind), m, a, b in found:
-        if route and a < route.start():
-            first = text[cs:route.start()].rstrip(" ,(")
-            e = cs + len(first)
-            group = f"o{a}"
-            out.append(RuleCandidate(
-                _mk(kind, text, cs, e, section, name=name, entry=legal_entry(name), route_group=group), (cs, ce),
-                (a, b), rule_required=rule_required(text, (cs, e), (a, b)), route="held"))
-            s = route.start() + len(route.group(0)) - len(route.group(0).lstrip(" ,(("))
+        cand = lambda s, e, anchor, required, **kw: RuleCandidate(  # noqa: E731
+            _mk(kind, text, s, e, section, name=name, entry=legal_entry(name), route_group=kw.pop("group", None)),
+            (cs, ce), anchor, rule_required=required, **kw)
+        if owner is not None and a == owner[2]:
+            e = cs + len(text[cs:route.start()].rstrip(" ,("))
+            s = route.start() + len(route.group(0)) - len(route.group(0).lstrip(" ,("))
             end = route.end() - len(route.group(0)) + len(route.group(0).rstrip(" ."))
             if text.count(")", s, end) > text.count("(", s, end):  # "(of bereid dit te halen)"
                 end = text.rindex(")", s, end)
-            out.append(RuleCandidate(
-                _mk(kind, text, s, end, section, name=name, entry=legal_entry(name), route_group=group), (cs, ce),
-                (s, end), rule_required=False, route="obtained"))
+            out.append(cand(cs, e, (a, b), rule_required(text, (cs, e), (a, b)), route="held", group=f"o{a}"))
+            out.append(cand(s, end, (s, end), False, route="obtained", group=f"o{a}"))
             continue
         s, e = (a, b) if vdab_line else (cs, ce)
-        offered = bool(p.offered.search(text[cs:ce]))
-        out.append(RuleCandidate(_mk(kind, text, s, e, section, name=name, entry=legal_entry(name)), (cs, ce), (a, b),
-                             rule_required=not offered and rule_required(text, (cs, ce), (a, b))))
+        out.append(cand(s, e, (a, b), not (offered and owner is None) and rule_required(text, (cs, ce), (a, b))))
     return out
 
 
@@ -352,10 +371,9 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
             for cat, ab in first.items()]
 
 
-# A definite article or possessive right before a gendered job noun names someone already there ("de
-# kinderverzorgster", "onze poetsvrouw"), not the person the vacancy looks for ("een poetsvrouw", a title, "de
-# nauwkeurige dame" we look for).
-_EXISTING_PERSON = re.compile(r"\b(?:de|het|onze|ons|jullie|hun|haar|zijn)\s+$", re.IGNORECASE)
+# "met de kinderverzorgster", "en onze poetsvrouw": a gendered job noun after "met/naast/en" and an article or
+# possessive names someone already there, not the person wanted ("Ben jij de verkoopster", "Word jij onze kapster").
+_EXISTING_PERSON = re.compile(r"(?:\bmet|\bnaast|\ben|,)\s+(?:de|het|onze|ons|jullie|hun|haar|zijn)\s+$", re.IGNORECASE)
 
 EXTRACTORS = (_education, _languages, _experience, _licences, _criteria)
 
@@ -438,12 +456,14 @@ def _language_proof_routes(text: str, members: list[RuleCandidate]) -> None:
     langs = [c.req.language for c in members if c.req.kind == "language"]
     if not langs:
         return
+    names = load_patterns().lang_names
     for c in members:
         r = c.req
         if r.kind == "certificate" and r.name == "taalattest":
-            level = _CEFR.search(r.text)
+            level = _EXPLICIT_CEFR.search(r.text)
+            own = next((iso for iso, rx in names if rx.search(r.text)), None)  # "een taalattest Frans op B2"
             r.kind, r.name, r.entry = "language", None, None
-            r.language, r.cefr = langs[0], level.group(0).upper() if level else None
+            r.language, r.cefr = own or langs[0], level.group(0) if level else None
             r.raw = r.text
 
 

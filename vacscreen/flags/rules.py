@@ -39,6 +39,7 @@ def config() -> RulesConfig:
         "welcome": re.compile(cfg.discrimination.welcome_re, re.I),
         "about_others": re.compile(cfg.discrimination.about_others_re, re.I),
         "health_task": re.compile(cfg.discrimination.health_task_re, re.I),
+        "health_fitness": re.compile(cfg.discrimination.health_fitness_re, re.I),
         "age_minimum": re.compile(cfg.discrimination.age_minimum_re, re.I),
         "age_legal_reason": re.compile(cfg.discrimination.age_legal_reason_re, re.I),
         "negated": re.compile(cfg.cues.negated_re),
@@ -292,15 +293,19 @@ def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Cand
 
 
 def _justified(kind: str, r: Requirement, vac: Vacancy, rx: dict) -> bool:
-    """A health demand tied to the work, or a minimum age with its legal reason, in the criterion's sentence (up to
-    the end of its line): the wording the law allows, not a demand about the person."""
+    """A fitness demand tied to the work (a good condition because the work is heavy, medical fitness for the
+    function), or a minimum age with its legal reason, in the criterion's sentence: the wording the law allows, not a
+    demand about the person. Never pregnancy, a handicap, an illness or a body measure."""
     if kind not in ("health", "age"):
         return False
-    end = vac.text.find("\n", r.end)
-    sentence = vac.text[r.start: min(r.end + 120, len(vac.text) if end < 0 else end)]
+    stop = _SENTENCE_END.search(vac.text, r.end, min(r.end + 120, len(vac.text)))
+    sentence = vac.text[r.start: stop.start() if stop else min(r.end + 120, len(vac.text))]
     if kind == "health":
-        return bool(rx["health_task"].search(sentence))
+        return bool(rx["health_fitness"].search(r.text) and rx["health_task"].search(sentence))
     return bool(rx["age_minimum"].search(r.text) and rx["age_legal_reason"].search(sentence))
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
 def _cand(kind, rule, i, r: Requirement, fires, strong, values, features) -> Candidate:

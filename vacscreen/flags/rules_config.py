@@ -92,10 +92,11 @@ class Discrimination(Section):
     welcome_re: str
     about_others_re: str
     health_task_re: str
+    health_fitness_re: str
     age_minimum_re: str
     age_legal_reason_re: str
 
-    _check = field_validator("experience_ceiling_re", "welcome_re", "about_others_re", "health_task_re",
+    _check = field_validator("experience_ceiling_re", "welcome_re", "about_others_re", "health_task_re", "health_fitness_re",
                              "age_minimum_re", "age_legal_reason_re")(_compiles)
 
     @field_validator("strong_re")
