@@ -459,3 +459,8 @@ def test_the_certificate_of_a_language_proof_route_keeps_its_own_language():
     found = screen(f"Leraar\nProfiel\n{body}\n", link_occupation=False, use_model=False).requirements
     assert [(r.language, r.cefr) for r in found if r.kind == "language"] == [("fr", None), ("fr", "B2")]
 
+
+def test_one_demand_per_level_keeps_the_entry_of_either_mention():
+    found = reqs("- Een mbo niveau 4 diploma Mbo-Verpleegkundige.", kind="education")
+    assert [r.level for r in found] == ["mbo4"] and found[0].entry and "crebo" in found[0].entry, found
+

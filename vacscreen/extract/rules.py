@@ -138,8 +138,13 @@ def _education(text, cs, ce, section, vdab_line: bool, mx):
                 continue
         elif level.startswith("mbo"):
             entry = knowledge.mbo_entry(m)
-        if not vdab_line and any(f[0] == level and not _ALTERNATIVE.search(text, f[3], a) for f in found):
-            continue  # "een hbo-opleiding Verpleegkunde (bachelor)": one demand; "bachelor X of bachelor Y": two
+        same = next((k for k, f in enumerate(found) if f[0] == level and not _ALTERNATIVE.search(text, f[3], a)), None)
+        if not vdab_line and same is not None:
+            # "een hbo-opleiding Verpleegkunde (bachelor)": one demand ("bachelor X of bachelor Y": two); it keeps
+            # the knowledge entry either mention names
+            if entry and not found[same][4]:
+                found[same] = found[same][:4] + (entry,)
+            continue
         found.append((level, m, a, b, entry))
     if not found:
         return []
