@@ -464,3 +464,17 @@ def test_one_demand_per_level_keeps_the_entry_of_either_mention():
     found = reqs("- Een mbo niveau 4 diploma Mbo-Verpleegkundige.", kind="education")
     assert [r.level for r in found] == ["mbo4"] and found[0].entry and "crebo" in found[0].entry, found
 
+
+
+def test_out_of_fold_errors_are_listed_with_counts():
+    from vacscreen import corpus
+    from vacscreen.extract.train import format_cv_errors
+
+    kinds = ("education", "language")
+    score = {"strict": {k: {"tp": 3, "fp": 1, "fn": 2} for k in kinds}}
+    wrong = [("syn-x", "team", [{"kind": "education", "text": "Een bachelor is vereist.", "level": "bachelor",
+                                 "required": True}], [{"kind": "language", "text": "Frans", "language": "fr"}])]
+    out = format_cv_errors(wrong, {g: score for g in ("all",) + corpus.GROUPS}, kinds).splitlines()
+    assert out[0].startswith("FP syn-x [") and "'level': 'bachelor'" in out[0]
+    assert out[1].startswith("FN syn-x [") and "'language': 'fr'" in out[1]
+    assert out[-1].endswith("education 3/1/2, language 3/1/2")

@@ -853,29 +853,12 @@ def cv_extract(
             label = corpus.GROUP_LABELS.get(g, g)
             typer.echo(f"{label:<20} {system:<24} {_f(_macro(r['strict'])):>6} {_f(_macro(r['loose'])):>6}  {cells}")
     if errors:
-        _write_cv_errors(errors, wrong, res, kinds)
+        from vacscreen.extract.train import format_cv_errors
 
+        by = next(v for k, v in res.items() if k.startswith("rules+comp"))  # the first C's results
+        errors.write_text(format_cv_errors(wrong, by, kinds), encoding="utf-8")
+        typer.echo(f"errors -> {errors}", err=True)
 
-def _write_cv_errors(path: Path, wrong: list, res: dict, kinds: tuple) -> None:
-    """Out-of-fold errors per vacancy (first 90 characters of each span), then strict tp/fp/fn per group and kind."""
-    from vacscreen import corpus
-
-    fields = ("required", "level", "language", "cefr", "min_years", "name", "category")
-    lines = []
-    for rid, group, fps, fns in wrong:
-        for tag, items in (("FP", fps), ("FN", fns)):
-            for r in items:
-                value = {k: r[k] for k in fields if r.get(k) is not None}
-                lines.append(f"{tag} {rid} [{corpus.GROUP_LABELS.get(group, group)}] {r['kind']}: "
-                             f"{r.get('text', '')[:90]!r} {value}")
-    by = res["rules+component" if "rules+component" in res else next(k for k in res if k.startswith("rules+comp"))]
-    lines.append("group / kind: tp fp fn (strict, rule layer + component)")
-    for g in ("all",) + corpus.GROUPS:
-        cells = ", ".join(f"{k} {by[g]['strict'][k]['tp']}/{by[g]['strict'][k]['fp']}/{by[g]['strict'][k]['fn']}"
-                          for k in kinds)
-        lines.append(f"{corpus.GROUP_LABELS.get(g, g)}: {cells}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    typer.echo(f"errors -> {path}", err=True)
 
 
 @app.command("tune-flags")

@@ -10,6 +10,7 @@ from typing import Optional
 from vacscreen.extract import knowledge, normalise
 from vacscreen.extract.matcher import Matches, Triggers
 from vacscreen.extract.patterns import legal_entry, load_patterns
+from vacscreen.extract.routes import EXPLICIT_CEFR, mark_routes
 from vacscreen.schema import Requirement
 
 # Span of a language mention chained to the previous one: "Nederlands, Frans en Engels", "NL/FR".
@@ -30,7 +31,6 @@ class RuleCandidate:
 
 
 _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
-_EXPLICIT_CEFR = re.compile(r"\b[ABC][12]\b")
 # "HBO werk- en denkniveau en bij voorkeur kennis van ...": the preference starts a new segment.
 _SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s|\s(?:en|of)\s+(?=bij\s+voorkeur|liefst|idealiter)",
                             re.IGNORECASE)
@@ -270,7 +270,7 @@ def _level_after(text: str, markers: list, i: int) -> tuple:
         # an explicit CEFR code shortly after the language: "Je Nederlands is minstens van niveau B2",
         # "Nederlands beheerst op niveau C1 van het ERK"
         ca, cb = markers[i + 1][0], markers[i + 1][1]
-        if ca - b <= 40 and not re.search(r"[,;:]", text[b:ca]) and _EXPLICIT_CEFR.search(text, ca, cb):
+        if ca - b <= 40 and not re.search(r"[,;:]", text[b:ca]) and EXPLICIT_CEFR.search(text, ca, cb):
             return markers[i + 1][3], (a, cb)
     return None, (a, b)
 
@@ -417,73 +417,5 @@ def candidates(text: str, section_at, headings=frozenset(), spans=None) -> list[
         vdab_line = section == "vdab_fields"
         for fn in EXTRACTORS:
             out.extend(fn(text, cs, ce, section, vdab_line, mx))
-    _mark_routes(text, out)
+    mark_routes(text, out)
     return out
-
-
-_ROUTE_WORD = re.compile(r"\bofwel\b|\beither\b", re.IGNORECASE)
-_ROUTE_BREAK = re.compile(r"\n\s*\n")
-
-
-def _mark_routes(text: str, cands: list[RuleCandidate]) -> None:
-    """Routes of one requirement share a route_group: a run of two or more "ofwel" (no blank line or more than
-    400 characters between two of them) spans from the first to the end of the clause of the last; the
-    requirements found in it (not the criteria) are its routes."""
-    hits = [m.start() for m in _ROUTE_WORD.finditer(text)]
-    runs, run = [], hits[:1]
-    for a, b in zip(hits, hits[1:]):
-        if b - a <= 400 and not _ROUTE_BREAK.search(text, a, b):
-            run.append(b)
-        else:
-            runs.append(run)
-            run = [b]
-    if run:
-        runs.append(run)
-    n = 0
-    for run in runs:
-        if len(run) < 2:
-            continue
-        end = max((c.clause[1] for c in cands if c.clause[0] <= run[-1] < c.clause[1]), default=run[-1])
-        # the requirements after the first "ofwel", and those in the clause that introduces the run
-        members = [c for c in cands if c.req.kind != "criterion" and c.anchor[0] < end
-                   and (c.anchor[0] >= run[0] or c.clause[0] <= run[0] < c.clause[1])]
-        if len(members) >= 2:
-            n += 1
-            for c in members:
-                c.req.route_group = f"r{n}"
-                _to_route_segment(text, c, run)
-            _language_proof_routes(text, members)
-
-
-def _language_proof_routes(text: str, members: list[RuleCandidate]) -> None:
-    """In routes that prove a language ("ofwel een Nederlandstalig diploma, ofwel een taalattest op C1"), the
-    language certificate is a route of the language demand: a language item, with the level it states."""
-    langs = [c.req.language for c in members if c.req.kind == "language"]
-    if not langs:
-        return
-    names = load_patterns().lang_names
-    for c in members:
-        r = c.req
-        if r.kind == "certificate" and r.name == "taalattest":
-            level = _EXPLICIT_CEFR.search(r.text)
-            own = next((iso for iso, rx in names if rx.search(r.text)), None)  # "een taalattest Frans op B2"
-            r.kind, r.name, r.entry = "language", None, None
-            r.language, r.cefr = own or langs[0], level.group(0) if level else None
-            r.raw = r.text
-
-
-def _to_route_segment(text: str, c: RuleCandidate, run: list[int]) -> None:
-    """A route found in a clause that holds several routes spans its own route: from its "ofwel" to the next."""
-    r = c.req
-    if (r.start, r.end) != c.clause:
-        return
-    cuts = [x for x in run if r.start <= x < r.end]
-    if len(cuts) < 2:
-        return
-    bounds = [r.start] + cuts + [r.end]
-    for s, e in zip(bounds, bounds[1:]):
-        if s <= c.anchor[0] < e:
-            while e > s and text[e - 1] in " ,;:":
-                e -= 1
-            r.start, r.end, r.text = s, e, text[s:e]
-            return

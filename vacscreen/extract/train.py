@@ -104,3 +104,24 @@ def cross_validate(splits=("train", "dev"), folds: int = 5, C: float = DEFAULT_C
         out[name] = {g: score((p, q) for grp, p, q in rows if g == "all" or grp == g)
                      for g in ("all",) + corpus.GROUPS}
     return out
+
+
+def format_cv_errors(wrong: list, by_group: dict, kinds: tuple) -> str:
+    """cross_validate's out-of-fold errors, one line per unmatched prediction (FP) or gold mention (FN) with the
+    first 90 characters of its span, then strict tp/fp/fn per group and kind of `by_group` ({group: score})."""
+    from vacscreen import corpus
+
+    fields = ("required", "level", "language", "cefr", "min_years", "name", "category")
+    lines = []
+    for rid, group, fps, fns in wrong:
+        for tag, items in (("FP", fps), ("FN", fns)):
+            for r in items:
+                value = {k: r[k] for k in fields if r.get(k) is not None}
+                lines.append(f"{tag} {rid} [{corpus.GROUP_LABELS.get(group, group)}] {r['kind']}: "
+                             f"{r.get('text', '')[:90]!r} {value}")
+    lines.append("group / kind: tp fp fn (strict, rule layer + component)")
+    for g in ("all",) + corpus.GROUPS:
+        strict = by_group[g]["strict"]
+        cells = ", ".join(f"{k} {strict[k]['tp']}/{strict[k]['fp']}/{strict[k]['fn']}" for k in kinds)
+        lines.append(f"{corpus.GROUP_LABELS.get(g, g)}: {cells}")
+    return "\n".join(lines) + "\n"
