@@ -312,3 +312,25 @@ def test_screen_many_in_processes_keeps_no_screener_alive_after_the_pool():
                                n_process=2, link_occupation=False))
     assert len(out) == 2 and all("error" not in r for r in out)
     assert api._worker_screener is None
+
+
+def test_every_regex_key_of_rules_yaml_is_checked():
+    """Each *_re key of every section compiles or the load stops naming it (one check in the base section, so a new
+    key needs no validator of its own)."""
+    import copy
+    from pathlib import Path
+
+    import pytest
+    import yaml
+
+    from vacscreen.flags.rules_config import RulesConfig
+
+    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "vacscreen" / "flags" / "rules.yaml").read_text())
+    keys = [(sec, k) for sec, body in raw.items() if isinstance(body, dict) for k, v in body.items()
+            if k.endswith("_re") and isinstance(v, str)]
+    assert len(keys) >= 10
+    for sec, key in keys:
+        bad = copy.deepcopy(raw)
+        bad[sec][key] = "(unclosed"
+        with pytest.raises(Exception, match=key):
+            RulesConfig.model_validate(bad)

@@ -333,7 +333,7 @@ def test_a_preference_in_brackets_narrows_the_field_not_the_demand():
 
 
 @pytest.mark.parametrize("body, optional", [
-    ("- Goede kennis van Nederlands, Frans en Engels (Duits is een plus).", {"de"}),
+    ("- Vlotte kennis van Nederlands, Engels en Frans (Spaans is een plus).", {"es"}),
     ("- Duits (een plus) en Engels.", {"de"}),
 ])
 def test_a_nice_to_have_in_brackets_is_the_bracketed_mentions(body, optional):

@@ -414,7 +414,8 @@ def test_vdab_profile_inside_offer_block(vdab_texts):
 
 
 def test_vdab_inline_headings(vdab_texts):
-    # "Aanbod\nBedrijfsinfo … Interesse? Solliciteer nu … waregem@unique.be Wat kan jij verwachten als Aankoper: …"
+    # an offer, then "Interesse? Solliciteer nu" (how to apply), then an inline profile heading (a real page, read
+    # from ../shared/data at run time)
     text = vdab_texts[2]
     p = prepare(text)
     assert p.section_at(text.index("Interesse? Solliciteer")) == "other"
@@ -527,10 +528,10 @@ def test_headings_in_subordinate_word_order():
 
 
 def test_caps_heading_before_bullet():
-    text = "Functieomschrijving\nJe onthaalt patiënten. PROFIEL - Administratieve opleiding is een must - Minimum 2 jaar ervaring"
+    text = "Functieomschrijving\nJe ontvangt bezoekers. PROFIEL - Een diploma secretariaat is een must - Minimum 3 jaar ervaring"
     p = prepare(text)
-    assert p.section_at(text.index("Je onthaalt")) == "description"
-    assert p.section_at(text.index("Administratieve opleiding")) == "profile"
+    assert p.section_at(text.index("Je ontvangt")) == "description"
+    assert p.section_at(text.index("Een diploma secretariaat")) == "profile"
 
 
 def test_section_at_clamps():

@@ -31,7 +31,7 @@ class RuleCandidate:
 
 
 _CEFR = re.compile(r"[abc][12]", re.IGNORECASE)
-# "HBO werk- en denkniveau en bij voorkeur kennis van ...": the preference starts a new segment.
+# "mbo-niveau en bij voorkeur een jaar in de bouw": the preference starts a new segment.
 _SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s|\s(?:en|of)\s+(?=bij\s+voorkeur|liefst|idealiter)",
                             re.IGNORECASE)
 # "Masterdiploma (bij voorkeur bouwkunde)": a preference in brackets narrows the field, not the demand.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vacscreen import vocab
 
@@ -18,19 +18,30 @@ FlagKind = Literal["education_too_high", "experience_too_high", "language_too_hi
                    "other_discrimination"]
 
 
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.__dict__[key]  # the fields (the rules read them per candidate: a dict lookup, no getattr)
-
-
 def _compiles(value: str) -> str:
     try:
         re.compile(value)
     except re.error as e:
         raise ValueError(f"not a regular expression: {e}") from None
     return value
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__dict__[key]  # the fields (the rules read them per candidate: a dict lookup, no getattr)
+
+    @model_validator(mode="after")
+    def _regexes_compile(self):
+        """Every field named *_re is a regular expression that compiles (the error names the key)."""
+        for name, value in self.__dict__.items():
+            if name.endswith("_re") and isinstance(value, str):
+                try:
+                    _compiles(value)
+                except ValueError as e:
+                    raise ValueError(f"{name}: {e}") from None
+        return self
 
 
 class Norms(Section):
@@ -65,13 +76,9 @@ class Language(Section):
     bk_words: dict[str, CEFRLevel]
     contact_re: str
 
-    _check = field_validator("contact_re")(_compiles)
-
 
 class Cues(Section):
     negated_re: str
-
-    _check = field_validator("negated_re")(_compiles)
 
 
 class Certificates(Section):
@@ -80,8 +87,6 @@ class Certificates(Section):
     driving: list[str]
     driving_task_re: str
     driving_occupation_re: str
-
-    _check = field_validator("driving_task_re", "driving_occupation_re")(_compiles)
 
 
 class Discrimination(Section):
@@ -95,9 +100,6 @@ class Discrimination(Section):
     health_fitness_re: str
     age_minimum_re: str
     age_legal_reason_re: str
-
-    _check = field_validator("experience_ceiling_re", "welcome_re", "about_others_re", "health_task_re", "health_fitness_re",
-                             "age_minimum_re", "age_legal_reason_re")(_compiles)
 
     @field_validator("strong_re")
     @classmethod
