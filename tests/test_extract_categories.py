@@ -194,6 +194,9 @@ def test_a_single_ofwel_is_no_route_group():
     ("- Je hebt een BIV-erkenning als vastgoedmakelaar.", "BIV-erkenning"),
     ("- Je hebt een certificaat eerste hulp aan kinderen.", "EHBO kinderen"),
     ("- Je bent SKJ-geregistreerd of bereid je te registreren.", "SKJ-registratie"),
+    ("- Je hebt een bewijs van pedagogische bekwaamheid.", "bewijs van pedagogische bekwaamheid"),
+    ("- Een pedagogisch getuigschrift behaal je eventueel later.", "bewijs van pedagogische bekwaamheid"),
+    ("- Een geldig attest Kinder-EHBO strekt tot aanbeveling.", "EHBO kinderen"),
 ])
 def test_certificates_and_registrations_of_regulated_work(body, name):
     assert name in [r.name for r in reqs(body) if r.kind in ("certificate", "licence")]
@@ -478,3 +481,24 @@ def test_out_of_fold_errors_are_listed_with_counts():
     assert out[0].startswith("FP syn-x [") and "'level': 'bachelor'" in out[0]
     assert out[1].startswith("FN syn-x [") and "'language': 'fr'" in out[1]
     assert out[-1].endswith("education 3/1/2, language 3/1/2")
+
+
+def test_the_hospitality_certificate_and_its_issuer_are_one_certificate():
+    names = [r.name for r in reqs("- Je bezit de Verklaring Sociale Hygiëne (SVH).") if r.kind == "certificate"]
+    assert names == ["Sociale Hygiëne"]
+
+
+def test_every_canonical_certificate_name_is_a_name_the_extractor_gives():
+    """Per row of data/certificate_names.csv: the canonical side is a pattern name of licences.yaml, and an alias
+    is not itself a pattern name (else two names would stand for one document)."""
+    import csv
+    from pathlib import Path
+
+    from vacscreen.extract.patterns import load_patterns
+
+    given = {name for name, _, _ in load_patterns().licences}
+    rows = list(csv.DictReader(open(Path(__file__).parents[1] / "vacscreen/data/certificate_names.csv", encoding="utf-8")))
+    assert len(rows) >= 10
+    for row in rows:
+        assert row["canonical"] in given, row
+        assert row["alias"] not in given, row

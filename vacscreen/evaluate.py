@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
+from vacscreen.vocab import certificate_name
+
 # Kinds reported; licences and certificates are scored together, as the acceptance criteria ask.
 GROUPS = {"education": "education", "language": "language", "experience": "experience",
           "licence": "licence+certificate", "certificate": "licence+certificate", "criterion": "criterion"}
@@ -22,7 +24,8 @@ def _same_value(p: dict, g: dict) -> bool:
         a, b = p.get("min_years"), g.get("min_years")
         return a == b or (a is not None and b is not None and float(a) == float(b))
     if k in ("licence", "certificate"):
-        return (p.get("name") or "").lower() == (g.get("name") or "").lower()
+        # The same document under another name (certificate_names.csv) is the same value.
+        return certificate_name(p.get("name") or "").lower() == certificate_name(g.get("name") or "").lower()
     if k == "criterion":
         return p.get("category") == g.get("category")
     return True

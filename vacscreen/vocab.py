@@ -3,6 +3,9 @@ Dutch labels. Code uses these names; the Dutch labels are for the app and the te
 takes its flag kinds from here (flags.rules.config), the store's CHECK constraints too (review/tables.py)."""
 from __future__ import annotations
 
+import csv
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 # -- requirements --------------------------------------------------------------------------------------------------
@@ -44,3 +47,17 @@ DECISION_LABELS = {"agree": "akkoord", "disagree": "niet akkoord", "unsure": "tw
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "de": "Duits", "es": "Spaans", "it": "Italiaans",
                   "pt": "Portugees", "pl": "Pools", "ro": "Roemeens", "tr": "Turks", "ar": "Arabisch", "ru": "Russisch",
                   "zh": "Chinees"}
+
+
+# -- certificate names ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _certificate_aliases() -> dict:
+    path = Path(__file__).resolve().parent / "data" / "certificate_names.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        return {row["alias"].casefold(): row["canonical"] for row in csv.DictReader(f)}
+
+
+def certificate_name(name: str) -> str:
+    """The canonical name of a licence or certificate (data/certificate_names.csv: other names of the same
+    document, "Kinder-EHBO" -> "EHBO kinderen"); names it does not list come back unchanged."""
+    return _certificate_aliases().get((name or "").strip().casefold(), name)
