@@ -502,3 +502,10 @@ def test_every_canonical_certificate_name_is_a_name_the_extractor_gives():
     for row in rows:
         assert row["canonical"] in given, row
         assert row["alias"] not in given, row
+
+
+def test_inside_brackets_a_language_keeps_the_level_written_after_it():
+    """A level word before the brackets ("Sterk in overleg (...)") is not the level of the languages inside them
+    when each one is followed by its own."""
+    got = {r.language: r.cefr for r in reqs("- Sterk in overleg (FR vloeiend, DE goed)", kind="language")}
+    assert got == {"fr": "C1", "de": "B2"}

@@ -231,6 +231,9 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
             gap = text[markers[j][1]: head]
             if len(gap) <= 45 and not re.search(r"[,;:]", gap):
                 level, span = markers[j][3], (markers[j][0], b)
+                # "sterk in communicatie (NL vloeiend, ...)": inside brackets, a language's own level after it wins
+                if "(" in gap and (after := _level_after(text, markers, i))[0] is not None:
+                    level, span = after
         if level is None:
             level, span = _level_after(text, markers, i)
         seen.add(iso)
