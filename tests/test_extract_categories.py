@@ -509,3 +509,13 @@ def test_inside_brackets_a_language_keeps_the_level_written_after_it():
     when each one is followed by its own."""
     got = {r.language: r.cefr for r in reqs("- Sterk in overleg (FR vloeiend, DE goed)", kind="language")}
     assert got == {"fr": "C1", "de": "B2"}
+
+
+@pytest.mark.parametrize("body", ["- Je rondde een universitaire studie af.", "- Je denkt en werkt op academisch niveau."])
+def test_university_and_academic_level_wording_is_a_master_demand(body):
+    assert levels(body) == ["master"]
+
+
+def test_a_track_record_of_the_candidate_is_experience_one_of_the_employer_is_not():
+    assert [r.kind for r in reqs("- Je kunt een overtuigend trackrecord in verkoop voorleggen.")] == ["experience"]
+    assert reqs("- Onze firma heeft een lang track record in renovatie.", kind="experience") == []
