@@ -519,3 +519,29 @@ def test_university_and_academic_level_wording_is_a_master_demand(body):
 def test_a_track_record_of_the_candidate_is_experience_one_of_the_employer_is_not():
     assert [r.kind for r in reqs("- Je kunt een overtuigend trackrecord in verkoop voorleggen.")] == ["experience"]
     assert reqs("- Onze firma heeft een lang track record in renovatie.", kind="experience") == []
+
+
+@pytest.mark.parametrize("body, name, required", [
+    ("- Het certificaat Google Cloud Professional Data Engineer is een pluspunt.", "Google Cloud Professional Data Engineer", False),
+    ("- Je bent Kubernetes CKAD gecertificeerd.", "Kubernetes CKAD", True),
+    ("- Een Red Hat-certificaat RHCSA is een vereiste.", "Red Hat RHCSA", True),
+    ("- Microsoft Certified: Azure Fundamentals (AZ-900) strekt tot aanbeveling.", "Microsoft Certified: Azure Fundamentals (AZ-900)", False),
+    ("- CCIE Security is mooi meegenomen.", "CCIE Security", False),
+    ("- Een PRINCE2 Foundation-certificaat is een must.", "PRINCE2 Foundation", True),
+    ("- Een Snowflake-certificering (SnowPro Core) is een plus.", "Snowflake SnowPro Core", False),
+])
+def test_certifications_named_by_their_title(body, name, required):
+    got = [(r.name, r.required) for r in reqs(body, kind="certificate")]
+    assert got == [(name, required)]
+
+
+@pytest.mark.parametrize("body", ["- Je werkt met SAP, Salesforce en Microsoft Dynamics 365.",
+                                  "- Kennis van SAFe en Scrum is handig.",
+                                  "- Een certificaat is niet nodig: we leren je alles.",
+                                  "- Je hebt een getuigschrift van het 6de jaar secundair onderwijs."])
+def test_tools_methods_and_numbers_are_no_titled_certificates(body):
+    assert reqs(body, kind="certificate") == []
+
+
+def test_a_listed_certificate_with_its_code_in_brackets_keeps_its_listed_name():
+    assert {r.name for r in reqs("- Je hebt een VCA Basis-certificaat (B-VCA).", kind="certificate")} == {"VCA basis"}
