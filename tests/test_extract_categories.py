@@ -545,3 +545,11 @@ def test_tools_methods_and_numbers_are_no_titled_certificates(body):
 
 def test_a_listed_certificate_with_its_code_in_brackets_keeps_its_listed_name():
     assert {r.name for r in reqs("- Je hebt een VCA Basis-certificaat (B-VCA).", kind="certificate")} == {"VCA basis"}
+
+
+@pytest.mark.parametrize("body, found", [
+    ("- Onze adviseurs hebben ook jarenlange ervaring in de bouw.", False),
+    ("- Heeft u ervaring in de bouw? Reageer dan.", True),
+])
+def test_the_experience_others_have_is_no_demand_but_a_formal_question_is(body, found):
+    assert bool(reqs(body, kind="experience")) is found
