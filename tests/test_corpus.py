@@ -157,13 +157,14 @@ def test_real_gold_records_carry_no_text():
 
 
 def test_second_annotation_is_of_gold_vacancies_and_covers_the_sealed_split(splits):
-    # the sealed split's second annotation measures agreement there; writer C's set was second-annotated too
+    # the sealed split's second annotation measures agreement there; writers C's and D's sets were second-annotated too
     test = set(splits["test"])
     ids = [json.loads(line)["id"] for p in (gold.GOLD_DIR / "second").glob("*.jsonl")
            for line in p.open(encoding="utf-8") if line.strip()]
     assert len(ids) == len(set(ids)) and set(ids) <= {r["id"] for r in gold.read(with_text=False)}
     assert len(set(ids) & test) >= 40
-    assert {i for i in ids if i.startswith("synC-")} == {i for i in splits["train"] + splits["dev"] if i.startswith("synC-")}
+    for writer in ("synC-", "synD-"):
+        assert {i for i in ids if i.startswith(writer)} == {i for i in splits["train"] + splits["dev"] if i.startswith(writer)}
 
 
 def test_employer_key_groups_branches_and_legal_forms():

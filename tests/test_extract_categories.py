@@ -553,3 +553,17 @@ def test_a_listed_certificate_with_its_code_in_brackets_keeps_its_listed_name():
 ])
 def test_the_experience_others_have_is_no_demand_but_a_formal_question_is(body, found):
     assert bool(reqs(body, kind="experience")) is found
+
+
+def test_years_with_a_tool_are_experience():
+    assert [r.min_years for r in reqs("- Je werkt al minstens drie jaar met Rust.", kind="experience")] == [3]
+    assert reqs("- Je krijgt een contract van twee jaar met uitzicht op vast.", kind="experience") == []
+
+
+@pytest.mark.parametrize("body, name", [
+    ("- AWS Certified Data Engineer – Associate is vereist.", "AWS Certified Data Engineer – Associate"),
+    ("- Het certificaat Oracle Certified Associate: Java SE 11 (1Z0-815) is een pluspunt.",
+     "Oracle Certified Associate: Java SE 11 (1Z0-815)"),
+])
+def test_a_certification_title_with_a_dash_or_colon_is_one_name(body, name):
+    assert [r.name for r in reqs(body, kind="certificate")] == [name]

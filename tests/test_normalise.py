@@ -52,6 +52,7 @@ def of_kind(text: str, *kinds: str, section: str = "profile"):
     ("meer dan 3 jaar ervaring", (3, None)),
     ("Je hebt maximaal 2 jaar ervaring", (None, 2)),
     ("at least 5 years of experience", (5, None)),
+    ("Eén à twee jaar ervaring als installateur", (1, 2)),  # an accented number word opening the sentence
     # no number written: the clause names experience but no years
     ("Je hebt ervaring als magazijnier", (None, None)),
     ("Heb je al enkele jaren ervaring in de logistiek?", (None, None)),

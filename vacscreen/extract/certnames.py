@@ -11,7 +11,7 @@ import re
 _WORD = r"(?:[A-Z][\w+./&²]*(?:-[A-Z0-9][\w+./&²]*)*\+?|\d[\w.]*(?:-[A-Z0-9][\w.]*)*)"
 # Words joined by spaces, dashes, colons or a lower-case connector ("Financial Accounting with SAP S/4HANA"),
 # ending in an optional code in brackets ("(DP-203)", "(C_ACT)").
-_TITLE = (rf"{_WORD}(?:(?:\s+[–:-]\s*|\s+(?:for|with|in|op|voor)\s+|\s+){_WORD}){{0,8}}"
+_TITLE = (rf"{_WORD}(?:(?:[ \t]+[–-][ \t]*|[ \t]*:[ \t]+|[ \t]+(?:for|with|in|op|voor)[ \t]+|[ \t]+){_WORD}){{0,8}}"
           r"(?:\s*\(\s*[A-Z0-9][\w .+-]{0,15}\))?")
 _CERT_WORD = r"(?:certificaat|certificering|certificatie|certification)"
 # Acronyms of professional certifications written without a word for certificate (not of methods that are also
@@ -45,11 +45,17 @@ def _is_title(title: str) -> bool:
     return caps >= 2 or caps == 1 and bool(_STRONG.search(title))
 
 
+# How far a title may run before or after its clause: the clause splitter cuts at " – ", which titles also hold
+# ("AWS Certified Solutions Architect – Associate").
+_REACH = 80
+
+
 def titled_certificates(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """(name, start, end) of the certificates named by their title in text[start:end], leftmost-longest."""
+    """(name, start, end) of the certificates named by their title that start in text[start:end], leftmost-longest;
+    a title may run on past the end, and one that started before `start` is its earlier clause's."""
     found = []
     for rx in _PATTERNS:
-        for m in rx.finditer(text, start, end):
+        for m in rx.finditer(text, max(0, start - _REACH), min(len(text), end + _REACH)):
             a, b = m.span("t")
             a += len(_DETERMINER.match(text[a:b]).group(0)) if _DETERMINER.match(text[a:b]) else 0
             title = text[a:b].strip(" -–:")
@@ -66,4 +72,4 @@ def titled_certificates(text: str, start: int, end: int) -> list[tuple[str, int,
     for name, a, b in found:
         if not any(a < y and x < b for _, x, y in out):
             out.append((name, a, b))
-    return out
+    return [(name, a, b) for name, a, b in out if start <= a < end]

@@ -8,7 +8,8 @@ from text_to_num import text2num
 
 from vacscreen.extract.patterns import load_patterns
 
-_WORD_NUMBERS = {"een": 1, "één": 1, "anderhalf": 1.5, "enkele": None, "paar": None}
+# Accents are dropped before the lookup: "één", "Eén" (a sentence's first word) and "een" are all 1.
+_WORD_NUMBERS = {"een": 1, "anderhalf": 1.5, "enkele": None, "paar": None}
 
 
 def number(word: str) -> Optional[float]:
@@ -17,8 +18,8 @@ def number(word: str) -> Optional[float]:
     if re.fullmatch(r"\d+(?:[.,]\d+)?", w):
         v = float(w.replace(",", "."))
         return int(v) if v.is_integer() else v
-    if w in _WORD_NUMBERS:
-        return _WORD_NUMBERS[w]
+    if (plain := w.replace("é", "e").replace("ë", "e")) in _WORD_NUMBERS:
+        return _WORD_NUMBERS[plain]
     for lang in ("nl", "en"):
         try:
             return text2num(w, lang)
