@@ -567,3 +567,8 @@ def test_years_with_a_tool_are_experience():
 ])
 def test_a_certification_title_with_a_dash_or_colon_is_one_name(body, name):
     assert [r.name for r in reqs(body, kind="certificate")] == [name]
+
+
+def test_shutting_out_the_more_experienced_is_an_age_criterion():
+    got = reqs("- Wie meer dan drie jaar werkervaring heeft, komt niet in aanmerking.", kind="criterion")
+    assert [r.category for r in got] == ["age"]
