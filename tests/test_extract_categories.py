@@ -572,3 +572,7 @@ def test_a_certification_title_with_a_dash_or_colon_is_one_name(body, name):
 def test_shutting_out_the_more_experienced_is_an_age_criterion():
     got = reqs("- Wie meer dan drie jaar werkervaring heeft, komt niet in aanmerking.", kind="criterion")
     assert [r.category for r in got] == ["age"]
+
+
+def test_a_desirable_licence_is_nice_to_have():
+    assert [r.required for r in reqs("- Een rijbewijs B is wenselijk.", kind="licence")] == [False]

@@ -340,6 +340,8 @@ def test_r5b_driving_task_in_the_text_does_not_fire():
 @pytest.mark.parametrize("intro,fires", [
     ("Je lost praktische problemen op tijdens de opbouw van een beurs.\n", False),  # trade fairs are on site
     ("Je reist regelmatig naar klanten in Frankrijk en Duitsland.\n", False),
+    ("Je werkt afwisselend bij klanten in Gelderland en Overijssel.\n", False),  # on site at clients
+    ("De klanten in onze winkel zijn vooral gezinnen.\n", True),                  # clients come to the shop
     ("Je doet rondes met de dienstwagen over het terrein.\n", False),
     ("Je beheert de dossiers van studiebeurzen.\n", True),                        # no trade fair
     ("Je reist vlot met het openbaar vervoer naar ons kantoor.\n", True),         # commuting
