@@ -576,3 +576,19 @@ def test_shutting_out_the_more_experienced_is_an_age_criterion():
 
 def test_a_desirable_licence_is_nice_to_have():
     assert [r.required for r in reqs("- Een rijbewijs B is wenselijk.", kind="licence")] == [False]
+
+
+@pytest.mark.parametrize("body, lang, cefr", [
+    ("- Je begrijpt een beetje Spaans.", "es", "A2"),
+    ("- Je kunt je in het Duits redden.", "de", "A2"),
+    ("- Je kan je plan trekken in het Frans.", "fr", "A2"),
+    ("- Je schrijft Engels op een goed niveau.", "en", "B2"),
+    ("- Talen: Duits – vloeiend", "de", "C1"),
+])
+def test_plain_wordings_of_a_level(body, lang, cefr):
+    assert [(r.language, r.cefr) for r in reqs(body, kind="language")] == [(lang, cefr)]
+
+
+def test_a_level_word_after_another_language_stays_with_the_language_it_precedes():
+    got = {r.language: r.cefr for r in reqs("- Heb je naast het Nederlands een goede kennis van het Duits?", kind="language")}
+    assert got == {"nl": None, "de": "B2"}

@@ -18,7 +18,7 @@ from vacscreen.schema import Requirement
 _CHAIN_GAP = re.compile(r"^[\s,/&+()\-–]*(?:en/of|en|én|of|and|or|&|as\s+well\s+as)?[\s,/&+()\-–]*(?:(?:or|of|and|en)\s+)?(?:het|de|in\s+het)?\s*$", re.IGNORECASE)
 # Text allowed between a language and a level that follows it: "Nederlands (Goed)", "Engels: vloeiend", "Nederlands
 # is je moedertaal".
-_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op|als|niveau|op\s+niveau|aan|het|minstens|minimaal|je|jouw|uw|\s)*\s*$",
+_FOLLOW_GAP = re.compile(r"^\s*(?:\(|:|-|–|is|op\s+een|op|als|niveau|op\s+niveau|aan|het|minstens|minimaal|je|jouw|uw|\s)*\s*$",
                          re.IGNORECASE)
 
 
