@@ -592,3 +592,11 @@ def test_plain_wordings_of_a_level(body, lang, cefr):
 def test_a_level_word_after_another_language_stays_with_the_language_it_precedes():
     got = {r.language: r.cefr for r in reqs("- Heb je naast het Nederlands een goede kennis van het Duits?", kind="language")}
     assert got == {"nl": None, "de": "B2"}
+
+
+@pytest.mark.parametrize("body, required", [
+    ("- Heb je een VCA-attest? Een pluspunt.", False),
+    ("- Heb je een VCA-attest? Dan kan je meteen de werf op.", True),
+])
+def test_a_nice_to_have_answer_after_a_question_makes_it_optional(body, required):
+    assert [r.required for r in reqs(body, kind="certificate")] == [required]

@@ -67,6 +67,11 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
         if _in_other_brackets(text, cs, ce, m.start(), (a, b)):
             continue  # "Nederlands en Engels (Duits is een plus)": the cue is Duits's
         return False
+    if text[cs:ce].rstrip().endswith("?"):  # "Heb je EPT-ervaring? Mooi meegenomen.": the answer after the question
+        stop = re.search(r"[.!?\n]", text[ce + 1: ce + 60])
+        tail = text[ce + 1: ce + 1 + stop.end()] if stop else ""
+        if tail.strip() and len(tail) <= 45 and p.optional.search(tail):
+            return False
     return True
 
 
