@@ -6,6 +6,8 @@ numbers), so this runs apart from the lower-cased pattern matcher."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 # One word of a title: capitalised, an acronym or code, or a number ("Azure", "AZ-204", "S/4HANA", "A+", "4").
 _WORD = r"(?:[A-Z][\w+./&²]*(?:-[A-Z0-9][\w+./&²]*)*\+?|\d[\w.]*(?:-[A-Z0-9][\w.]*)*)"
@@ -34,8 +36,17 @@ _PATTERNS = [
     re.compile(rf"(?P<t>{_TITLE}\s*\(\s*(?:[A-Z]{{2,3}}-\d{{3}}|[A-Z]{{3}}-C\d\d|\d{{3}}-\d{{3}}|1Z0-\d{{3}}|C_[A-Z0-9_]+)\s*\))"),
 ]
 _DETERMINER = re.compile(r"^(?:Een|Het|De|Je|Jouw|Uw|Your|The|An?)\s+")
+# A cheap test before the title patterns (which try every position): a word for certificate, a known acronym or an
+# exam code in brackets must occur in the window.
+_TRIGGER = re.compile(rf"(?i:certifi)|\b(?:{_ACRONYMS})\b|\(\s*(?:[A-Z]{{2,3}}-\d|[A-Z]{{3}}-C\d|\d{{3}}-\d|1Z0-|C_[A-Z])")
 _CAPITALISED = re.compile(r"\b[A-Z]")
 _STRONG = re.compile(r"[A-Z][^\s]*[A-Z]|\d")
+
+
+@lru_cache(maxsize=4)
+def _trigger_starts(text: str) -> list[int]:
+    """Where the trigger occurs in a document: found once per document, not once per clause."""
+    return [m.start() for m in _TRIGGER.finditer(text)]
 
 
 def _is_title(title: str) -> bool:
@@ -53,9 +64,14 @@ _REACH = 80
 def titled_certificates(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """(name, start, end) of the certificates named by their title that start in text[start:end], leftmost-longest;
     a title may run on past the end, and one that started before `start` is its earlier clause's."""
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    triggers = _trigger_starts(text)
+    i = bisect_left(triggers, lo)
+    if i == len(triggers) or triggers[i] >= hi:
+        return []
     found = []
     for rx in _PATTERNS:
-        for m in rx.finditer(text, max(0, start - _REACH), min(len(text), end + _REACH)):
+        for m in rx.finditer(text, lo, hi):
             a, b = m.span("t")
             a += len(_DETERMINER.match(text[a:b]).group(0)) if _DETERMINER.match(text[a:b]) else 0
             title = text[a:b].strip(" -–:")

@@ -352,9 +352,11 @@ def _licences(text, cs, ce, section, vdab_line: bool, mx):
     found = list(mx["licences"].in_clause(cs, ce))
     if not vdab_line:
         found = sorted(_with_titled(text, cs, ce, found + _licence_classes(text, cs, ce, found)), key=lambda f: f[2])
+    if not found:
+        return []
     # "X, of je haalt het bij ons": two routes of one requirement, the held X and the obtained X; the route belongs
     # to the last mention before it ("rijbewijs B en een VCA-attest, of je haalt het" offers the VCA only).
-    route = None if vdab_line or not found else p.obtain_route.search(text, found[0][3], ce)
+    route = None if vdab_line else p.obtain_route.search(text, found[0][3], ce)
     owner = max((f for f in found if route and f[2] < route.start()), key=lambda f: f[2], default=None)
     offered = bool(p.offered.search(text, cs, ce))
     out = []
