@@ -478,10 +478,20 @@ def test_r15_health_tied_to_the_work_is_not_proposed(text):
 @pytest.mark.parametrize("text", ["Je bent in goede gezondheid.", "Je hebt geen medische beperkingen.",
                                   "Je bent niet zwanger, want het werk is zwaar.",
                                   "Je hebt geen handicap omdat je veel moet tillen.",
-                                  "Je bent in goede gezondheid. Het werk is zwaar, want je tilt veel."])
+                                  "Je bent in goede gezondheid. Het werk is zwaar, want je tilt veel.",
+                                  "Je bent fysiek fit en in goede gezondheid, want het werk is zwaar."])
 def test_r15_health_in_general_still_fires(text):
     c = one(crit("health", text), norm=WAREHOUSE, kind="health")
     assert c is not None and c.fires, text
+
+
+def test_r15_a_reason_in_the_next_sentence_does_not_tie_fitness_to_the_work():
+    """The criterion's span holds its own full stop; the sentence after it is another one."""
+    text = "Je bent fysiek sterk. Parkeren is gratis, omdat we buiten de stad liggen."
+    reqs, vac = build(crit("health", text))
+    reqs[0].text, reqs[0].end = "Je bent fysiek sterk.", reqs[0].start + len("Je bent fysiek sterk.")
+    fired = [c for c in propose(reqs, WAREHOUSE, vac) if c.kind == "health"]
+    assert fired and fired[0].fires
 
 
 @pytest.mark.parametrize("text", ["We zoeken een pas afgestudeerde kandidaat.", "Starters krijgen voorrang.",

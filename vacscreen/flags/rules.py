@@ -298,14 +298,18 @@ def _justified(kind: str, r: Requirement, vac: Vacancy, rx: dict) -> bool:
     demand about the person. Never pregnancy, a handicap, an illness or a body measure."""
     if kind not in ("health", "age"):
         return False
-    stop = _SENTENCE_END.search(vac.text, r.end, min(r.end + 120, len(vac.text)))
-    sentence = vac.text[r.start: stop.start() if stop else min(r.end + 120, len(vac.text))]
+    own_end = r.start + len(r.text.rstrip(" .!?\n"))  # the criterion's span may hold its own full stop
+    stop = _SENTENCE_END.search(vac.text, own_end, min(own_end + 120, len(vac.text)))
+    sentence = vac.text[r.start: stop.start() if stop else min(own_end + 120, len(vac.text))]
     if kind == "health":
-        return bool(rx["health_fitness"].search(r.text) and rx["health_task"].search(sentence))
+        return bool(rx["health_fitness"].search(r.text) and not _PERSON_HEALTH.search(r.text)
+                    and rx["health_task"].search(sentence))
     return bool(rx["age_minimum"].search(r.text) and rx["age_legal_reason"].search(sentence))
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# A person's health state beside the fitness wording ("fysiek fit en in goede gezondheid"): never the work's need.
+_PERSON_HEALTH = re.compile(r"gezond|ziekte|ziek\b|handicap|beperking|zwanger", re.IGNORECASE)
 
 
 def _cand(kind, rule, i, r: Requirement, fires, strong, values, features) -> Candidate:
