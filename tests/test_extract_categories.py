@@ -600,3 +600,39 @@ def test_a_level_word_after_another_language_stays_with_the_language_it_precedes
 ])
 def test_a_nice_to_have_answer_after_a_question_makes_it_optional(body, required):
     assert [r.required for r in reqs(body, kind="certificate")] == [required]
+
+
+@pytest.mark.parametrize("body, names", [
+    ("- Rijbewijs C - VCA-certificaat", {"rijbewijs C", "VCA"}),                   # list items, a licence stays
+    ("- Je hebt een ISTQB-certificaat\nJouw Team\n", {"ISTQB"}),                      # a heading is no title
+    ("- Het certificaat Google Cloud Digital Leader.", {"Google Cloud Digital Leader"}),  # no full stop in the name
+    ("- Wij zijn ISO 14001 gecertificeerd.", set()),                                 # the employer's
+    ("- Als Microsoft Gold Certified Partner zoeken wij versterking.", set()),       # a company
+    ("- Je werkt bij Certified Lift Services BV.", set()),
+    ("- Ervaring met Kubernetes en OCP is vereist.", set()),                         # OCP names a tool here
+])
+def test_certificate_titles_stay_within_their_item_and_belong_to_the_candidate(body, names):
+    assert {r.name for r in reqs(body) if r.kind in ("licence", "certificate")} == names
+
+
+@pytest.mark.parametrize("body, cefr", [("- Je kan je goed redden in het Frans.", "B2"),
+                                        ("- Je bent een beetje eigenwijs en spreekt Frans als moedertaal.", "C2")])
+def test_a_plain_level_word_does_not_override_a_stronger_one(body, cefr):
+    assert [r.cefr for r in reqs(body, kind="language")] == [cefr]
+
+
+@pytest.mark.parametrize("body", ["- U heeft ervaring in de zorg.", "- De ideale kandidaat heeft ervaring met SAP.",
+                                  "- Wij hebben iemand nodig met ervaring in de bouw."])
+def test_the_candidates_experience_in_the_third_person_is_still_a_demand(body):
+    assert reqs(body, kind="experience")
+
+
+@pytest.mark.parametrize("body", ["- Spreek je vloeiend Nederlands? Engels is een troef.",
+                                  "- Heb je een rijbewijs C? Dan ben je welkom."])
+def test_a_next_sentence_with_its_own_demand_or_welcome_is_no_answer_to_the_question(body):
+    assert reqs(body)[0].required
+
+
+def test_a_long_token_after_a_certificate_word_is_read_in_one_go():
+    found = reqs("- Je hebt een VCA-certificaat " + "A" * 20000)
+    assert "VCA" in {r.name for r in found}

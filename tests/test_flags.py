@@ -342,6 +342,7 @@ def test_r5b_driving_task_in_the_text_does_not_fire():
     ("Je reist regelmatig naar klanten in Frankrijk en Duitsland.\n", False),
     ("Je werkt afwisselend bij klanten in Gelderland en Overijssel.\n", False),  # on site at clients
     ("De klanten in onze winkel zijn vooral gezinnen.\n", True),                  # clients come to the shop
+    ("Je bent het aanspreekpunt bij klanten in onze toonzaal.\n", True),        # the clients come to you
     ("Je doet rondes met de dienstwagen over het terrein.\n", False),
     ("Je beheert de dossiers van studiebeurzen.\n", True),                        # no trade fair
     ("Je reist vlot met het openbaar vervoer naar ons kantoor.\n", True),         # commuting

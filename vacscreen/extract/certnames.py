@@ -2,45 +2,72 @@
 certificaat Azure Developer Associate (AZ-204)", "ISTQB Foundation Level gecertificeerd", "AWS Certified
 Developer – Associate", "CCNP Enterprise is een pluspunt"). The name is the title as written, without the word
 for certificate. Titles are found on the original text (case matters: a title is capitalised words, codes and
-numbers), so this runs apart from the lower-cased pattern matcher."""
+numbers), so this runs apart from the lower-cased pattern matcher. A title stays on one line."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
 from functools import lru_cache
 
-# One word of a title: capitalised, an acronym or code, or a number ("Azure", "AZ-204", "S/4HANA", "A+", "4").
-_WORD = r"(?:[A-Z][\w+./&²]*(?:-[A-Z0-9][\w+./&²]*)*\+?|\d[\w.]*(?:-[A-Z0-9][\w.]*)*)"
-# Words joined by spaces, dashes, colons or a lower-case connector ("Financial Accounting with SAP S/4HANA"),
-# ending in an optional code in brackets ("(DP-203)", "(C_ACT)").
-_TITLE = (rf"{_WORD}(?:(?:[ \t]+[–-][ \t]*|[ \t]*:[ \t]+|[ \t]+(?:for|with|in|op|voor)[ \t]+|[ \t]+){_WORD}){{0,8}}"
-          r"(?:\s*\(\s*[A-Z0-9][\w .+-]{0,15}\))?")
-_CERT_WORD = r"(?:certificaat|certificering|certificatie|certification)"
-# Acronyms of professional certifications written without a word for certificate (not of methods that are also
-# known without one, such as SAFe or TMAP; ITIL, PRINCE2, TOGAF and PMP are listed in patterns/licences.yaml).
-_ACRONYMS = (r"CISSP|CISM|CISA|CRISC|OSCP|CEH|CCNA|CCNP|CCIE|CKA|CKAD|CKS|PSM|PSPO|CSM|CSPO|ISTQB|CompTIA|GIAC|"
-             r"OCP|OCA|MCSE|MCSA|RHCE|RHCSA|LPIC")
+# One word of a title: capitalised, an acronym or code, or a number ("Azure", "AZ-204", "S/4HANA", "A+", "4"). It
+# starts a word (not at a capital inside one) and is bounded in length, so a long token costs one short try.
+_WORD = (r"(?<![\w+./&²-])(?:[A-Z][\w+./&²]{0,30}(?:-[A-Z0-9][\w+./&²]{0,30}){0,3}\+?"
+         r"|\d[\w.]{0,10}(?:-[A-Z0-9][\w.]{0,10}){0,2})")
+# Between two words: spaces, an en dash, a hyphen before a certification level, a colon after one ("Oracle Certified
+# Professional: Java SE"), or a lower-case connector ("Financial Accounting with SAP S/4HANA"). A hyphen between
+# spaces otherwise separates list items ("Rijbewijs C - VCA").
+_LEVEL = r"(?:Associate|Professional|Specialty|Expert|Foundation|Practitioner|Fundamentals|Advanced)\b"
+_SEP = (rf"(?:[ \t]+–[ \t]*|[ \t]+-[ \t]+(?={_LEVEL})|(?:(?<=Professional)|(?<=Associate)|(?<=Certified)|(?<=Expert))"
+        r"[ \t]*:[ \t]+|[ \t]+(?:for|with|in|op|voor)[ \t]+|[ \t]+)")
+_CODE = r"[A-Z0-9][\w .+-]{0,15}"  # what a code in brackets holds ("DP-203", "PSPO I", "SnowPro Core")
 
-_CODE = r"(?:\s*\(\s*(?P<c>[A-Z0-9][\w .+-]{0,15})\))"
+
+def _brackets(inner: str) -> str:
+    return rf"[ \t]*\([ \t]*{inner}[ \t]*\)"
+
+
+_TITLE = rf"{_WORD}(?:{_SEP}{_WORD}){{0,8}}(?:{_brackets(_CODE)})?"
+_CERT_WORD = r"(?:certificaat|certificering|certificatie|certification)"
+# Exam codes: Microsoft "AZ-204", AWS "SAA-C03", Cisco "200-301", Oracle "1Z0-829", SAP "C_TS4FI".
+_EXAM = r"(?:[A-Z]{2,3}-\d{3}|[A-Z]{3}-C\d\d|\d{3}-\d{3}|1Z0-\d{3}|C_[A-Z0-9_]+)"
+# Acronyms of professional certifications written without a word for certificate (not ones that also name a tool,
+# a role or a method, such as OCP, CSM, SAFe or TMAP; ITIL, PRINCE2, TOGAF and PMP are in patterns/licences.yaml).
+_ACRONYMS = r"CISSP|CISM|CISA|CRISC|OSCP|CEH|CCNA|CCNP|CCIE|CKA|CKAD|CKS|PSM|PSPO|CSPO|ISTQB|CompTIA|GIAC|MCSE|MCSA|RHCE|RHCSA|LPIC"
+
 _PATTERNS = [
     # "het Microsoft-certificaat Power BI Data Analyst (PL-300)": the vendor before the word, the title after it
-    re.compile(rf"(?P<v>{_WORD}(?:\s+{_WORD}){{0,2}})-(?i:{_CERT_WORD})\s+(?P<t>{_TITLE})"),
+    re.compile(rf"(?P<v>{_WORD}(?:[ \t]+{_WORD}){{0,2}})-(?i:{_CERT_WORD})[ \t]+(?P<t>{_TITLE})"),
     # "het certificaat Azure Data Engineer Associate (DP-203)", "de certificering SAP Activate (C_ACT)"
-    re.compile(rf"\b(?i:{_CERT_WORD})\s+(?:(?i:als|in|voor|van)\s+)?(?P<t>{_TITLE})"),
+    re.compile(rf"\b(?i:{_CERT_WORD})[ \t]+(?:(?i:als|in|voor|van)[ \t]+)?(?P<t>{_TITLE})"),
     # "een ITIL 4 Foundation-certificaat", "ISTQB Foundation Level gecertificeerd"
-    re.compile(rf"(?P<t>{_TITLE})[\s-]*(?i:{_CERT_WORD}|gecertificeerd)\b{_CODE}?"),
+    re.compile(rf"(?P<t>{_TITLE})[ \t-]*(?P<w>(?i:{_CERT_WORD}|gecertificeerd))\b"
+               rf"(?:{_brackets(f'(?P<c>{_CODE})')})?"),
     # "AWS Certified Developer – Associate", "Certified Kubernetes Administrator (CKA)"
-    re.compile(rf"(?P<t>(?:{_WORD}\s+)?Certified:?\s+{_TITLE})"),
-    # "CCNP Enterprise is een pluspunt", "CISSP", "Microsoft 365 Endpoint Administrator (MD-102)"
-    re.compile(rf"(?P<t>\b(?:{_ACRONYMS})\b(?:\s+{_WORD}){{0,4}}(?:\s*\(\s*[A-Z0-9][\w .+-]{{0,15}}\))?)"),
-    re.compile(rf"(?P<t>{_TITLE}\s*\(\s*(?:[A-Z]{{2,3}}-\d{{3}}|[A-Z]{{3}}-C\d\d|\d{{3}}-\d{{3}}|1Z0-\d{{3}}|C_[A-Z0-9_]+)\s*\))"),
+    re.compile(rf"(?P<t>(?:{_WORD}[ \t]+)?Certified:?[ \t]+{_TITLE})"),
+    # "CCNP Enterprise is een pluspunt", "CISSP"
+    re.compile(rf"(?P<t>\b(?:{_ACRONYMS})\b(?:[ \t]+{_WORD}){{0,4}}(?:{_brackets(_CODE)})?)"),
+    # "Microsoft 365 Endpoint Administrator (MD-102)"
+    re.compile(rf"(?P<t>{_TITLE}{_brackets(_EXAM)})"),
 ]
-_DETERMINER = re.compile(r"^(?:Een|Het|De|Je|Jouw|Uw|Your|The|An?)\s+")
-# A cheap test before the title patterns (which try every position): a word for certificate, a known acronym or an
-# exam code in brackets must occur in the window.
-_TRIGGER = re.compile(rf"(?i:certifi)|\b(?:{_ACRONYMS})\b|\(\s*(?:[A-Z]{{2,3}}-\d|[A-Z]{{3}}-C\d|\d{{3}}-\d|1Z0-|C_[A-Z])")
+# Words before a title that are not part of it (a preposition before a company's name is checked by _WORKPLACE).
+_DETERMINER = re.compile(r"^(?:Een|Het|De|Je|Jouw|Uw|Your|The|An?|Bij|Als|Voor|Met)\s+")
+# Not a certificate: a heading or field label as the first word ("Talen: ..."), a company ("Microsoft Gold Certified
+# Partner", "Certified Group Belgium NV"), or a name after "bij" (where one works).
+_LABEL = re.compile(r"^(?:Talen|Vereisten|Profiel|Opleiding|Ervaring|Rijbewijs|Attesten|Certificaten|Diploma|Functie|"
+                    r"Aanbod|Wat|Wie)\b", re.IGNORECASE)
+_COMPANY = re.compile(r"\b(?:Partner|NV|BV|B\.V\.|Group|Groep|Nederland|Belgium|België|Netherlands)\b")
+_WORKPLACE = re.compile(r"\b(?:bij|voor)\s+$", re.IGNORECASE)
+# "gecertificeerd" of the candidate ("Je bent ... gecertificeerd"), not of the employer ("Wij zijn ISO 9001 ...").
+_ADDRESSED = re.compile(r"\b(?:je|jij|u|bent|ben)\b", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[.!?\n][^.!?\n]*$")
+# A cheap test before the title patterns: a word for certificate, a known acronym or an exam code in brackets must
+# occur near the clause.
+_TRIGGER = re.compile(rf"(?i:certifi)|\b(?:{_ACRONYMS})\b|\(\s*{_EXAM}")
 _CAPITALISED = re.compile(r"\b[A-Z]")
 _STRONG = re.compile(r"[A-Z][^\s]*[A-Z]|\d")
+# How far a title may run before or after its clause: the clause splitter cuts at " – ", which titles also hold
+# ("AWS Certified Solutions Architect – Associate").
+_REACH = 80
 
 
 @lru_cache(maxsize=4)
@@ -56,9 +83,30 @@ def _is_title(title: str) -> bool:
     return caps >= 2 or caps == 1 and bool(_STRONG.search(title))
 
 
-# How far a title may run before or after its clause: the clause splitter cuts at " – ", which titles also hold
-# ("AWS Certified Solutions Architect – Associate").
-_REACH = 80
+def _of_the_candidate(text: str, a: int, m: re.Match) -> bool:
+    if "w" in m.re.groupindex and m.group("w").lower() == "gecertificeerd":
+        before = text[max(0, a - 80): a]
+        sentence = before[s.start() + 1:] if (s := _SENTENCE_START.search(before)) else before
+        return bool(_ADDRESSED.search(sentence))
+    return True
+
+
+def _title(text: str, m: re.Match) -> tuple[str, int]:
+    """The name and start of a match's title: without a leading determiner or trailing punctuation; the vendor
+    before the word for certificate first; an exam code after a one-word title ("Azure certificatie (AZ-900)" ->
+    "Azure AZ-900")."""
+    a, b = m.span("t")
+    if d := _DETERMINER.match(text[a:b]):
+        a += d.end()
+    title = text[a:b].strip(" -–:").rstrip(".,;")
+    if "v" in m.re.groupindex:
+        v0, v1 = m.span("v")
+        if d := _DETERMINER.match(text[v0:v1]):
+            v0 += d.end()
+        return f"{text[v0:v1]} {title}", v0
+    if "c" in m.re.groupindex and m.group("c") and not _is_title(title):
+        return f"{title} {m.group('c').strip()}", a
+    return title, a
 
 
 def titled_certificates(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -72,16 +120,9 @@ def titled_certificates(text: str, start: int, end: int) -> list[tuple[str, int,
     found = []
     for rx in _PATTERNS:
         for m in rx.finditer(text, lo, hi):
-            a, b = m.span("t")
-            a += len(_DETERMINER.match(text[a:b]).group(0)) if _DETERMINER.match(text[a:b]) else 0
-            title = text[a:b].strip(" -–:")
-            if "v" in rx.groupindex:
-                v0, v1 = m.span("v")
-                v0 += len(d.group(0)) if (d := _DETERMINER.match(text[v0:v1])) else 0
-                title, a = f"{text[v0:v1]} {title}", v0
-            elif "c" in rx.groupindex and m.group("c") and not _is_title(title):
-                title = f"{title} {m.group('c').strip()}"  # "Azure certificatie (AZ-900)" -> "Azure AZ-900"
-            if _is_title(title):
+            title, a = _title(text, m)
+            if (_is_title(title) and not _LABEL.match(title) and not _COMPANY.search(title)
+                    and not _WORKPLACE.search(text, max(0, a - 5), a) and _of_the_candidate(text, a, m)):
                 found.append((title, a, m.end()))
     found.sort(key=lambda f: (f[1], -(f[2] - f[1])))
     out: list[tuple[str, int, int]] = []

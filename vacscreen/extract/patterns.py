@@ -38,6 +38,7 @@ class Patterns:
     lang_context: re.Pattern
     exp_anchor: re.Pattern
     exp_not_anchor: re.Pattern
+    exp_others: re.Pattern
     exp_years: re.Pattern
     exp_year_unit: re.Pattern  # a unit exp_years needs: a cheap test before its scan
     exp_fixed: list  # [(regex, min, max, required)]
@@ -85,6 +86,7 @@ def load_patterns() -> Patterns:
         lang_context=re.compile(lang["demand_context"], I),
         exp_anchor=re.compile(exp["anchor"], I),
         exp_not_anchor=re.compile(exp["not_anchor"], I),
+        exp_others=re.compile(exp["others"], I),
         exp_years=re.compile(exp["years"].replace("{units}", exp["year_units"]), I),
         exp_year_unit=re.compile(exp["year_units"], I),
         exp_fixed=[(re.compile(p["re"], I), p["min_years"], p["max_years"], p["required"]) for p in exp["fixed"]],

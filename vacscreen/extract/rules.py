@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from vacscreen.extract import knowledge, normalise
@@ -68,11 +69,19 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
             continue  # "Nederlands en Engels (Duits is een plus)": the cue is Duits's
         return False
     if text[cs:ce].rstrip().endswith("?"):  # "Heb je EPT-ervaring? Mooi meegenomen.": the answer after the question
-        stop = re.search(r"[.!?\n]", text[ce + 1: ce + 60])
-        tail = text[ce + 1: ce + 1 + stop.end()] if stop else ""
-        if tail.strip() and len(tail) <= 45 and p.optional.search(tail):
+        stop = re.search(r"[.!?\n]", text[ce: ce + 60])
+        tail = text[ce: ce + stop.end()] if stop else text[ce: ce + 60]
+        if _short_answer(p.optional).fullmatch(tail):
             return False
     return True
+
+
+@lru_cache(maxsize=2)
+def _short_answer(optional: re.Pattern) -> re.Pattern:
+    """A sentence that is only a nice-to-have judgement ("Mooi meegenomen.", "Dat is een pluspunt!"), nothing else."""
+    return re.compile(r"\s*(?:(?:dat|dit|dan|het)\s+(?:is|zou\s+\w+|geldt\s+als|telt\s+als)\s+|"
+                      r"(?:een|mooi|zeker|extra|echt|helemaal|grote?|sterke?|mooie?|wel|ook)\s+)*"
+                      rf"(?:{optional.pattern})\s*[.!]?\s*", re.IGNORECASE)
 
 
 _ONLY_JUDGEMENT = re.compile(r"\s*(?:(?:is|zijn|een|echt|zeker|wel|grote?|extra|mooie?|sterke?|dat|dit)\s+)*$", re.IGNORECASE)
@@ -289,7 +298,9 @@ def _experience(text, cs, ce, section, vdab_line: bool, mx):
         return []
     p = load_patterns()
     clause = text[cs:ce]
-    m = next((m for m in p.exp_anchor.finditer(clause) if not _excluded(p.exp_not_anchor, clause, m)), None)
+    others = [o.span() for o in p.exp_others.finditer(clause)]
+    m = next((m for m in p.exp_anchor.finditer(clause) if not _excluded(p.exp_not_anchor, clause, m)
+              and not any(s <= m.start() < e for s, e in others)), None)
     fixed = next(((rx, lo, hi, req) for rx, lo, hi, req in p.exp_fixed if rx.search(clause)), None)
     if not m and not fixed:
         return []
@@ -335,13 +346,13 @@ def _licence_classes(text: str, cs: int, ce: int, found: list) -> list:
 
 def _with_titled(text: str, cs: int, ce: int, found: list) -> list:
     """Certificates named by their title (extract/certnames.py), where no listed licence or certificate is written,
-    or instead of a listed one that the title names more precisely ("PRINCE2 Practitioner" for "PRINCE2"; not
-    "VCA Basis (B-VCA)" for "VCA basis")."""
+    or instead of a listed certificate that the title names more precisely ("PRINCE2 Practitioner" for "PRINCE2";
+    not "VCA Basis (B-VCA)" for "VCA basis", never instead of a driving licence)."""
     out = list(found)
     for name, a, b in titled_certificates(text, cs, ce):
         inside = [f for f in out if a < f[3] and f[2] < b]
-        listed = text[inside[0][2]: inside[0][3]] if len(inside) == 1 else None
-        if inside and not (listed and name.startswith(listed) and re.match(r" [^\s(]", name[len(listed):])):
+        listed = text[inside[0][2]: inside[0][3]] if len(inside) == 1 and inside[0][0][1] != "licence" else None
+        if inside and not (listed and name.startswith(listed) and re.match(r" [^\s(–-]", name[len(listed):])):
             continue
         out = [f for f in out if f not in inside] + [((name, "certificate"), None, a, b)]
     return out
