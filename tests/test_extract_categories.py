@@ -636,3 +636,20 @@ def test_a_next_sentence_with_its_own_demand_or_welcome_is_no_answer_to_the_ques
 def test_a_long_token_after_a_certificate_word_is_read_in_one_go():
     found = reqs("- Je hebt een VCA-certificaat " + "A" * 20000)
     assert "VCA" in {r.name for r in found}
+
+
+@pytest.mark.parametrize("body, category", [
+    ("- Voor het laadwerk zoeken we stoere mannen.", "gender"),
+    ("- Je bent onderdaan van een lidstaat van de Europese Unie.", "nationality"),
+    ("- Mail je cv met een recente pasfoto.", "appearance"),
+    ("- Je hebt een atletisch postuur.", "appearance"),
+])
+def test_plural_gender_nouns_member_state_nationality_photos_and_build_are_criteria(body, category):
+    assert category in [r.category for r in reqs(body, kind="criterion")]
+
+
+@pytest.mark.parametrize("body", ["- Je werkt in een team van twaalf mannen en vrouwen.",
+                                  "- Onze klanten komen uit elke lidstaat van de Europese Unie.",
+                                  "- Je maakt foto's van de werven voor het dossier."])
+def test_team_descriptions_customers_and_work_photos_are_no_criteria(body):
+    assert reqs(body, kind="criterion") == []
