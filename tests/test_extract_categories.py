@@ -653,3 +653,9 @@ def test_plural_gender_nouns_member_state_nationality_photos_and_build_are_crite
                                   "- Je maakt foto's van de werven voor het dossier."])
 def test_team_descriptions_customers_and_work_photos_are_no_criteria(body):
     assert reqs(body, kind="criterion") == []
+
+
+def test_fluently_dutch_speaking_is_a_language_level_not_an_origin():
+    got = reqs("- Vlot Nederlandstalig, ook op papier.")
+    assert [(r.kind, r.cefr) for r in got] == [("language", "B2")]
+    assert "origin_language" in [r.category for r in reqs("- Je bent Nederlandstalig.", kind="criterion")]

@@ -486,6 +486,17 @@ def test_r15_health_in_general_still_fires(text):
     assert c is not None and c.fires, text
 
 
+@pytest.mark.parametrize("text, fires", [
+    ("Je hebt de Belgische nationaliteit.", True),
+    ("Je hebt de Nederlandse nationaliteit, want zo werkt ons team.", True),
+    ("Je hebt de Belgische nationaliteit: dit is een wettelijke benoemingsvoorwaarde voor dit ambt.", False),
+    ("De Nederlandse nationaliteit is bij wet vereist, omdat je openbaar gezag uitoefent.", False),
+])
+def test_r14_a_nationality_stated_as_the_posts_legal_condition_is_not_proposed(text, fires):
+    c = one(crit("nationality", text), norm=WAREHOUSE, kind="nationality")
+    assert (c is not None and c.fires) is fires, text
+
+
 def test_r15_a_reason_in_the_next_sentence_does_not_tie_fitness_to_the_work():
     """The criterion's span holds its own full stop; the sentence after it is another one."""
     text = "Je bent fysiek sterk. Parkeren is gratis, omdat we buiten de stad liggen."

@@ -42,6 +42,7 @@ def config() -> RulesConfig:
         "health_fitness": re.compile(cfg.discrimination.health_fitness_re, re.I),
         "age_minimum": re.compile(cfg.discrimination.age_minimum_re, re.I),
         "age_legal_reason": re.compile(cfg.discrimination.age_legal_reason_re, re.I),
+        "nationality_legal_reason": re.compile(cfg.discrimination.nationality_legal_reason_re, re.I),
         "negated": re.compile(cfg.cues.negated_re),
         "strong": {k: re.compile(v, re.I) for k, v in cfg.discrimination.strong_re.items()},
         # matched in lower-cased text: IGNORECASE makes re several times slower
@@ -294,9 +295,10 @@ def criterion(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Cand
 
 def _justified(kind: str, r: Requirement, vac: Vacancy, rx: dict) -> bool:
     """A fitness demand tied to the work (a good condition because the work is heavy, medical fitness for the
-    function), or a minimum age with its legal reason, in the criterion's sentence: the wording the law allows, not a
-    demand about the person. Never pregnancy, a handicap, an illness or a body measure."""
-    if kind not in ("health", "age"):
+    function), a minimum age with its legal reason, or a nationality stated as the legal condition of a statutory
+    post, in the criterion's sentence: the wording the law allows, not a demand about the person. Never pregnancy,
+    a handicap, an illness or a body measure."""
+    if kind not in ("health", "age", "nationality"):
         return False
     own_end = r.start + len(r.text.rstrip(" .!?\n"))  # the criterion's span may hold its own full stop
     stop = _SENTENCE_END.search(vac.text, own_end, min(own_end + 120, len(vac.text)))
@@ -304,6 +306,8 @@ def _justified(kind: str, r: Requirement, vac: Vacancy, rx: dict) -> bool:
     if kind == "health":
         return bool(rx["health_fitness"].search(r.text) and not _PERSON_HEALTH.search(r.text)
                     and rx["health_task"].search(sentence))
+    if kind == "nationality":
+        return bool(rx["nationality_legal_reason"].search(sentence))
     return bool(rx["age_minimum"].search(r.text) and rx["age_legal_reason"].search(sentence))
 
 

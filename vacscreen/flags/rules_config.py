@@ -100,6 +100,7 @@ class Discrimination(Section):
     health_fitness_re: str
     age_minimum_re: str
     age_legal_reason_re: str
+    nationality_legal_reason_re: str
 
     @field_validator("strong_re")
     @classmethod
