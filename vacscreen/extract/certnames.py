@@ -130,3 +130,18 @@ def titled_certificates(text: str, start: int, end: int) -> list[tuple[str, int,
         if not any(a < y and x < b for _, x, y in out):
             out.append((name, a, b))
     return [(name, a, b) for name, a, b in out if start <= a < end]
+
+
+def with_titled(text: str, cs: int, ce: int, found: list) -> list:
+    """The licence and certificate matches of a clause ((name, kind), match, start, end) with the certificates
+    named by their title: added where no listed licence or certificate is written, or instead of a listed
+    certificate that the title names more precisely ("PRINCE2 Practitioner" for "PRINCE2"; not "VCA Basis (B-VCA)"
+    for "VCA basis", never instead of a driving licence)."""
+    out = list(found)
+    for name, a, b in titled_certificates(text, cs, ce):
+        inside = [f for f in out if a < f[3] and f[2] < b]
+        listed = text[inside[0][2]: inside[0][3]] if len(inside) == 1 and inside[0][0][1] != "licence" else None
+        if inside and not (listed and name.startswith(listed) and re.match(r" [^\s(–-]", name[len(listed):])):
+            continue
+        out = [f for f in out if f not in inside] + [((name, "certificate"), None, a, b)]
+    return out

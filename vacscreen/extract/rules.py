@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Optional
 
 from vacscreen.extract import knowledge, normalise
-from vacscreen.extract.certnames import titled_certificates
+from vacscreen.extract.certnames import with_titled
 from vacscreen.extract.matcher import Matches, Triggers
 from vacscreen.extract.patterns import legal_entry, load_patterns
 from vacscreen.extract.routes import EXPLICIT_CEFR, mark_routes
@@ -344,25 +344,11 @@ def _licence_classes(text: str, cs: int, ce: int, found: list) -> list:
     return extra
 
 
-def _with_titled(text: str, cs: int, ce: int, found: list) -> list:
-    """Certificates named by their title (extract/certnames.py), where no listed licence or certificate is written,
-    or instead of a listed certificate that the title names more precisely ("PRINCE2 Practitioner" for "PRINCE2";
-    not "VCA Basis (B-VCA)" for "VCA basis", never instead of a driving licence)."""
-    out = list(found)
-    for name, a, b in titled_certificates(text, cs, ce):
-        inside = [f for f in out if a < f[3] and f[2] < b]
-        listed = text[inside[0][2]: inside[0][3]] if len(inside) == 1 and inside[0][0][1] != "licence" else None
-        if inside and not (listed and name.startswith(listed) and re.match(r" [^\s(–-]", name[len(listed):])):
-            continue
-        out = [f for f in out if f not in inside] + [((name, "certificate"), None, a, b)]
-    return out
-
-
 def _licences(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     found = list(mx["licences"].in_clause(cs, ce))
     if not vdab_line:
-        found = sorted(_with_titled(text, cs, ce, found + _licence_classes(text, cs, ce, found)), key=lambda f: f[2])
+        found = sorted(with_titled(text, cs, ce, found + _licence_classes(text, cs, ce, found)), key=lambda f: f[2])
     if not found:
         return []
     # "X, of je haalt het bij ons": two routes of one requirement, the held X and the obtained X; the route belongs
