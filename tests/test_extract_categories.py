@@ -659,3 +659,10 @@ def test_fluently_dutch_speaking_is_a_language_level_not_an_origin():
     got = reqs("- Vlot Nederlandstalig, ook op papier.")
     assert [(r.kind, r.cefr) for r in got] == [("language", "B2")]
     assert "origin_language" in [r.category for r in reqs("- Je bent Nederlandstalig.", kind="criterion")]
+
+
+def test_a_preferred_domain_is_a_nice_to_have_beside_the_demand_it_narrows():
+    got = [(r.text, r.min_years, r.required) for r in
+           reqs("- Je hebt twee jaar ervaring als monteur, bij voorkeur in de liftenbouw.", kind="experience")]
+    assert got[0][1:] == (2, True)
+    assert got[1] == ("bij voorkeur in de liftenbouw", None, False)
