@@ -38,7 +38,7 @@ _SEGMENT_BREAK = re.compile(r"[,;]|\s(?:en\s+indien|maar|terwijl|en\s+als)\s|\s(
                             re.IGNORECASE)
 # "Masterdiploma (bij voorkeur bouwkunde)": a preference in brackets narrows the field, not the demand.
 _FIELD_PREFERENCE = re.compile(r"\(\s*(?:bij\s+voorkeur|liefst|bv\.?|bijvoorbeeld)\s+[^()]{2,50}\)", re.IGNORECASE)
-_DOMAIN_PREFERENCE = re.compile(r"(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s+(?:in|binnen|met|als|uit|bij|op|voor|een|de|het|within|in)\b", re.IGNORECASE)
+_DOMAIN_PREFERENCE = re.compile(r"\b(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s+(?:in|binnen|met|als|uit|bij|op|voor|een|de|het|within|in)\b", re.IGNORECASE)
 
 
 # A segment that only judges the previous one: ", een pluspunt", ", is dit een grote plus", ", dat is mooi".
@@ -314,22 +314,17 @@ def _experience(text, cs, ce, section, vdab_line: bool, mx):
     return [c] + _preferred_domain(text, b, ce, section)
 
 
-_PREFERENCE_START = re.compile(r"[,;]?\s*(?:en\s+|of\s+)?(?=(?:bij\s+voorkeur|liefst|preferably|ideally|idealiter)\s)",
-                               re.IGNORECASE)
-
-
 def _preferred_domain(text: str, after: int, ce: int, section: str) -> list:
     """"3 jaar ervaring, bij voorkeur in de wijk": the preference is a nice-to-have of its own (annotation.md: each
     span as it is phrased), beside the demand it narrows, which stays required."""
-    for m in _PREFERENCE_START.finditer(text, after, ce):
-        s = m.end()
-        if not _DOMAIN_PREFERENCE.match(text, s):
-            continue
-        e = next((x.start() for x in _SEGMENT_BREAK.finditer(text, s + 3, ce)), ce)
-        while e > s and text[e - 1] in " .!":
-            e -= 1
-        return [RuleCandidate(_mk("experience", text, s, e, section), (s, e), (s, e), rule_required=False)]
-    return []
+    m = _DOMAIN_PREFERENCE.search(text, after, ce)
+    if m is None:
+        return []
+    s = m.start()
+    e = next((x.start() for x in _SEGMENT_BREAK.finditer(text, s + 3, ce)), ce)
+    while e > s and text[e - 1] in " .!":
+        e -= 1
+    return [RuleCandidate(_mk("experience", text, s, e, section), (s, e), (s, e), rule_required=False)]
 
 
 # Driving-licence categories written after a first one ("rijbewijs B, C en CE", "rijbewijs B/BE"), or opening the
