@@ -94,3 +94,25 @@ def test_train_refuses_the_sealed_split(tmp_path):
 
     with pytest.raises(ValueError, match="sealed"):
         train(("train", "test"), out_dir=tmp_path)
+
+
+def test_fast_probabilities_equal_the_vectorizer_route(trained, tmp_path):
+    """The pipeline sums the linear models' weights by feature name; that must equal the DictVectorizer matrix
+    route, also after the classifier was saved and loaded (the name index is derived, not stored)."""
+    import numpy as np
+
+    from vacscreen.extract.pipeline import candidate_features
+
+    comp = trained.get_pipe("vacscreen_required")
+    docs = [trained.get_pipe("vacscreen_rules")(make_doc(trained, prepare(r["text"]))) for r in _team_records(12)]
+    X = [x for d in docs for x in candidate_features(
+        [c for c in d._.candidates], d._.prepared.text, d.user_data["clauses"], d.user_data["has_profile"])]
+    X.append({"een kenmerk dat het model nooit zag": 1.0})
+    assert len(X) > 20
+    fast, reference = comp.model.probabilities(X), comp.model.probabilities_matrix(X)
+    for a, b in zip(fast, reference):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+    trained.to_disk(tmp_path / "extract")
+    loaded = spacy.load(tmp_path / "extract").get_pipe("vacscreen_required").model
+    assert "_by_name_cache" not in loaded.__dict__
+    np.testing.assert_allclose(loaded.probabilities(X)[0], fast[0], rtol=0, atol=1e-12)

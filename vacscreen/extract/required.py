@@ -134,12 +134,49 @@ class RequirementClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def probabilities(self, X: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-        """(P(keep), P(required)) per candidate, as two vectors (the pipeline's fast path)."""
+        """(P(keep), P(required)) per candidate, as two vectors (the pipeline's fast path): the two linear models'
+        products summed over each candidate's few features by name. Building the sparse matrix cost 0.3 ms per
+        vacancy, more than the products (tests/test_required.py checks it against the matrix route)."""
         if not X:
             return np.zeros(0), np.zeros(0)
-        # Per-call input validation costs more than the prediction on a few candidates.
+        weights, (b_keep, b_req) = self._by_name()
+        keep, req = [], []
+        for x in X:
+            k, r = b_keep, b_req
+            for name, value in x.items():
+                w = weights.get(name)
+                if w is not None:
+                    k += value * w[0]
+                    r += value * w[1]
+            keep.append(k)
+            req.append(r)
+        return expit(np.array(keep)), expit(np.array(req))
+
+    def probabilities_matrix(self, X: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """The same as probabilities, through the DictVectorizer's matrix (the reference route)."""
+        if not X:
+            return np.zeros(0), np.zeros(0)
         M = self.vectorizer_.transform(X)
         return _proba(self.keep_model_, M), _proba(self.required_model_, M[:, self.cue_columns_])
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_by_name_cache", None)
+        return state
+
+    def _by_name(self) -> tuple[dict, tuple[float, float]]:
+        """{feature name: (keep weight, required weight)} and the two intercepts, made once per fitted model (not
+        stored: skops saves the fitted estimators, and this is derived from them)."""
+        cached = self.__dict__.get("_by_name_cache")
+        if cached is None or cached[0] is not self.keep_model_:
+            req = np.zeros(len(self.vectorizer_.feature_names_))
+            req[self.cue_columns_] = self.required_model_.coef_[0]
+            weights = {name: (float(k), float(r)) for name, k, r in
+                       zip(self.vectorizer_.feature_names_, self.keep_model_.coef_[0], req) if k or r}
+            cached = (self.keep_model_, weights, (float(self.keep_model_.intercept_[0]),
+                                                  float(self.required_model_.intercept_[0])))
+            self.__dict__["_by_name_cache"] = cached
+        return cached[1], cached[2]
 
     def predict_proba(self, X: list[dict]) -> list[np.ndarray]:
         """[P over (drop, keep), P over (optional, required)], each (n, 2)."""
