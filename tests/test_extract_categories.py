@@ -102,6 +102,15 @@ def test_communication_strength_is_no_language_level(body, langs):
     assert {r.language for r in found} == langs and all(r.cefr is None for r in found), found
 
 
+@pytest.mark.parametrize("body, langs", [
+    ("- Talen: N/F, vlot.", {"nl", "fr"}),
+    ("- Talen: NL, FR en EN op een goed niveau.", {"nl", "fr", "en"}),
+    ("- Talen: NL. Kennis van SAP FRx is een plus.", {"nl"}),  # "FR" inside a word is no language
+])
+def test_language_codes_are_read_as_words(body, langs):
+    assert {r.language for r in reqs(body, kind="language")} == langs
+
+
 @pytest.mark.parametrize("body, lang, cefr", [
     ("- Je spreekt Nederlands op minimaal niveau 3F.", "nl", "B2"),
     ("- Mondeling Nederlands op niveau 2F is genoeg.", "nl", "B1"),

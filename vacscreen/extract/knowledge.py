@@ -84,11 +84,15 @@ def public_levels() -> dict[str, tuple[str, str]]:
     return out
 
 
+# A language or "niveau" right before a range makes it a CEFR range: "Frans (B1-B2)".
+_CEFR_BEFORE = re.compile(r"(?:nederlands|engels|frans|duits|niveau|level)\s+$", re.IGNORECASE)
+
+
 def public_level(m) -> tuple[Optional[str], Optional[str]]:
     """(level, entry) of a public-sector code match (the `public_sector` education pattern); (None, None) for a
-    CEFR range. The matcher lower-cases patterns, so the groups are numbered: 1 a language before, 2-4 the letter."""
-    lang, *letters = m.groups()
-    letter = next((x for x in letters if x), None)
+    CEFR range. The matcher lower-cases patterns, so the groups are numbered: 1-3 the letter."""
+    letter = next((x for x in m.groups() if x), None)
+    lang = _CEFR_BEFORE.search(m.string, max(0, m.start() - 30), m.start())
     hit = public_levels().get(letter.upper()) if letter and not lang else None
     if hit is None:
         return None, None
