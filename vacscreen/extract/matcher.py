@@ -22,9 +22,9 @@ class Matches:
         if present is None:
             present = Triggers(items)(text, low)
         found = []
-        for order, value, fast, triggers, word_start, ci in _prepared(items):
+        for order, value, fast, triggers, word_start, ci, keyed in _prepared(items):
             # Python's re pays a full scan per pattern: skip patterns whose literal start is absent.
-            if triggers is not None and not any((ci, t) in present for t in triggers):
+            if keyed is not None and present.isdisjoint(keyed):
                 continue
             hay = low if ci else text
             for m in _word_starts(fast, hay) if word_start else fast.finditer(hay):
@@ -64,7 +64,7 @@ class Triggers:
     def __init__(self, *lists):
         words: dict[bool, set] = {True: set(), False: set()}
         for items in lists:
-            for *_, triggers, _, ci in _prepared(items):
+            for *_, triggers, _, ci, _keys in _prepared(items):
                 words[ci] |= triggers or set()
         self._automata = {ci: _automaton(frozenset(ws)) for ci, ws in words.items() if ws}
 
@@ -85,13 +85,18 @@ _PREPARED: dict[int, tuple] = {}
 
 
 def _prepared(items) -> tuple:
-    """(order, value, fast pattern, triggers, word_start, ci) per item, computed once per pattern list (the lists
-    live as long as the loaded patterns; the list itself is kept so that its id is not reused)."""
+    """(order, value, fast pattern, triggers, word_start, ci, keyed triggers) per item, computed once per pattern
+    list (the lists live as long as the loaded patterns; the list itself is kept so that its id is not reused)."""
     hit = _PREPARED.get(id(items))
     if hit is None or hit[0] is not items:
-        hit = _PREPARED[id(items)] = (items, tuple((order, value, *_fast(part)) for order, (value, rx) in enumerate(items)
-                                                   for part in _split(rx)))
+        hit = _PREPARED[id(items)] = (items, tuple((order, value, *_fast(part), _keyed(*_fast(part)))
+                                                   for order, (value, rx) in enumerate(items) for part in _split(rx)))
     return hit[1]
+
+
+def _keyed(_rx, triggers, _word_start, ci) -> Optional[frozenset]:
+    # the triggers as Triggers reports them, (case-insensitive?, trigger): one set test per pattern
+    return None if triggers is None else frozenset((ci, t) for t in triggers)
 
 
 @lru_cache(maxsize=None)

@@ -216,16 +216,16 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
         if p.lang_not_after.search(text[b: b + 30]):
             continue
         langs.append((a, b, iso))
+    if not langs:  # most clauses name no language: decide that before the level cues
+        bil = p.bilingual.search(clause)
+        if not bil:
+            return []
+        a, b = cs + bil.start(), cs + bil.end()
+        langs = [(a, b, iso) for iso in p.bilingual_default]
     not_level = [(m.start() + cs, m.end() + cs) for m in p.lang_not_level.finditer(clause)]
     cues = [(a, b, lvl if lvl != "explicit" else _CEFR.search(m.group(0)).group(0).upper())
             for lvl, m, a, b in mx["lang_levels"].in_clause(cs, ce)
             if not any(s <= a and b <= e for s, e in not_level)]
-    bil = p.bilingual.search(clause)
-    if not langs and bil:
-        a, b = cs + bil.start(), cs + bil.end()
-        langs = [(a, b, iso) for iso in p.bilingual_default]
-    if not langs:
-        return []
     if not (vdab_line or cues and any(abs(c[0] - l[1]) < 40 or abs(l[0] - c[1]) < 40 for c in cues for l in langs)
             or p.lang_context.search(clause) or p.optional.search(clause) or p.must.search(clause)):
         return []
