@@ -450,3 +450,27 @@ def test_triggers_keep_case_sensitive_and_insensitive_patterns_apart():
     assert found == [("ci", "rijbewijs b")]
     text = "Je hebt een VCA basis attest."
     assert [v for v, *_ in Matches(items, text, text.lower()).in_clause(0, len(text))] == ["cs"]
+
+
+def test_a_leading_lookahead_written_for_speed_changes_no_match():
+    """Two patterns open with a hand-written lookahead of their possible first characters, only so that re can skip
+    ahead. If a later edit adds an alternative that starts with another character, the lookahead would silently
+    drop its matches: compare with the pattern without the lookahead on every train and dev text."""
+    import re
+
+    import realdata
+
+    from vacscreen import gold
+    from vacscreen.extract.patterns import load_patterns
+
+    realdata.require()
+    p = load_patterns()
+    public = next(rx for level, rx in p.education if level == "public_sector")
+    texts = [r["text"] for split in ("train", "dev") for r in gold.load(split)]
+    assert len(texts) > 400
+    for rx, hay in ((p.clause_break, texts), (public, [t.lower() for t in texts])):
+        head = re.match(r"\(\?=\[[^\]]+\]\)", rx.pattern)
+        assert head, f"no leading lookahead any more: drop this check for {rx.pattern[:40]}"
+        plain = re.compile(rx.pattern[head.end():], rx.flags)
+        for t in hay:
+            assert [m.span() for m in rx.finditer(t)] == [m.span() for m in plain.finditer(t)], t[:80]
