@@ -85,10 +85,23 @@ def _is_title(title: str) -> bool:
 
 def _of_the_candidate(text: str, a: int, m: re.Match) -> bool:
     if "w" in m.re.groupindex and m.group("w").lower() == "gecertificeerd":
-        before = text[max(0, a - 80): a]
-        sentence = before[s.start() + 1:] if (s := _SENTENCE_START.search(before)) else before
-        return bool(_ADDRESSED.search(sentence))
+        return _addressed_before(text, a)
     return True
+
+
+def _addressed_before(text: str, a: int) -> bool:
+    before = text[max(0, a - 80): a]
+    sentence = before[s.start() + 1:] if (s := _SENTENCE_START.search(before)) else before
+    return bool(_ADDRESSED.search(sentence))
+
+
+_CERTIFIED_AFTER = re.compile(r"[\s*+-]{0,6}gecertificeerd\b", re.IGNORECASE)
+
+
+def employer_certified(text: str, a: int, b: int) -> bool:
+    """A listed certificate the employer holds: "Wij zijn VCA**-gecertificeerd", "ons bedrijf is ISO 9001
+    gecertificeerd" (no "je", "u" or "bent" before it in the sentence), not a demand."""
+    return bool(_CERTIFIED_AFTER.match(text, b)) and not _addressed_before(text, a)
 
 
 def _title(text: str, m: re.Match) -> tuple[str, int]:

@@ -32,6 +32,7 @@ class Patterns:
     vks: dict
     lang_names: list  # [(iso, regex)]
     lang_not_after: re.Pattern
+    lang_not_before: re.Pattern
     bilingual: re.Pattern
     bilingual_default: list
     lang_levels: list  # [(cefr, regex)]
@@ -79,6 +80,7 @@ def load_patterns() -> Patterns:
         vks=_load("levels")["vks"],
         lang_names=names,
         lang_not_after=re.compile(lang["not_language_after"], I),
+        lang_not_before=re.compile(lang["not_language_before"], I),
         bilingual=re.compile(lang["bilingual"], I),
         bilingual_default=list(lang["bilingual_default"]),
         lang_levels=[(p["cefr"], re.compile(p["re"], I)) for p in lang["levels"]],

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Optional
 
 from vacscreen.extract import knowledge, normalise
-from vacscreen.extract.certnames import with_titled
+from vacscreen.extract.certnames import employer_certified, with_titled
 from vacscreen.extract.matcher import Matches, Triggers
 from vacscreen.extract.patterns import legal_entry, load_patterns
 from vacscreen.extract.routes import EXPLICIT_CEFR, mark_routes
@@ -53,7 +53,9 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
     p = load_patterns()
     cs, ce = clause
     a, b = anchor
-    bounds = [cs] + [m.end() for m in _SEGMENT_BREAK.finditer(text, cs, ce)] + [ce]
+    # a comma inside brackets ("(bv. Exact, Twinfield) is mooi meegenomen") does not end the mention's segment
+    bounds = [cs] + [m.end() for m in _SEGMENT_BREAK.finditer(text, cs, ce)
+                     if text.count("(", cs, m.start()) <= text.count(")", cs, m.start())] + [ce]
     seg = max(i for i, x in enumerate(bounds) if x <= a)
     seg_s, seg_e = bounds[seg], bounds[min(seg + 1, len(bounds) - 1)]
     nxt_e = bounds[min(seg + 2, len(bounds) - 1)]
@@ -68,6 +70,8 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
         if _in_other_brackets(text, cs, ce, m.start(), (a, b)):
             continue  # "Nederlands en Engels (Duits is een plus)": the cue is Duits's
         return False
+    if text[cs:ce].rstrip().endswith("?") and _NOT_YET.search(text, cs, a):
+        return False  # "Heb je nog geen rijbewijs C? Wij betalen je opleiding.": not held, so not demanded
     if text[cs:ce].rstrip().endswith("?"):  # "Heb je EPT-ervaring? Mooi meegenomen.": the answer after the question
         stop = re.search(r"[.!?\n]", text[ce: ce + 60])
         tail = text[ce: ce + stop.end()] if stop else text[ce: ce + 60]
@@ -76,10 +80,14 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
     return True
 
 
+_NOT_YET = re.compile(r"\b(?:heb|hebt|bezit|ben)\s+(?:je|jij|u)\s+(?:nog\s+)?(?:geen|niet)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=2)
 def _short_answer(optional: re.Pattern) -> re.Pattern:
     """A sentence that is only a nice-to-have judgement ("Mooi meegenomen.", "Dat is een pluspunt!"), nothing else."""
     return re.compile(r"\s*(?:(?:dat|dit|dan|het)\s+(?:is|zou\s+\w+|geldt\s+als|telt\s+als)\s+|"
+                      r"(?:dan\s+)?heb\s+(?:je|jij)\s+|"
                       r"(?:een|mooi|zeker|extra|echt|helemaal|grote?|sterke?|mooie?|wel|ook)\s+)*"
                       rf"(?:{optional.pattern})\s*[.!]?\s*", re.IGNORECASE)
 
@@ -213,7 +221,7 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
     clause = text[cs:ce]
     langs = []
     for iso, m, a, b in mx["lang_names"].in_clause(cs, ce):
-        if p.lang_not_after.search(text[b: b + 30]):
+        if p.lang_not_after.search(text[b: b + 30]) or p.lang_not_before.search(text, max(cs, a - 20), a):
             continue
         langs.append((a, b, iso))
     if not langs:  # most clauses name no language: decide that before the level cues
@@ -359,7 +367,7 @@ def _licence_classes(text: str, cs: int, ce: int, found: list) -> list:
 
 def _licences(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
-    found = list(mx["licences"].in_clause(cs, ce))
+    found = [f for f in mx["licences"].in_clause(cs, ce) if not employer_certified(text, f[2], f[3])]
     if not vdab_line:
         found = sorted(with_titled(text, cs, ce, found + _licence_classes(text, cs, ce, found)), key=lambda f: f[2])
     if not found:
