@@ -723,3 +723,15 @@ def test_nl_teaching_qualifications_carry_their_level(body, level):
 def test_the_subject_and_school_level_a_teacher_teaches_are_no_demands():
     found = reqs("- Wij zoeken een docent Engels voor de bovenbouw havo/vwo.")
     assert not [r for r in found if r.kind in ("education", "language")], found
+
+
+def test_joined_certificate_words_give_both_certificates():
+    """Dutch word elision: "heftruck- én reachtruckcertificaat" names two certificates."""
+    names = {r.name for r in reqs("- Je hebt een geldig heftruck- én reachtruckcertificaat.", kind="certificate")}
+    assert {"heftruckattest", "reachtruckattest"} <= names, names
+
+
+def test_a_certificate_title_ends_at_the_sentence_end():
+    found = reqs("- Je hebt het certificaat Microsoft Certified: Azure Administrator Associate. Heb je er meer? Fijn.",
+                 kind="certificate")
+    assert [r.name for r in found] == ["Microsoft Certified: Azure Administrator Associate"], found

@@ -10,9 +10,11 @@ from bisect import bisect_left
 from functools import lru_cache
 
 # One word of a title: capitalised, an acronym or code, or a number ("Azure", "AZ-204", "S/4HANA", "A+", "4"). It
-# starts a word (not at a capital inside one) and is bounded in length, so a long token costs one short try.
-_WORD = (r"(?<![\w+./&²-])(?:[A-Z][\w+./&²]{0,30}(?:-[A-Z0-9][\w+./&²]{0,30}){0,3}\+?"
-         r"|\d[\w.]{0,10}(?:-[A-Z0-9][\w.]{0,10}){0,2})")
+# starts a word (not at a capital inside one) and is bounded in length, so a long token costs one short try. A full
+# stop stays inside a word only before another character ("ASP.NET"): after the last one a sentence ends.
+_IN = r"(?:[\w+/&²]|\.(?=\w))"
+_WORD = (rf"(?<![\w+./&²-])(?:[A-Z]{_IN}{{0,30}}(?:-[A-Z0-9]{_IN}{{0,30}}){{0,3}}\+?"
+         r"|\d(?:\w|\.(?=\w)){0,10}(?:-[A-Z0-9](?:\w|\.(?=\w)){0,10}){0,2})")
 # Between two words: spaces, an en dash, a hyphen before a certification level, a colon after one ("Oracle Certified
 # Professional: Java SE"), or a lower-case connector ("Financial Accounting with SAP S/4HANA"). A hyphen between
 # spaces otherwise separates list items ("Rijbewijs C - VCA").
