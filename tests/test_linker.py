@@ -194,6 +194,8 @@ def test_the_query_vector_cache_is_bounded(tmp_path):
     ("Kok (voltijds) – Brasserie Het Pleintje", "kok"),
     ("Heftruckchauffeur nachtploeg (interim)", "heftruckchauffeur"),
     ("Orderpicker / magazijnier - regio Gent", "orderpicker"),
+    ("Sales Manager tegels en sanitair", "salesmanager"),  # a Dutch one-word name written in two words
+    ("Account-Manager kmo (Antwerpen)", "accountmanager"),
 ])
 def test_a_title_that_starts_with_an_occupations_name_links_to_it(title, name):
     """Titles written for this test: brackets, the part after a dash and the words after the name are ignored."""

@@ -204,10 +204,13 @@ def title_head_record(linker: Linker, title: str):
             head = words[:n]
             if all(w.lower() in GENERIC_ROLE_WORDS or w.lower() in TITLE_NOISE_WORDS for w in head):
                 break
-            rec = linker.ref.by_name(" ".join(head))
+            # also written as one word: "Sales Manager" is the occupation salesmanager (display names only: the
+            # labels too lost on the team-written vacancies, 0.779 -> 0.740 top-1 out of fold)
+            rec = linker.ref.by_name(" ".join(head)) or linker.ref.by_compact(" ".join(head), labels=False)
             if rec is not None:
                 return rec
     return None
+
 
 
 def text_votes(text: str, memory: Optional[VacancyMemory] = None,

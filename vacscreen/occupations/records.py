@@ -145,6 +145,24 @@ class ReferenceData:
         """All occupations that carry this label (name or synonym), VDAB first."""
         return self._label_index.get(loose(label), ())
 
+    def by_compact(self, text: str, labels: bool = True) -> Optional[OccupationRecord]:
+        """The occupation whose display name (then, with labels, one of its labels) equals `text` once spaces and
+        hyphens are dropped: "Sales Manager" -> salesmanager, "Key-accountmanager" -> a "key accountmanager" label.
+        Dutch writes occupations as one word that English-style titles split."""
+        key = loose(text).replace(" ", "")
+        hits = self._compact_index[0].get(key) or (self._compact_index[1].get(key) if labels else None)
+        return hits[0] if hits else None
+
+    @cached_property
+    def _compact_index(self) -> tuple[dict, dict]:
+        names: dict[str, list[OccupationRecord]] = {}
+        labels: dict[str, list[OccupationRecord]] = {}
+        for r in self.occupations:  # VDAB records come first
+            names.setdefault(loose(r.name).replace(" ", ""), []).append(r)
+            for lab in dict.fromkeys(loose(x).replace(" ", "") for x in r.labels):
+                labels.setdefault(lab, []).append(r)
+        return names, labels
+
     @cached_property
     def _label_index(self) -> dict[str, tuple[OccupationRecord, ...]]:
         index: dict[str, list[OccupationRecord]] = {}
