@@ -1304,3 +1304,24 @@ def test_flag_classifier_fast_probabilities_equal_scikit_learns():
     fast = model.predict_proba(X[:40])
     slow = model.model_.predict_proba(model.vectorizer_.transform(X[:40]))
     assert np.allclose(fast, slow, atol=1e-12)
+
+
+def test_a_criterion_in_a_run_on_paragraph_is_judged_on_its_own_segment():
+    """A paragraph without full stops is one clause: the customers and the starters' welcome named elsewhere in it
+    must neither excuse nor hide a mother-tongue demand (sentence written for this test)."""
+    text = ("Baliemedewerker\nProfiel\nJe hebt een diploma secundair onderwijs, Frans is je moedertaal en je "
+            "spreekt ook wat Nederlands, je helpt klanten aan de balie en aan de telefoon, je werkt nauwkeurig en "
+            "je houdt van afwisseling, ervaring is mooi meegenomen maar starters krijgen een opleiding van twee "
+            "weken, je werkt graag in een klein team\n")
+    s = screen(text, title="Baliemedewerker", link_occupation=False)
+    crit = [r for r in s.requirements if r.kind == "criterion"]
+    assert [r.category for r in crit] == ["origin_language"] and "moedertaal" in crit[0].text
+    assert len(crit[0].text) < 120
+    assert "origin_language" in [f.kind for f in s.flags]
+
+
+def test_an_invitation_to_school_leavers_is_no_age_criterion():
+    text = ("Planner\nProfiel\n- Ervaring is een pré, en ben je schoolverlater met een logistiek diploma, dan nodigen "
+            "we je net zo goed uit om te reageren.\n")
+    s = screen(text, title="Planner", link_occupation=False)
+    assert not [r for r in s.requirements if r.kind == "criterion"] and not s.flags

@@ -400,12 +400,14 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
     found = list(mx["criteria"].in_clause(cs, ce, per_value=True))
     if not found or load_patterns().equal_opportunity.search(text, cs, ce):
         return []
-    # The criterion spans its clause: two cues of one ground in a clause are one criterion.
+    # The criterion spans its clause: two cues of one ground in a clause are one criterion. In a run-on clause
+    # (a paragraph without full stops) it spans the cue's own segment, so that a welcome or the customers named
+    # elsewhere in the paragraph neither hide nor excuse it.
     first = {}
-    welcome = load_patterns().age_welcome.search(text, cs, ce)
     about_others = load_patterns().about_others
     for cat, m, a, b in found:
-        if cat == "age" and welcome:
+        s, e = _own_segment(text, cs, ce, a, b)
+        if cat == "age" and load_patterns().age_welcome.search(text, s, e):
             continue
         if cat in ("age", "origin_language", "health", "nationality") and about_others.search(text, max(cs, a - 40), a):
             continue  # "leerlingen (13 tot 21 jaar)": said of others, not of the candidate
@@ -414,9 +416,26 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
         if cat == "nationality" and load_patterns().right_to_work.match(text[b:min(ce, b + 60)]) \
                 and not re.search(r"\b(?:niet|geen)\b", text[cs:ce], re.IGNORECASE):
             continue  # "een EU-paspoort of een verblijfsdocument": the right to work
-        first.setdefault(cat, (a, b))
-    return [RuleCandidate(_mk("criterion", text, cs, ce, section, category=cat), (cs, ce), ab)
-            for cat, ab in first.items()]
+        first.setdefault(cat, (s, e, a, b))
+    return [RuleCandidate(_mk("criterion", text, s, e, section, category=cat), (cs, ce), (a, b))
+            for cat, (s, e, a, b) in first.items()]
+
+
+RUN_ON = 200  # a clause longer than this is a run-on paragraph: a criterion spans its own segment
+
+
+def _own_segment(text: str, cs: int, ce: int, a: int, b: int) -> tuple[int, int]:
+    """The clause, or in a run-on clause the segment around [a, b) between commas, semicolons and "maar" (not
+    inside brackets)."""
+    if ce - cs <= RUN_ON:
+        return cs, ce
+    breaks = [m for m in _SEGMENT_BREAK.finditer(text, cs, ce)
+              if text.count("(", cs, m.start()) <= text.count(")", cs, m.start())]
+    s = max([cs] + [m.end() for m in breaks if m.end() <= a])
+    e = min([ce] + [m.start() for m in breaks if m.start() >= b])
+    while s < e and text[s] in " \t\n":
+        s += 1
+    return s, e
 
 
 # "met de kinderverzorgster", "en onze poetsvrouw": a gendered job noun after "met/naast/en" and an article or
