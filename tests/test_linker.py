@@ -196,6 +196,7 @@ def test_the_query_vector_cache_is_bounded(tmp_path):
     ("Orderpicker / magazijnier - regio Gent", "orderpicker"),
     ("Sales Manager tegels en sanitair", "salesmanager"),  # a Dutch one-word name written in two words
     ("Account-Manager kmo (Antwerpen)", "accountmanager"),
+    ("Receptionist hotel (weekends)", "hotelreceptionist"),  # modifier after the head: one word the other way
 ])
 def test_a_title_that_starts_with_an_occupations_name_links_to_it(title, name):
     """Titles written for this test: brackets, the part after a dash and the words after the name are ignored."""

@@ -207,6 +207,8 @@ def title_head_record(linker: Linker, title: str):
             # also written as one word: "Sales Manager" is the occupation salesmanager (display names only: the
             # labels too lost on the team-written vacancies, 0.779 -> 0.740 top-1 out of fold)
             rec = linker.ref.by_name(" ".join(head)) or linker.ref.by_compact(" ".join(head), labels=False)
+            if rec is None and n == 2:  # "Receptionist hotel" is the hotelreceptionist: modifier before head
+                rec = linker.ref.by_compact(head[1] + head[0], labels=False)
             if rec is not None:
                 return rec
     return None
