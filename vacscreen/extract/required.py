@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from vacscreen.extract.matcher import finditer_ci, search_ci
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.extract.rules import RuleCandidate
 
@@ -29,12 +30,12 @@ def clause_cues(text: str, clause: tuple[int, int], next_clause: str = "", prev_
     intro = prev_clause.rstrip().endswith(":")
     out = {"len": min(len(body), 300) / 300, "question": body.rstrip().endswith("?"),
            "optional_next": bool(_JUDGEMENT.match(next_clause)),
-           "optional_intro": intro and bool(p.optional.search(prev_clause[-40:])),
-           "words": [] if p.optional.search(body) else _WORD.findall(body.lower())[:40]}
+           "optional_intro": intro and search_ci(p.optional, prev_clause[-40:]),
+           "words": [] if search_ci(p.optional, body) else _WORD.findall(body.lower())[:40]}
     for name, rx in (("must", p.must), ("offered", p.offered)):
-        out[name] = [(m.start() + cs, m.end() + cs) for m in rx.finditer(body)]
-        out[name + "_next"] = len(next_clause) < 40 and bool(rx.search(next_clause))
-        out[name + "_intro"] = intro and bool(rx.search(prev_clause[-40:]))
+        out[name] = [(m.start() + cs, m.end() + cs) for m in finditer_ci(rx, body)]
+        out[name + "_next"] = len(next_clause) < 40 and search_ci(rx, next_clause)
+        out[name + "_intro"] = intro and search_ci(rx, prev_clause[-40:])
     return out
 
 

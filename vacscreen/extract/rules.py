@@ -10,7 +10,7 @@ from typing import Optional
 
 from vacscreen.extract import knowledge, normalise
 from vacscreen.extract.certnames import employer_certified, with_titled
-from vacscreen.extract.matcher import Matches, Triggers
+from vacscreen.extract.matcher import Matches, Triggers, finditer_ci
 from vacscreen.extract.patterns import legal_entry, load_patterns
 from vacscreen.extract.routes import EXPLICIT_CEFR, mark_routes
 from vacscreen.schema import Requirement
@@ -59,7 +59,7 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
     seg = max(i for i, x in enumerate(bounds) if x <= a)
     seg_s, seg_e = bounds[seg], bounds[min(seg + 1, len(bounds) - 1)]
     nxt_e = bounds[min(seg + 2, len(bounds) - 1)]
-    for m in p.optional.finditer(text, seg_s, nxt_e):
+    for m in finditer_ci(p.optional, text, seg_s, nxt_e):
         if m.start() >= seg_e and (nxt_e - seg_e > 45 or not _EVALUATIVE.match(text, seg_e)):
             continue
         if m.start() > b and _DOMAIN_PREFERENCE.match(text, m.start()):
@@ -114,9 +114,10 @@ def clauses(text: str) -> list[tuple[int, int]]:
     for m in p.clause_break.finditer(text):
         if m.start() == 0 and m.end() == 0:
             continue
-        before = text[max(0, m.start() - 8): m.start()].rstrip(".").lower().split()
-        if before and text[m.start() - 1: m.start()] == "." and before[-1].split("(")[-1] in p.abbreviations:
-            continue
+        if text[m.start() - 1: m.start()] == ".":  # not after an abbreviation ("max. tweede graad")
+            before = text[max(0, m.start() - 8): m.start()].rstrip(".").lower().split()
+            if before and before[-1].split("(")[-1] in p.abbreviations:
+                continue
         cuts.extend((m.start(), m.end()))
     cuts.append(len(text))
     spans = []
