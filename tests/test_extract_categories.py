@@ -735,3 +735,11 @@ def test_a_certificate_title_ends_at_the_sentence_end():
     found = reqs("- Je hebt het certificaat Microsoft Certified: Azure Administrator Associate. Heb je er meer? Fijn.",
                  kind="certificate")
     assert [r.name for r in found] == ["Microsoft Certified: Azure Administrator Associate"], found
+
+
+def test_a_feed_description_without_profile_keeps_a_demand_with_a_must_cue():
+    """A job feed's description field has no profile section; its demands stand in questions and running text."""
+    text = ("Ben jij een backend developer die graag met data werkt? Heb je minimaal drie jaar werkervaring met Java? "
+            "Dan zoeken wij jou voor ons team in Utrecht, waar je werkt aan een platform voor energiebedrijven.")
+    found = screen(text, title="Backend developer", link_occupation=False).requirements
+    assert [(r.kind, r.min_years, r.required) for r in found] == [("experience", 3, True)]
