@@ -25,10 +25,14 @@ FEATURES = ("score", "margin", "vdab_field", "from_text", "head_in_name", "name_
 
 
 _NOT_OCCUPATION = TITLE_NOISE_WORDS | {"medewerker", "medewerkers"}
+# Three-letter words that are no occupation ("kok" is one; four letters and more were always counted)
+_SHORT_FUNCTION_WORDS = frozenset({"een", "van", "met", "bij", "der", "den", "het", "and", "for", "uit", "aan", "als",
+                                   "per", "fte", "uur", "nl", "fr"})
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in loose(text).split() if len(w) >= 4 and w not in _NOT_OCCUPATION and not w.isdigit()]
+    return [w for w in loose(text).split() if len(w) >= 3 and w not in _NOT_OCCUPATION
+            and w not in _SHORT_FUNCTION_WORDS and not w.isdigit()]
 
 
 def features(occ: Occupation, title: Optional[str]) -> list[float]:
