@@ -1325,3 +1325,10 @@ def test_an_invitation_to_school_leavers_is_no_age_criterion():
             "we je net zo goed uit om te reageren.\n")
     s = screen(text, title="Planner", link_occupation=False)
     assert not [r for r in s.requirements if r.kind == "criterion"] and not s.flags
+
+
+def test_the_family_situation_of_the_people_the_work_is_about_is_no_criterion():
+    for body, flagged in (("- Je begeleidt gezinnen met schulden, huurachterstand of een moeilijke gezinssituatie.", False),
+                          ("- Je bent alleenstaand en hebt geen kinderen.", True)):
+        s = screen(f"Maatschappelijk werker\nProfiel\n{body}\n", title="Maatschappelijk werker", link_occupation=False)
+        assert ("other_discrimination" in [f.kind for f in s.flags]) is flagged, (body, s.flags)

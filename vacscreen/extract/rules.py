@@ -410,8 +410,9 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
         s, e = _own_segment(text, cs, ce, a, b)
         if cat == "age" and load_patterns().age_welcome.search(text, s, e):
             continue
-        if cat in ("age", "origin_language", "health", "nationality") and about_others.search(text, max(cs, a - 40), a):
-            continue  # "leerlingen (13 tot 21 jaar)": said of others, not of the candidate
+        if cat in ("age", "origin_language", "health", "nationality", "family") and (
+                about_others.search(text, max(cs, a - 40), a) or _OTHERS_WITH.search(text, max(cs, a - 100), a)):
+            continue  # "leerlingen (13 tot 21 jaar)", "cliënten met schulden of een moeilijke gezinssituatie": others
         if cat == "gender" and _EXISTING_PERSON.search(text, max(cs, a - 20), a):
             continue  # "samen met de kinderverzorgster": a colleague, not the person wanted
         if cat == "nationality" and load_patterns().right_to_work.match(text[b:min(ce, b + 60)]) \
@@ -420,6 +421,13 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
         first.setdefault(cat, (s, e, a, b))
     return [RuleCandidate(_mk("criterion", text, s, e, section, category=cat), (cs, ce), (a, b))
             for cat, (s, e, a, b) in first.items()]
+
+
+# People the work is about, then what they have, in one sentence up to the cue: "je begeleidt cliënten met schulden,
+# woonproblemen of een moeilijke gezinssituatie" (not "je werkt met cliënten en je bent jonger dan 30").
+_OTHERS_WITH = re.compile(r"\b(?:cliënten|clienten|klanten|bewoners|patiënten|patienten|gezinnen|jongeren|kinderen|"
+                          r"ouderen|mensen|personen|inwoners|leerlingen|gebruikers)\s+(?:met|die|in)\b[^.;:!?\n]*$",
+                          re.IGNORECASE)
 
 
 RUN_ON = 200  # a clause longer than this is a run-on paragraph: a criterion spans its own segment
