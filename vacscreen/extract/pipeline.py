@@ -208,7 +208,10 @@ class RequiredComponent(Pipe):
                     if not ok and (c.req.route_group, c.req.kind) not in groups:
                         continue
                     if c.req.kind != "criterion":
-                        c.req.required = bool(pr >= self.model.required_threshold)
+                        # The two routes of "X, of je haalt het bij ons" are structure the rules build: the held
+                        # route is as required as its wording says, the obtained one never is.
+                        held_or_obtained = c.route is not None
+                        c.req.required = c.rule_required if held_or_obtained else bool(pr >= self.model.required_threshold)
                         c.req.score = float(pr)
                     out.append(c.req)
                 k += len(cs)
