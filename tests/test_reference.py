@@ -277,6 +277,15 @@ def test_profile_from_bk(ref):
     assert p.confidence == "medium"
 
 
+def test_profile_from_the_mid_skilled_bottleneck_list(ref):
+    """An occupation on the MB 1 Dec 2025 list of mid-skilled bottleneck occupations, without a profile level or BK,
+    gets VKS 3-4 from that list (sourced, not an ISCO estimate)."""
+    rec = next(o for o in ref.vdab_occupations if o.mid_skilled_list and not o.bk_code and ref.profile_row(o) is None)
+    p = profile_for(rec, ref)
+    assert (p.typical_vks, p.vks_range, p.fallback, p.confidence) == (4, (3, 4), False, "medium")
+    assert "MB 1 Dec 2025" in p.source_of("typical_vks")[0]
+
+
 def test_profile_by_fallback(ref):
     forklift = ref.by_name("Heftruckchauffeur")  # profile row without a level, ISCO 8344
     p = profile_for(forklift, ref)

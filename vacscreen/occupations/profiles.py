@@ -76,6 +76,9 @@ SKILL_BY_ARMED_FORCES_SUBMAJOR: dict[str, tuple[int, ...]] = {"01": (4,), "02": 
 VKS_BY_SKILL: dict[int, tuple[int, int]] = {1: (1, 2), 2: (2, 4), 3: (5, 6), 4: (6, 7)}
 TYPICAL_VKS_BY_SKILL: dict[int, int] = {1: 2, 2: 4, 3: 5, 4: 6}
 ILO_SOURCE = "ILO ISCO-08 Vol. I (2012), skill levels, Tables 1-2"
+MID_SKILLED = (4, (3, 4))
+MID_SKILLED_SOURCE = ("knelpuntberoepen.csv: on the list of bottleneck occupations for mid-skilled workers (Flemish MB "
+                      "1 Dec 2025, BS 8/12/2025): secondary education, no higher education")
 
 VALUE_FIELDS = ("typical_vks", "vks_range", "regulated", "legal_requirement", "legal_note", "dutch_level",
                 "foreign_language", "experience_norm_years", "bottleneck", "bottleneck_reasons", "confidence")
@@ -310,11 +313,12 @@ def _add_confidence(p: Profile, row: Optional[ProfileRow], level_from: Optional[
     if level_from == "csv" and row is not None and row.confidence:
         p.confidence = row.confidence
         _add(p, "confidence", p.confidence, f"{row.file} row {row.row} (confidence column)")
-    elif level_from in ("csv", "bk", "annotated"):
+    elif level_from in ("csv", "bk", "annotated", "mid_skilled"):
         p.confidence = "medium"
         _add(p, "confidence", p.confidence, "level from " + {"csv": "the profiles CSV without a confidence value",
                                                              "bk": "the BK level only",
-                                                             "annotated": "our annotators' estimate"}[level_from])
+                                                             "annotated": "our annotators' estimate",
+                                                             "mid_skilled": "the mid-skilled bottleneck list"}[level_from])
     else:
         p.confidence = "low"
         _add(p, "confidence", p.confidence, {"fallback": "fallback on ISCO-08 major group",
@@ -343,6 +347,13 @@ def profile_for(record: OccupationRecord, ref: ReferenceData,
     if p.typical_vks is None and annotated is not None:
         _set_level(p, annotated.typical_vks, (annotated.typical_vks, annotated.typical_vks), annotated.source)
         level_from = "annotated"
+
+    # 2a'. on the Flemish list of bottleneck occupations for mid-skilled workers (MB 1 Dec 2025, knelpuntberoepen.csv
+    # column on_mb_2025_middengeschoold_list): a diploma of secondary education, no higher education (domain.md:
+    # "middengeschoolden" = 3rd degree BSO/SO, Se-n-Se), so VKS 3-4
+    if p.typical_vks is None and record.mid_skilled_list:
+        _set_level(p, MID_SKILLED[0], MID_SKILLED[1], MID_SKILLED_SOURCE)
+        level_from = "mid_skilled"
 
     # 2b. the nearest beroepskwalificatie by the sentence encoder (an estimate, but a Flemish level for this
     # kind of work, closer than the ISCO major group: 'Productieoperator voedingsindustrie' ~ BK Productieoperator)
