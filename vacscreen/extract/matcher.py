@@ -143,42 +143,18 @@ def lowered(rx: re.Pattern) -> re.Pattern:
     return re.compile(out, rx.flags & ~re.IGNORECASE)
 
 
-def finditer_ci(rx: re.Pattern, text: str, pos: int = 0, endpos: Optional[int] = None):
-    """rx.finditer(text, pos, endpos) for a case-insensitive rx, run lower-cased (see lowered); offsets in text."""
+def spans_ci(rx: re.Pattern, text: str, pos: int = 0, endpos: Optional[int] = None):
+    """The (start, end) of rx.finditer(text, pos, endpos) for a case-insensitive rx, run lower-cased (see lowered)."""
     end = len(text) if endpos is None else endpos
     low = text[pos:end].lower()
     if len(low) != end - pos:  # a few characters ("İ") change length when lower-cased
-        yield from rx.finditer(text, pos, end)
-        return
-    for m in lowered(rx).finditer(low):
-        yield _Shifted(m, pos)
-
-
-class _Shifted:
-    """A match of a slice, with offsets in the whole text (start, end, span, group)."""
-
-    __slots__ = ("_m", "_at")
-
-    def __init__(self, m: re.Match, at: int):
-        self._m, self._at = m, at
-
-    def start(self, g=0) -> int:
-        return self._m.start(g) + self._at
-
-    def end(self, g=0) -> int:
-        return self._m.end(g) + self._at
-
-    def span(self, g=0) -> tuple[int, int]:
-        return self.start(g), self.end(g)
-
-    def group(self, *g):
-        return self._m.group(*g)
+        return [m.span() for m in rx.finditer(text, pos, end)]
+    return [(m.start() + pos, m.end() + pos) for m in lowered(rx).finditer(low)]
 
 
 def search_ci(rx: re.Pattern, text: str) -> bool:
     """Whether a case-insensitive rx occurs in text (run lower-cased, see lowered)."""
-    low = text.lower()
-    return bool((lowered(rx) if len(low) == len(text) else rx).search(low if len(low) == len(text) else text))
+    return bool(spans_ci(rx, text))
 
 
 def _top_level_branches(pattern: str) -> list[str]:

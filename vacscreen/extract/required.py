@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from vacscreen.extract.matcher import finditer_ci, search_ci
+from vacscreen.extract.matcher import search_ci, spans_ci
 from vacscreen.extract.patterns import load_patterns
 from vacscreen.extract.rules import RuleCandidate
 
@@ -33,7 +33,7 @@ def clause_cues(text: str, clause: tuple[int, int], next_clause: str = "", prev_
            "optional_intro": intro and search_ci(p.optional, prev_clause[-40:]),
            "words": [] if search_ci(p.optional, body) else _WORD.findall(body.lower())[:40]}
     for name, rx in (("must", p.must), ("offered", p.offered)):
-        out[name] = [(m.start() + cs, m.end() + cs) for m in finditer_ci(rx, body)]
+        out[name] = [(a + cs, b + cs) for a, b in spans_ci(rx, body)]
         out[name + "_next"] = len(next_clause) < 40 and search_ci(rx, next_clause)
         out[name + "_intro"] = intro and search_ci(rx, prev_clause[-40:])
     return out

@@ -10,7 +10,7 @@ from typing import Optional
 
 from vacscreen.extract import knowledge, normalise
 from vacscreen.extract.certnames import employer_certified, with_titled
-from vacscreen.extract.matcher import Matches, Triggers, finditer_ci
+from vacscreen.extract.matcher import Matches, Triggers, spans_ci
 from vacscreen.extract.patterns import legal_entry, load_patterns
 from vacscreen.extract.routes import EXPLICIT_CEFR, mark_routes
 from vacscreen.schema import Requirement
@@ -59,15 +59,15 @@ def rule_required(text: str, clause: tuple[int, int], anchor: tuple[int, int]) -
     seg = max(i for i, x in enumerate(bounds) if x <= a)
     seg_s, seg_e = bounds[seg], bounds[min(seg + 1, len(bounds) - 1)]
     nxt_e = bounds[min(seg + 2, len(bounds) - 1)]
-    for m in finditer_ci(p.optional, text, seg_s, nxt_e):
-        if m.start() >= seg_e and (nxt_e - seg_e > 45 or not _EVALUATIVE.match(text, seg_e)):
+    for cue, _ in spans_ci(p.optional, text, seg_s, nxt_e):
+        if cue >= seg_e and (nxt_e - seg_e > 45 or not _EVALUATIVE.match(text, seg_e)):
             continue
-        if m.start() > b and _DOMAIN_PREFERENCE.match(text, m.start()):
+        if cue > b and _DOMAIN_PREFERENCE.match(text, cue):
             continue
-        paren = text.rfind("(", seg_s, m.start())
-        if b <= paren and not text[paren + 1:m.start()].strip() and _FIELD_PREFERENCE.match(text, paren):
+        paren = text.rfind("(", seg_s, cue)
+        if b <= paren and not text[paren + 1:cue].strip() and _FIELD_PREFERENCE.match(text, paren):
             continue  # the mention stands before the brackets that narrow it
-        if _in_other_brackets(text, cs, ce, m.start(), (a, b)):
+        if _in_other_brackets(text, cs, ce, cue, (a, b)):
             continue  # "Nederlands en Engels (Duits is een plus)": the cue is Duits's
         return False
     if text[cs:ce].rstrip().endswith("?") and _NOT_YET.search(text, cs, a):
