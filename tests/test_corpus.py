@@ -146,14 +146,60 @@ def _strings(content: str) -> list[str]:
 
 
 def test_real_gold_records_carry_no_text():
-    for name in gold.GOLD_FILES:
-        path = gold.GOLD_DIR / name
+    """Gold of real vacancies (first and second annotation) stores offsets, never the quoted words."""
+    paths = [gold.GOLD_DIR / name for name in gold.GOLD_FILES] + sorted((gold.GOLD_DIR / "second").glob("*.jsonl"))
+    real = 0
+    for path in paths:
         if not path.exists():
             continue
         for line in path.open(encoding="utf-8"):
             rec = json.loads(line)
-            if corpus.source_of(rec["id"]) is not None:
-                assert "text" not in rec, rec["id"]
+            if corpus.source_of(rec["id"]) is None:
+                continue
+            real += 1
+            assert "text" not in rec, rec["id"]
+            for name in gold.ITEM_LISTS:
+                for item in rec.get(name) or []:
+                    assert "text" not in item and item["start"] < item["end"], (path.name, rec["id"], name)
+    assert real >= 393
+
+
+def test_offsets_give_back_the_same_requirements():
+    """to_offsets (used by `vacscreen gold-offsets`) keeps every placement, repeated quotes included."""
+    text = ("Wat vragen we? Rijbewijs B. Je hebt een bachelor. Rijbewijs B is een must. Nederlands: zeer goed. "
+            "Wat bieden we? Een vast contract.")
+    rec = {"id": "eigen-1", "education": [{"text": "Je hebt een bachelor", "level": "bachelor", "required": True}],
+           "languages": [{"text": "Nederlands: zeer goed", "language": "nl", "level": "C1", "raw": "zeer goed",
+                          "required": True}],
+           "experience": [],
+           "licences_certificates": [{"text": "Rijbewijs B", "name": "rijbewijs B", "required": True},
+                                     {"text": "Rijbewijs B", "name": "rijbewijs B", "required": True}],
+           "other_flags": [], "flags": [{"kind": "licence", "text": "Rijbewijs B is een must"}]}
+    stored = gold.to_offsets(json.loads(json.dumps(rec)), text)
+    assert "Rijbewijs B" not in json.dumps(stored)
+    assert stored["flags"][0]["start"] == text.index("Rijbewijs B is")
+    again = gold.fill_texts({**json.loads(json.dumps(stored)), "text": text})
+    assert gold.requirements(again) == gold.requirements({**rec, "text": text})
+    assert sorted(i["start"] for i in gold.requirements(again) if i["kind"] == "licence") == [
+        text.index("Rijbewijs"), text.rindex("Rijbewijs")]
+    with pytest.raises(ValueError, match="outside the text"):
+        gold.fill_texts({**json.loads(json.dumps(stored)), "text": text[:40]})
+
+
+def test_gold_offsets_command_leaves_stored_gold_unchanged(tmp_path):
+    from typer.testing import CliRunner
+
+    from vacscreen.cli import app
+
+    src = gold.GOLD_DIR / "jobsdb_gold.jsonl"
+    copy = tmp_path / src.name
+    copy.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["gold-offsets", str(copy)])
+    assert res.exit_code == 0, res.output
+    assert copy.read_text(encoding="utf-8") == src.read_text(encoding="utf-8")
+    (tmp_path / "onbekend.jsonl").write_text(json.dumps({"id": "geen-bron-42"}) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["gold-offsets", str(tmp_path / "onbekend.jsonl")])
+    assert res.exit_code == 1 and "onbekend.jsonl:1" in res.output
 
 
 def test_second_annotation_is_of_gold_vacancies_and_covers_the_sealed_split(splits):

@@ -467,6 +467,34 @@ def gold_agreement():
     typer.echo(report.format_agreement(report.agreement()))
 
 
+@app.command("gold-offsets")
+def gold_offsets(files: list[Path] = typer.Argument(..., help="gold files of real vacancies (jsonl), rewritten in place")):
+    """Store the gold of real vacancies as offsets: each item's quoted text becomes start/end in the vacancy text
+    from ../shared/data (placed as the evaluation places it), so the repository keeps no vacancy text."""
+    from vacscreen import corpus, gold
+
+    why = corpus.available()
+    if why:
+        typer.echo(f"error: {why}", err=True)
+        raise typer.Exit(2)
+    for path in files:
+        rows = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            try:
+                text = corpus.real_record(rec["id"])["text"]
+                rows.append(json.dumps(gold.to_offsets(rec, text), ensure_ascii=False))
+            except (KeyError, ValueError) as e:
+                typer.echo(f"error: {path}:{n}: {e}", err=True)
+                raise typer.Exit(1)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        typer.echo(f"{path}: {len(rows)} records stored as offsets")
+
+
 @app.command("evaluate-linking")
 def evaluate_linking(split: str = typer.Option("train,dev", help="train, dev, test (sealed: once per issue), train,dev, or all")):
     """Occupation linking accuracy (top-1, top-3), VDAB pages and other vacancies apart. VDAB pages: the "VDAB-beroep"

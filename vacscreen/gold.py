@@ -1,7 +1,8 @@
 """Gold data: annotation records (docs/annotation.md format) -> requirements with offsets, and splits.
 
-Gold of real vacancies keeps ids and annotations only; the text is joined from the shared data folder
-(vacscreen/corpus.py). Team-written vacancies carry their own text."""
+Gold of real vacancies keeps ids, offsets and labels only: the text is joined from the shared data folder
+(vacscreen/corpus.py) and each item's text is cut from it by its start/end. Team-written vacancies carry their own
+text and items quote it."""
 from __future__ import annotations
 
 import json
@@ -21,6 +22,9 @@ GOLD_FILES = ("vdab_gold.jsonl", "jobfeed_gold.jsonl", "jobsdb_gold.jsonl",
 # Fields taken from the source record when the gold record does not carry them.
 _SOURCE_FIELDS = ("text", "title", "publisher", "country", "source_url", "truncated",
                   "jobfeed_occupation", "jobfeed_education", "vdab_occupation")
+
+# Item lists of a gold record whose items quote the vacancy (text, or start/end into it).
+ITEM_LISTS = ("education", "languages", "experience", "licences_certificates", "other_flags", "flags")
 
 _ORIGIN = re.compile(r"moedertaal|native|accent|talig|taal", re.I)
 _FAMILY = re.compile(r"kinder|gezin|gehuwd|alleenstaand|getrouwd|zwanger", re.I)
@@ -45,8 +49,10 @@ def criterion_category(text: str, kind: str) -> str:
 
 def requirements(record: dict) -> list[dict]:
     """The gold items of one record as requirement dicts with start/end in the record's text.
-    Repeated texts take successive occurrences, so duplicates land on different mentions."""
+    Items with start/end keep them; the others are placed by their text, repeated texts on successive occurrences
+    so duplicates land on different mentions."""
     text = record["text"]
+    fill_texts(record)
     items = []
     for it in record.get("education", []):
         items.append({"kind": "education", "text": it["text"], "required": it["required"], "level": it["level"],
@@ -63,11 +69,18 @@ def requirements(record: dict) -> list[dict]:
     for it in record.get("other_flags", []):
         items.append({"kind": "criterion", "text": it["text"], "required": True,
                       "category": criterion_category(it["text"], it["kind"])})
+    sources = [it for name in ITEM_LISTS[:5] for it in record.get(name, [])]
+    for item, src in zip(items, sources):
+        if "start" in src:
+            item["start"], item["end"] = src["start"], src["end"]
     # Each item takes the first occurrence of its text that no earlier item of its kind holds, so
     # repeated texts land on different mentions and "Rijbewijs B" does not land inside "Rijbewijs B auto's".
     # Longer texts are placed first.
     taken: dict[str, list[tuple[int, int]]] = {}
-    for it in sorted(items, key=lambda it: -len(it["text"])):
+    for it in items:
+        if "start" in it:
+            taken.setdefault(_group(it["kind"]), []).append((it["start"], it["end"]))
+    for it in sorted((it for it in items if "start" not in it), key=lambda it: -len(it["text"])):
         spans = taken.setdefault(_group(it["kind"]), [])
         occ = [m.start() for m in re.finditer(re.escape(it["text"]), text)]
         if not occ:
@@ -77,6 +90,39 @@ def requirements(record: dict) -> list[dict]:
         it["start"], it["end"] = pos, pos + len(it["text"])
         spans.append((it["start"], it["end"]))
     return items
+
+
+def fill_texts(record: dict) -> dict:
+    """Cut each item's text from the record's text by its start/end (gold of real vacancies stores offsets only)."""
+    text = record["text"]
+    for name in ITEM_LISTS:
+        for it in record.get(name) or []:
+            if "start" in it and "text" not in it:
+                if not 0 <= it["start"] < it["end"] <= len(text):
+                    raise ValueError(f"{record.get('id')}: {name} offsets {it['start']}-{it['end']} outside the text")
+                it["text"] = text[it["start"]:it["end"]]
+    return record
+
+
+def to_offsets(record: dict, text: str) -> dict:
+    """The record with every item's text replaced by start/end in `text`, placed as requirements() places them
+    (flags that quote no span of the text keep their words). Used to store gold of real vacancies without text."""
+    rec = {**record, "text": text}
+    rec.update({name: [dict(it) for it in record.get(name) or []] for name in ITEM_LISTS})
+    placed = requirements(rec)
+    sources = [it for name in ITEM_LISTS[:5] for it in rec.get(name, [])]
+    for src, item in zip(sources, placed):
+        src["start"], src["end"] = item["start"], item["end"]
+    for it in rec["flags"]:
+        at = text.find(it["text"]) if it.get("text") and "start" not in it else -1
+        if at >= 0:
+            it["start"], it["end"] = at, at + len(it["text"])
+    for name in ITEM_LISTS:
+        for it in rec[name]:
+            if "start" in it:
+                it.pop("text", None)
+    del rec["text"]
+    return {k: v for k, v in rec.items() if k in record}
 
 
 def _extra(item: dict) -> dict:
@@ -111,6 +157,7 @@ def read(gold_dir: Path = GOLD_DIR, with_text: bool = True) -> Iterator[dict]:
                 for k in _SOURCE_FIELDS:
                     if rec.get(k) is None and src.get(k) is not None:
                         rec[k] = src[k]
+                fill_texts(rec)
             rec["group"] = corpus.group_of(rec)
             yield rec
 
