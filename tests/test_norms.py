@@ -51,3 +51,24 @@ def test_build_keeps_consistent_levels_of_fallback_occupations_only(tmp_path):
     loaded = norms.annotated_norms.__wrapped__(tmp_path / "n.csv")
     assert {n.occupation for n in loaded.values()} == {r["occupation"] for r in rows}
     norms.annotated_norms.cache_clear()
+
+
+def test_cross_validation_measures_a_vacancy_against_norms_of_the_other_folds_only(lexical, monkeypatch):
+    """renorm_out_of_fold: a norm given only by the annotations of fold 0 holds for fold 1, not for fold 0."""
+    from types import SimpleNamespace
+
+    from vacscreen import corpus
+    from vacscreen.occupations.evaluate import renorm_out_of_fold
+
+    name = "Polyvalent administratief medewerker"
+    bare = link("x", override=name, linker=lexical, norms=False)
+    level = bare.vks + 1  # a level no estimate gives, so that it can only come from the annotations
+    fold = {"a1": 0, "a2": 0, "b": 1}
+    monkeypatch.setattr(corpus, "fold_of", lambda record, folds: fold[record["id"]])
+    analysed = [SimpleNamespace(record={"id": i, "occupation_norm": {"typical_vks": level}, "synthetic": i == "b"},
+                                occupation=link("x", override=name, linker=lexical, norms=False)) for i in fold]
+    assert renorm_out_of_fold(analysed, folds=2, linker=lexical) == 1
+    got = {a.record["id"]: a.occupation for a in analysed}
+    assert got["b"].vks == level and got["b"].profile["confidence"] == "medium"
+    assert got["a1"].vks == got["a2"].vks == bare.vks and got["a1"].profile["fallback"]
+    assert lexical.norms_file is None or "norms-" not in str(lexical.norms_file)  # the linker's own table again

@@ -634,14 +634,15 @@ def _train_reranker_and_confidence(names: tuple) -> None:
     from vacscreen.flags.data import analyse, load_split
     from vacscreen.occupations import confidence
 
-    from vacscreen.occupations.evaluate import relink_out_of_fold
+    from vacscreen.occupations.evaluate import relink_out_of_fold, renorm_out_of_fold
     from vacscreen.occupations.train import train_reranker
 
     # the re-ranker learns from the candidates of the new linker and norms; the link confidence from the
-    # links (and profiles) a re-ranker makes on vacancies it did not see (out of fold by employer)
+    # links (and profiles, with annotated norms) made without the vacancy's employer (out of fold by employer)
     analysed = analyse([r for s in names for r in load_split(s)])
     typer.echo(json.dumps(train_reranker(analysed), indent=1))
     relink_out_of_fold(analysed)
+    renorm_out_of_fold(analysed)
     typer.echo(json.dumps(confidence.train_confidence(analysed), indent=1))
 
 
@@ -951,10 +952,12 @@ def cv_flags(
     t = DEFAULT_THRESHOLD if threshold is None else threshold
     from vacscreen.occupations.confidence import out_of_fold
 
-    from vacscreen.occupations.evaluate import relink_out_of_fold
+    from vacscreen.occupations.evaluate import relink_out_of_fold, renorm_out_of_fold
 
     analysed = analyse([r for s in names for r in load_split(s)])
     relink_out_of_fold(analysed, folds)  # links by a re-ranker that did not see the vacancy's employer
+    renormed = renorm_out_of_fold(analysed, folds)  # annotated norms from the other folds' real vacancies
+    typer.echo(f"annotated norms out of fold: {renormed} vacancies measured against another level")
     cal = out_of_fold(analysed, folds)  # link confidences from models fitted on the other folds
     typer.echo(f"link confidence out of fold: {cal['vacancies']} vacancies, top-1 acceptable {cal['acceptable']:.3f}, "
                f"expected calibration error {cal['ece']:.3f}")

@@ -211,6 +211,57 @@ def relink_out_of_fold(analysed, folds: int = 5) -> int:
     return done
 
 
+def renorm_out_of_fold(analysed, folds: int = 5, linker=None) -> int:
+    """Annotated norms out of fold: the profile of each vacancy of fold k is built again with the norms that the
+    real vacancies of the other folds give (norms.norm_rows), so that no vacancy is measured against a level its
+    own annotation helped set. Returns the number of vacancies whose typical level changed."""
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    from vacscreen.corpus import fold_of
+    from vacscreen.occupations.link import _profile, default_linker
+    from vacscreen.occupations.norms import norm_rows, write_norms
+
+    linker = linker or default_linker()
+
+    def record_of(occ):
+        found = linker.ref.find(occ.name)
+        return next((r for r in found if r.isco == occ.isco), found[0] if found else None)
+
+    votes = []  # (fold, occupation, annotated VKS) of real vacancies whose occupation has no sourced level
+    for a in analysed:
+        occ, vks = a.occupation, (a.record.get("occupation_norm") or {}).get("typical_vks")
+        rec = record_of(occ) if occ is not None and occ.profile else None
+        if rec is None or vks is None or a.record.get("synthetic"):
+            continue
+        bare = _profile(linker, rec, norms=False)
+        if bare.fallback or bare.typical_vks is None:
+            votes.append((fold_of(a.record, folds), occ.name, int(vks)))
+    saved, changed = linker.norms_file, 0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for k in range(folds):
+                linker.norms_file = Path(tmp) / f"norms-{k}.csv"
+                write_norms(norm_rows([(n, v) for f, n, v in votes if f != k], f"folds other than {k}"),
+                            linker.norms_file)
+                linker.profiles.clear()
+                for a in analysed:
+                    occ = a.occupation
+                    rec = record_of(occ) if occ is not None and occ.profile else None
+                    if rec is None or fold_of(a.record, folds) != k:
+                        continue
+                    prof = _profile(linker, rec)
+                    changed += prof.typical_vks != occ.vks
+                    a.occupation = dataclasses.replace(
+                        occ, vks=prof.typical_vks, regulated=prof.regulated, profile=prof.to_dict(),
+                        profile_sources=sorted({x["source"] for x in prof.sources}))
+    finally:
+        linker.norms_file = saved
+        linker.profiles.clear()
+    return changed
+
+
 def shipped_report(analysed, out_of_fold: bool = True, folds: int = 5) -> dict:
     """The links screen() makes (flags.data.analyse: title, VDAB field, text) on gold vacancies, per group:
     acceptable top-1/top-3 (the gold occupation or a listed alternative, with a profile), raw-title links (no
@@ -224,6 +275,7 @@ def shipped_report(analysed, out_of_fold: bool = True, folds: int = 5) -> dict:
 
     if out_of_fold:
         relink_out_of_fold(analysed, folds)
+        renorm_out_of_fold(analysed, folds)
         confidence.out_of_fold(analysed, folds)
     ref = load_reference()
     rows = []

@@ -9,6 +9,8 @@ level they gave consistently is a better estimate than the major group. `vacscre
 from __future__ import annotations
 
 import csv
+import os
+from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -43,3 +45,30 @@ def annotated_norms(path: Path) -> dict[str, AnnotatedNorm]:
 def norm_for(name: str, path: Optional[Path] = None) -> Optional[AnnotatedNorm]:
     """The annotated norm of an occupation in the table at `path` (default: the current settings')."""
     return annotated_norms(path or settings.current().norms_file).get(loose(name))
+
+
+def norm_rows(votes, splits: str, min_vacancies: int = 2, min_agreement: float = 0.75) -> list[dict]:
+    """Annotated-norm rows from (occupation name, annotated typical VKS) pairs of real vacancies."""
+    levels: dict[str, list[int]] = defaultdict(list)
+    for name, vks in votes:
+        levels[name].append(int(vks))
+    rows = []
+    for name, vals in sorted(levels.items()):
+        level, agreeing = Counter(vals).most_common(1)[0]
+        if len(vals) >= min_vacancies and agreeing / len(vals) >= min_agreement:
+            rows.append({"occupation": name, "typical_vks": level, "vacancies": len(vals), "agreeing": agreeing,
+                         "splits": splits,
+                         "source": f"annotated norm: VKS {level} given by the vacscreen annotators on {agreeing} of "
+                                   f"{len(vals)} real vacancies ({splits} splits, data/gold/)"})
+    return rows
+
+
+def write_norms(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+    annotated_norms.cache_clear()

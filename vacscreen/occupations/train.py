@@ -4,10 +4,7 @@ test split); saved to models/linking/
 with meta.json and a model card (its metrics come from `vacscreen evaluate-linking`)."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-from collections import Counter, defaultdict
 
 from vacscreen import gold
 from vacscreen.gold import sealed_text_hashes, split_ids
@@ -15,7 +12,7 @@ from vacscreen.occupations.evaluate import cases, reranker_rows
 from vacscreen.occupations.link import default_linker, link
 from vacscreen.occupations.memory import VacancyMemory, default_memory
 from vacscreen import settings
-from vacscreen.occupations.norms import FIELDS, annotated_norms
+from vacscreen.occupations.norms import norm_rows, write_norms
 from vacscreen.schema import InputError
 from vacscreen.text import prepare
 
@@ -63,30 +60,15 @@ def build_norms(splits: tuple[str, ...] = ("train", "dev"), min_vacancies: int =
     """One row per occupation linked from real gold vacancies of the splits whose profile has no sourced level:
     the annotators' most frequent typical VKS, kept when at least min_vacancies vacancies and min_agreement of
     them give it. Occupations are linked as screen() links them (the VDAB field, else the title)."""
-    levels: dict[str, list[int]] = defaultdict(list)
+    votes = []
     for rec in gold.load():
         vks = (rec.get("occupation_norm") or {}).get("typical_vks")
         if rec["split"] not in splits or rec.get("synthetic") or vks is None:
             continue
         occ = link(rec["text"], rec.get("title"), memory=None, norms=False)
         if occ is not None and occ.profile and (occ.profile.get("fallback") or occ.vks is None):
-            levels[occ.name].append(int(vks))
-    rows = []
-    for name, vals in sorted(levels.items()):
-        level, agreeing = Counter(vals).most_common(1)[0]
-        if len(vals) >= min_vacancies and agreeing / len(vals) >= min_agreement:
-            rows.append({"occupation": name, "typical_vks": level, "vacancies": len(vals), "agreeing": agreeing,
-                         "splits": "+".join(splits),
-                         "source": f"annotated norm: VKS {level} given by the vacscreen annotators on {agreeing} of "
-                                   f"{len(vals)} real vacancies ({'+'.join(splits)} splits, data/gold/)"})
-    path = path or settings.current().norms_file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, FIELDS)
-        w.writeheader()
-        w.writerows(rows)
-    os.replace(tmp, path)
-    annotated_norms.cache_clear()
+            votes.append((occ.name, int(vks)))
+    rows = norm_rows(votes, "+".join(splits), min_vacancies, min_agreement)
+    write_norms(rows, path or settings.current().norms_file)
     default_linker().profiles.clear()  # profiles built on the old norms
     return rows
