@@ -443,6 +443,59 @@ def test_r7x_range_with_a_minimum_is_no_ceiling():
     assert one(exp(1, 3, text="Je hebt 1 tot 3 jaar ervaring."), norm=WAREHOUSE, kind="age") is None
 
 
+def _unsure(*alternatives, confidence: float | None = None) -> Occupation:
+    """A link below the gate, above the plausible-norm floor (rules.yaml norms)."""
+    cfg = config().norms
+    if confidence is None:
+        confidence = (cfg.plausible_confidence_min + cfg.link_confidence_min) / 2
+    return Occupation(name="Magazijnmedewerker", vks=2, confidence=confidence,
+                      profile={"typical_vks": 2, "fallback": False, "bottleneck": True},
+                      alternatives=[{"name": n, "score": s, "vks": v, "estimated": e} for n, s, v, e in alternatives])
+
+
+def test_an_unsure_link_is_measured_at_the_highest_level_of_its_plausible_occupations():
+    occ = _unsure(("Winkelmedewerker", 0.6, 3, True), ("Bediende", 0.01, 7, False))  # 0.01: not plausible
+    n = Norm.from_occupation(occ)
+    assert n.plausible == ("Magazijnmedewerker", "Winkelmedewerker") and n.vks == 3 and n.fallback and n.uncertain
+    assert not n.bottleneck and n.dutch is None  # per-occupation values are not carried over
+    c = one(edu("master", 7), norm=n, kind="education_too_high")
+    assert c is not None and c.fires
+    # one level above the highest plausible level is no flag (the bottleneck rule R2 needs a sure norm)
+    assert_quiet(one(edu("bachelor", 6), norm=Norm.from_occupation(_unsure(("Winkelmedewerker", 0.6, 5, False))),
+                     kind="education_too_high"))
+
+
+@pytest.mark.parametrize("alternatives", [(), (("Winkelmedewerker", 0.6, None, False),)])
+def test_no_norm_for_an_unsure_link_without_a_level_for_every_plausible_occupation(alternatives):
+    n = Norm.from_occupation(_unsure(*alternatives))
+    assert n.uncertain and not n.known and n.plausible == ()
+
+
+def test_a_plausible_occupation_below_the_confidence_floor_gives_no_norm(monkeypatch):
+    from vacscreen.flags import rules
+
+    cfg = config().model_copy(update={"norms": config().norms.model_copy(update={"plausible_confidence_min": 0.6})})
+    monkeypatch.setattr(rules, "config", lambda: cfg)
+    assert not Norm.from_occupation(_unsure(("Winkelmedewerker", 0.6, 3, False), confidence=0.5)).known
+    assert Norm.from_occupation(_unsure(("Winkelmedewerker", 0.6, 3, False), confidence=0.7)).known
+
+
+def test_what_the_law_sets_for_a_plausible_occupation_is_not_flagged():
+    spec = cert("code 95", kind="certificate")
+    sure = Norm(occupation="Magazijnmedewerker", vks=2)
+    assert one(spec, norm=sure, kind="certificate_unneeded") is not None
+    unsure = Norm.from_occupation(_unsure(("chauffeur vrachtwagen", 0.4, 2, False)))
+    assert unsure.known and one(spec, norm=unsure, kind="certificate_unneeded") is None
+
+
+def test_a_flag_against_plausible_occupations_is_mild_and_names_them():
+    reqs, vac = build(edu("master", 7))
+    flags = Flagger().flag(reqs, _unsure(("Winkelmedewerker", 0.6, 3, False)), vac)
+    f = next(f for f in flags if f.kind == "education_too_high")
+    assert f.severity == "mild"
+    assert "Magazijnmedewerker / Winkelmedewerker" in f.norm and "Magazijnmedewerker of Winkelmedewerker" in f.reason
+
+
 @pytest.mark.parametrize("spec", [crit("age", "Ook starters welkom."), crit("age", "Gepensioneerden zijn welkom."),
                                   crit("age", "Iedereen, ongeacht leeftijd, is welkom."),
                                   crit("age", "Pas afgestudeerde kandidaten krijgen een volledig inwerktraject."),

@@ -226,3 +226,13 @@ def test_shipped_link_report_per_group_with_reliability():
     assert 0 <= r["top1"] <= r["top3"] <= 1 and 0 <= r["absurd"] <= 1 - r["top1"] + 1e-9
     assert r["ece"] is not None and 0 <= r["ece"] <= 1
     assert sum(n for _, n, _, _ in r["reliability"]) == r["n"]
+
+
+def test_alternatives_carry_their_own_typical_level(lexical):
+    """The flags measure an unsure link against its alternatives' levels (flags/rules.py Norm.cautious)."""
+    occ = link("Je rijdt met de heftruck in ons magazijn.", "Heftruckchauffeur magazijn", linker=lexical,
+               reranker=None, memory=None)
+    assert occ.alternatives
+    for alt in occ.alternatives:
+        own = link("x", override=alt["name"], linker=lexical)
+        assert (alt["vks"], alt["estimated"]) == (own.vks, bool(own.profile["fallback"])), alt

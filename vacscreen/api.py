@@ -24,7 +24,7 @@ from vacscreen import bulk, settings as settings_mod
 from vacscreen.assemble import assemble
 from vacscreen.extract.pipeline import build_nlp, load_nlp, make_doc, model_version, requirements
 from vacscreen.flags import Vacancy, load_flagger
-from vacscreen.flags.rules import config as flag_rules
+from vacscreen.flags.rules import Norm, config as flag_rules
 from vacscreen.occupations import legal
 from vacscreen.occupations.link import link, prime as prime_links
 from vacscreen.schema import InputError, Screening
@@ -37,6 +37,16 @@ WARM_UP_TEXT = "Magazijnier\nProfiel\n- Je hebt rijbewijs B."
 def uncertain_link(occ) -> bool:
     """The link is too unsure for the flags to measure demands against its profile (flags/rules.yaml norms)."""
     return occ.confidence is not None and occ.confidence < flag_rules().norms.link_confidence_min
+
+
+def _uncertain_warning(occ) -> str:
+    plausible = Norm.cautious(occ)
+    if plausible is None:
+        return (f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn niet aan het "
+                "beroepsprofiel getoetst. Kies het beroep om ze te laten toetsen.")
+    return (f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn alleen getoetst aan het "
+            f"hoogste typische niveau van de mogelijke beroepen ({', '.join(plausible.plausible)}). Kies het beroep "
+            "om ze aan zijn eigen profiel te laten toetsen.")
 
 
 class Linking(NamedTuple):
@@ -183,8 +193,7 @@ class Screener:
             p = doc._.prepared
             warnings = list(p.warnings)
             if occ is not None and occ.profile and uncertain_link(occ):
-                warnings.append(f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn niet aan "
-                                "het beroepsprofiel getoetst. Kies het beroep om ze te laten toetsen.")
+                warnings.append(_uncertain_warning(occ))
             out.append(assemble(p, reqs, [f for f in found if f.score >= flagger.threshold], id=id, title=title,
                                 occupation=occ, warnings=warnings, model_version=version,
                                 review_candidates=[f for f in found if f.score < flagger.threshold]))

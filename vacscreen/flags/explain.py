@@ -36,6 +36,9 @@ def describe_norm(c: Candidate, norm: Norm) -> str:
     occ = norm.occupation or "onbekend beroep"
     if not norm.known:
         return f"{occ}: geen beroepsprofiel gevonden; alleen algemene regels"
+    if norm.plausible:
+        return (f"beroep onzeker ({' / '.join(norm.plausible)}): gemeten tegen het hoogste typische niveau van deze "
+                f"beroepen, VKS {norm.vks}" + (" (deels een terugvalschatting)" if norm.fallback else ""))
     base = f"{occ}: typisch VKS {norm.vks}" + (" (terugvalschatting)" if norm.fallback else "") \
         + (", knelpuntberoep" if norm.bottleneck else "") + (", gereglementeerd" if norm.regulated else "")
     if c.kind == "language_too_high":
@@ -51,7 +54,10 @@ def render(c: Candidate, norm: Norm, extra: dict | None = None) -> dict:
     """{reason, suggestion, norm, source} for a candidate."""
     cfg = config()
     nl = c.values.get("demand_level") in NL_LEVELS or bool(_NL_WORDING.search(c.text))
-    values = _Blank(occupation=norm.occupation or "deze functie", norm_vks=norm.vks,
+    occupation = norm.occupation or "deze functie"
+    if norm.plausible:  # an unsure link: the reason names every occupation it was measured against
+        occupation = ", ".join(norm.plausible[:-1]) + " of " + norm.plausible[-1]
+    values = _Blank(occupation=occupation, norm_vks=norm.vks,
                     norm_education=norm_education(norm.vks, nl),
                     **c.values, **(extra or {}))
     values["demand_level"] = LEVEL_NAMES.get(c.values.get("demand_level"), c.values.get("demand_level") or "dit diploma")

@@ -96,7 +96,8 @@ class Flagger:
 
     def _to_flag(self, c: Candidate, norm: Norm) -> Flag:
         texts = render(c, norm)
-        severity = "strong" if c.strong and c.score >= self.strong_score else "mild"
+        # against the levels of several plausible occupations (an unsure link) a flag is never strong
+        severity = "strong" if c.strong and c.score >= self.strong_score and not norm.plausible else "mild"
         return Flag(kind=c.kind, severity=severity, score=round(c.score, 3), text=c.text, start=c.start, end=c.end,
                     requirement=c.requirement, **texts)
 

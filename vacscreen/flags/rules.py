@@ -69,6 +69,8 @@ class Norm:
     sources: list[str] = field(default_factory=list)
     # The link was too unsure to measure demands against this occupation's profile (rules.yaml norms).
     uncertain: bool = False
+    # An unsure link measured against the highest level of its plausible occupations (names here) instead.
+    plausible: tuple[str, ...] = ()
 
     @property
     def known(self) -> bool:
@@ -80,8 +82,9 @@ class Norm:
             return cls(occupation=occ.name if occ else None)
         floor = config().norms.link_confidence_min if min_confidence is None else min_confidence
         if occ.confidence is not None and occ.confidence < floor:
-            # an unsure link gives no norm: only the rules that need none (discrimination, driving) apply
-            return cls(occupation=occ.name, uncertain=True)
+            # an unsure link gives no norm of its own: only the rules that need none (discrimination, driving)
+            # apply, and those measured against the highest level any plausible occupation has (cautious())
+            return cls.cautious(occ) or cls(occupation=occ.name, uncertain=True)
         p = occ.profile
         return cls(occupation=occ.name, vks=p.get("typical_vks"), bottleneck=bool(p.get("bottleneck")),
                    regulated=bool(p.get("regulated")), legal_requirement=p.get("legal_requirement"),
@@ -89,6 +92,27 @@ class Norm:
                    foreign=bk_level(p.get("foreign_language")), experience_years=p.get("experience_norm_years"),
                    fallback=bool(p.get("fallback")), confidence=p.get("confidence") or "low",
                    sources=list(occ.profile_sources))
+
+
+    @classmethod
+    def cautious(cls, occ: Occupation) -> Optional["Norm"]:
+        """For an unsure link: the linked occupation and the alternatives the re-ranker finds plausible (score >=
+        rules.yaml norms.plausible_score), measured at the highest typical level among them, so a demand is
+        too high only when it is too high for each. None when the link is below norms.plausible_confidence_min
+        or a plausible occupation has no level. No bottleneck, regulation or language levels: those are per
+        occupation."""
+        cfg = config().norms
+        if cfg.plausible_score is None or occ.confidence is None or occ.confidence < cfg.plausible_confidence_min:
+            return None
+        p = occ.profile or {}
+        levels = [(occ.name, p.get("typical_vks"), bool(p.get("fallback")))]
+        levels += [(a["name"], a.get("vks"), bool(a.get("estimated"))) for a in occ.alternatives
+                   if a.get("score", 0.0) >= cfg.plausible_score]
+        if len(levels) < 2 or any(vks is None for _, vks, _ in levels):
+            return None
+        return cls(occupation=occ.name, vks=max(vks for _, vks, _ in levels),
+                   fallback=any(est for _, _, est in levels), confidence="low", uncertain=True,
+                   plausible=tuple(name for name, _, _ in levels))
 
 
 def bk_level(text: Optional[str]) -> Optional[str]:
@@ -365,6 +389,8 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
     softened = frozenset(r.vks for r in education_reqs if not r.required and r.section != "vdab_fields")
     out = []
     conds = legal.conditions_for(None if norm.uncertain else norm.occupation, vac.title)
+    for name in norm.plausible:  # what the law sets for any plausible occupation is never flagged
+        conds += legal.conditions_for(name)
     # One route suffices (annotation.md): a requirement with an optional route ("of je haalt het bij ons") is no
     # knock-out, so none of its routes is measured as a required demand.
     open_routes = {r.route_group for r in requirements if r.route_group and not r.required}

@@ -6,7 +6,7 @@ Sections read as attributes (`config().language.fires_gap`) or, as the rules do,
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -46,6 +46,8 @@ class Section(BaseModel):
 
 class Norms(Section):
     link_confidence_min: float = Field(ge=0, le=1)
+    plausible_score: Optional[float] = Field(default=None, ge=0, le=1)
+    plausible_confidence_min: float = Field(default=0.0, ge=0, le=1)
 
 
 class Education(Section):

@@ -176,7 +176,7 @@ def _reranked(text, title, query, source, linker, memory, descriptions, reranker
     """The candidate the re-ranker finds most likely acceptable; score and alternatives are its probabilities."""
     votes = text_votes(text, memory, description_index(linker) if descriptions else None)
     order, p = reranked(linker, query, title, votes, reranker)
-    shown = [{"name": linker.occupations[i].name, "score": round(float(p[i]), 3)} for i in order[:4]]
+    shown = [_alternative(linker, linker.occupations[i], p[i], norms) for i in order[:4]]
     if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
         # nothing listed fits: say so rather than pass the raw title off as an occupation
         occ = unknown(UNKNOWN_NAME, linker, p[order[0]], source, shown[:3])
@@ -261,7 +261,14 @@ def _field_record(linker: Linker, name: str) -> Optional[OccupationRecord]:
 
 
 def _alternatives(linker: Linker, ranked) -> list[dict]:
-    return [{"name": linker.occupations[i].name, "score": round(s, 3)} for i, s in ranked]
+    return [_alternative(linker, linker.occupations[i], s) for i, s in ranked]
+
+
+def _alternative(linker: Linker, rec: OccupationRecord, score: float, norms: bool = True) -> dict:
+    """A candidate occupation as shown beside the link: name, score, and its typical level (`vks`, with
+    `estimated` when that level is an ISCO or BK estimate), which the flags use when the link is unsure."""
+    prof = _profile(linker, rec, norms)
+    return {"name": rec.name, "score": round(float(score), 3), "vks": prof.typical_vks, "estimated": prof.fallback}
 
 
 if __name__ == "__main__":  # python -m vacscreen.occupations.link build: label embeddings into the cache
