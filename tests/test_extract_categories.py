@@ -743,3 +743,27 @@ def test_a_feed_description_without_profile_keeps_a_demand_with_a_must_cue():
             "Dan zoeken wij jou voor ons team in Utrecht, waar je werkt aan een platform voor energiebedrijven.")
     found = screen(text, title="Backend developer", link_occupation=False).requirements
     assert [(r.kind, r.min_years, r.required) for r in found] == [("experience", 3, True)]
+
+
+@pytest.mark.parametrize("body, category", [
+    ("- Voor ons poetsbedrijf zoeken wij nette dames die zelfstandig werken.", "gender"),
+    ("- Wij zoeken jonge aanpakkers voor de nachtploeg.", "age"),
+    ("- Je bent een student van 17 of 18 jaar en wil in het weekend werken.", "age"),
+    ("- Je bent in blakende gezondheid en kan lang rechtstaan.", "health"),
+])
+def test_criteria_worded_as_people_wanted_are_found(body, category):
+    assert category in [r.category for r in reqs(body, kind="criterion")]
+
+
+@pytest.mark.parametrize("body", [
+    "- Je begeleidt spelletjes die passen bij de leeftijd van de kinderen in de opvang.",
+    "- Je bewaakt de gezondheid van onze bewoners en meldt wat opvalt.",
+    "- Korting in onze winkel met dames- en herenmode.",
+])
+def test_a_property_of_the_people_served_is_no_criterion(body):
+    assert reqs(body, kind="criterion") == []
+
+
+def test_an_experience_band_from_zero_asks_for_none():
+    found = reqs("- Ervaring: 0-3 jaar. Ook pas gestart? Welkom.", kind="experience")
+    assert [(r.min_years, r.required) for r in found] == [(0, False)]

@@ -411,8 +411,9 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
         if cat == "age" and load_patterns().age_welcome.search(text, s, e):
             continue
         if cat in ("age", "origin_language", "health", "nationality", "family") and (
-                about_others.search(text, max(cs, a - 40), a) or _OTHERS_WITH.search(text, max(cs, a - 100), a)):
-            continue  # "leerlingen (13 tot 21 jaar)", "cliënten met schulden of een moeilijke gezinssituatie": others
+                about_others.search(text, max(cs, a - 40), a) or _OTHERS_WITH.search(text, max(cs, a - 100), a)
+                or _OF_OTHERS.match(text, b, min(ce, b + 40))):
+            continue  # "leerlingen (13 tot 21 jaar)", "cliënten met schulden ...", "de leeftijd van de kinderen"
         if cat == "gender" and _EXISTING_PERSON.search(text, max(cs, a - 20), a):
             continue  # "samen met de kinderverzorgster": a colleague, not the person wanted
         if cat == "nationality" and load_patterns().right_to_work.match(text[b:min(ce, b + 60)]) \
@@ -428,6 +429,12 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
 _OTHERS_WITH = re.compile(r"\b(?:cliënten|clienten|klanten|bewoners|patiënten|patienten|gezinnen|jongeren|kinderen|"
                           r"ouderen|mensen|personen|inwoners|leerlingen|gebruikers)\s+(?:met|die|in)\b[^.;:!?\n]*$",
                           re.IGNORECASE)
+
+
+# The cue is a property of others: "op maat van de leeftijd van de kinderen", "de gezondheid van onze bewoners".
+_OF_OTHERS = re.compile(r"\s*(?:van\s+)?(?:de|onze|je|jouw|hun|het)\s+(?:\w+\s+)?(?:kinderen|kind|cliënten|clienten|klanten|"
+                        r"bewoners|patiënten|patienten|leerlingen|jongeren|ouderen|deelnemers|gasten|bezoekers|doelgroep)\b",
+                        re.IGNORECASE)
 
 
 RUN_ON = 200  # a clause longer than this is a run-on paragraph: a criterion spans its own segment
