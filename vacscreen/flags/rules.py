@@ -82,8 +82,8 @@ class Norm:
             return cls(occupation=occ.name if occ else None)
         floor = config().norms.link_confidence_min if min_confidence is None else min_confidence
         if occ.confidence is not None and occ.confidence < floor:
-            # an unsure link gives no norm of its own: only the rules that need none (discrimination, driving)
-            # apply, and those measured against the highest level any plausible occupation has (cautious())
+            # an unsure link is no norm of its own: the rules that need none (discrimination, driving) apply, and
+            # the others only against the highest level of its plausible occupations (cautious())
             return cls.cautious(occ) or cls(occupation=occ.name, uncertain=True)
         p = occ.profile
         return cls(occupation=occ.name, vks=p.get("typical_vks"), bottleneck=bool(p.get("bottleneck")),
@@ -92,7 +92,6 @@ class Norm:
                    foreign=bk_level(p.get("foreign_language")), experience_years=p.get("experience_norm_years"),
                    fallback=bool(p.get("fallback")), confidence=p.get("confidence") or "low",
                    sources=list(occ.profile_sources))
-
 
     @classmethod
     def cautious(cls, occ: Occupation) -> Optional["Norm"]:
