@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -161,6 +162,10 @@ def test_real_gold_records_carry_no_text():
             for name in gold.ITEM_LISTS:
                 for item in rec.get(name) or []:
                     assert "text" not in item and item["start"] < item["end"], (path.name, rec["id"], name)
+            words = re.findall(r"\w+", corpus.real_record(rec["id"])["text"].lower())
+            stored = " ".join(re.findall(r"\w+", json.dumps(rec, ensure_ascii=False).lower()))
+            quoted = [w for i in range(len(words) - 11) if (w := " ".join(words[i:i + 12])) in stored]
+            assert not quoted, (path.name, rec["id"], quoted[0])  # notes refer to passages as [tekst start-end]
     assert real >= 393
 
 
