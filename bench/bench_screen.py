@@ -69,9 +69,11 @@ def peak_mb() -> float:
 
 
 def linking_cost(texts, titles) -> dict:
-    """Time link() alone: cold (empty title caches, as for a new title) and cached (titles seen before).
+    """Time link() alone, with the parts screen() uses (the default Screener's linker, memory, re-ranker and
+    confidence, loaded): cold (empty title caches, as for a new title) and cached (titles seen before).
     The "VDAB-beroep" line is cut from the texts, so that every vacancy is linked from its title."""
-    from vacscreen.occupations.link import default_linker, link
+    from vacscreen.api import default_screener
+    from vacscreen.occupations.link import link as link_parts
     from vacscreen.occupations.linker import vdab_field
     from vacscreen.text import prepare
 
@@ -79,7 +81,13 @@ def linking_cost(texts, titles) -> dict:
         f = vdab_field(text)
         return text if f is None else text[:f[1]] + text[f[2]:]
 
-    linker = default_linker()
+    parts = default_screener().linking()
+    linker = parts.linker
+
+    def link(text, title, linker):
+        return link_parts(text, title, linker=linker, memory=parts.memory, reranker=parts.reranker,
+                          confidence=parts.confidence)
+
     prepared = [(without_field(prepare(t).text), titles[t]) for t in texts]
     linker.rank.cache_clear()
     linker._base.cache_clear()

@@ -236,3 +236,35 @@ def test_alternatives_carry_their_own_typical_level(lexical):
     for alt in occ.alternatives:
         own = link("x", override=alt["name"], linker=lexical)
         assert (alt["vks"], alt["estimated"]) == (own.vks, bool(own.profile["fallback"])), alt
+
+
+def test_label_cosines_are_exact_where_rankings_and_thresholds_read_them():
+    """Linker._label_cosines takes the product over all labels in int8 and recomputes the best exact_top in fp32: the
+    best labels, every occupation's best score that reaches the top and the argmax equal the fp32 product; the rest
+    stays within the int8 error."""
+    import numpy as np
+
+    from vacscreen.occupations.link import default_linker
+
+    linker = default_linker()
+    if linker.encoder is None or linker._int8_labels() is None:
+        pytest.skip("no sentence encoder or no int8 engine in this environment")
+    vectors = linker.label_vectors()
+    for query in ("Magazijnier", "Verpleegkundige op de dienst geriatrie", "Boekhouder KMO", "Stagiair marketing"):
+        v = linker.encoder.encode([query])[0]
+        exact, fast = vectors @ v, linker._label_cosines(v)
+        top = np.argsort(-exact)[:100]
+        assert np.allclose(fast[top], exact[top], atol=1e-5)
+        assert int(np.argmax(fast)) == int(np.argmax(exact))
+        assert np.abs(fast - exact).max() < 0.01
+        assert np.abs(fast - exact).max() > 0  # the int8 product was used for the rest
+
+
+def test_prepare_builds_what_a_first_new_title_would(lexical):
+    """link.prepare (the Screener calls it when it loads linking): every occupation's profile, the descriptions and
+    the name indexes are there before the first link, so that a service's first request does not build them."""
+    from vacscreen.occupations.link import prepare
+
+    assert prepare(lexical) is lexical
+    assert all((o.name, True) in lexical.profiles for o in lexical.occupations)
+    assert lexical.descriptions is not None and hasattr(lexical, "_groups") and "_compact_index" in vars(lexical.ref)

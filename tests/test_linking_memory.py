@@ -162,3 +162,27 @@ def test_the_fast_tfidf_vector_equals_scikit_learns_transform():
         assert np.allclose(tfidf_vector(vec, text), vec.transform([text]).toarray()[0])
     with pytest.raises(ValueError, match="sublinear_tf"):
         tfidf_vector(TfidfVectorizer().fit(docs), "magazijn")
+
+
+def test_vectorizers_share_a_texts_tokens_only_when_they_split_it_alike():
+    """tfidf_vector keeps a text's tokens for the next vectorizer that splits alike; one with other stop words, an
+    n-gram range or a tokenizer function of its own still gets its own tokens."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    import numpy as np
+
+    from vacscreen.occupations.memory import tfidf_vector
+
+    docs = ["Je stapelt paletten in het magazijn.", "Je kookt in de keuken van een brasserie.",
+            "Je rijdt met de heftruck in het magazijn en je stapelt dozen."]
+    vectorizers = [TfidfVectorizer(sublinear_tf=True, stop_words=["de", "het"]),
+                   TfidfVectorizer(sublinear_tf=True, stop_words=["de", "het"]),
+                   TfidfVectorizer(sublinear_tf=True, stop_words=["je", "in"]),
+                   TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)),
+                   TfidfVectorizer(sublinear_tf=True, tokenizer=lambda t: t.lower().split(), token_pattern=None)]
+    for vec in vectorizers:
+        vec.fit(docs)
+    text = "Je stapelt dozen in het magazijn van de brasserie."
+    for _ in range(2):  # the second round reads the kept tokens
+        for vec in vectorizers:
+            assert np.allclose(tfidf_vector(vec, text), vec.transform([text]).toarray()[0])

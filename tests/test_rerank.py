@@ -102,3 +102,21 @@ def test_link_report_scores_links_whose_reranker_never_saw_the_vacancys_employer
     assert len(seen) == 10 and all(len(f) == 4 for f in seen)
     for a, folds in zip(sorted(analysed, key=lambda a: a.fold), seen):
         assert a.fold not in folds
+
+
+def test_the_indexed_stem_check_agrees_with_the_pairwise_one(lexical):
+    """_agrees indexes each occupation's label words; it must answer as _close over every pair would, for title words
+    equal to, inside, around, or sharing six letters with label words, and for unrelated ones."""
+    words = rerank._label_words(lexical)
+    rng = np.random.default_rng(3)
+    occupations = rng.choice(sorted(words), size=300, replace=False)
+    pool = sorted({w for i in occupations for w in words[i].words})
+    title_words = (pool[::7] + [w[1:] for w in pool[::11]] + [w + "ster" for w in pool[::13]]
+                   + [w[:6] + "xyz" for w in pool[::17]] + ["kapper", "lasser", "verpleeg", "zorgkundige", "bakker"])
+    answers = []
+    for i in occupations:
+        for w in title_words:
+            expected = any(rerank._close(w, label) for label in words[i].words)
+            assert rerank._shares_stem(w, words[i]) == expected, (w, sorted(words[i].words))
+            answers.append(expected)
+    assert any(answers) and not all(answers)

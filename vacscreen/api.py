@@ -93,15 +93,12 @@ class Screener:
 
     def _load_linking(self) -> Linking:
         from vacscreen.occupations import confidence, rerank
-        from vacscreen.occupations.link import description_index, linker_for
+        from vacscreen.occupations.link import linker_for, prepare
         from vacscreen.occupations.memory import MODEL_FILE, load_memory
 
         # The linker (reference data, encoder, label vectors: ~1 GB) is one per distinct set of reference files,
         # encoder and cache in a process: Screeners with the same ones (and link()'s default) share it.
-        linker = linker_for(self.settings)
-        if linker.encoder is not None:
-            linker.label_vectors()
-        description_index(linker)
+        linker = prepare(linker_for(self.settings))
         folder = self.settings.linking_dir  # read now, so that reload() sees newly trained files
         memory = load_memory(folder / MODEL_FILE) if (folder / MODEL_FILE).exists() else None
         return Linking(linker, memory, rerank.from_file(rerank.path(folder)),

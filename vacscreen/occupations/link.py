@@ -238,6 +238,16 @@ def description_index(linker: Linker) -> VacancyMemory:
     return linker.descriptions
 
 
+def prepare(linker: Linker) -> Linker:
+    """The linker with what a first new title would build made now (a service pays it at start, ~0.3 s): its indexes
+    and vectors (Linker.prepare), the occupation descriptions, and every occupation's profile (3,249 in ~0.1 s)."""
+    linker.prepare()
+    description_index(linker)
+    for rec in linker.occupations:
+        _profile(linker, rec)
+    return linker
+
+
 def _query(text: str, title: Optional[str]) -> tuple[str, str]:
     return (clean_title(title), "title") if title and title.strip() else (query_from_text(text), "text")
 

@@ -92,22 +92,43 @@ class VacancyMemory:
             (path.parent / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
 
 
-# built analyzers per fitted vectorizer, kept outside it so that the vectorizer still saves (a closure would not)
+# Per fitted vectorizer, the key of how it splits a text, kept outside it so that the vectorizer still saves; per
+# key, the built analyzer. Vectorizers that split alike (the memory and the occupation descriptions) share the
+# tokens of a text: one pass over a vacancy per link instead of two.
 _ANALYZERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_BUILT: dict = {}
+_ANALYSIS = ("analyzer", "preprocessor", "tokenizer", "lowercase", "strip_accents", "token_pattern", "ngram_range",
+             "stop_words")
+
+
+def _analysis_key(vectorizer) -> Optional[tuple]:
+    """How a vectorizer splits a text, as a hashable key; None when a function of its own does (not comparable)."""
+    params = vectorizer.get_params()
+    if any(callable(params[p]) for p in _ANALYSIS):
+        return None
+    return tuple(tuple(v) if isinstance(v, (list, set, frozenset)) else v for v in (params[p] for p in _ANALYSIS))
+
+
+@lru_cache(maxsize=8)
+def _tokens(key: tuple, text: str) -> tuple[str, ...]:
+    return tuple(_BUILT[key](text))
 
 
 def tfidf_vector(vectorizer, text: str) -> np.ndarray:
     """vectorizer.transform([text]) as a dense row, built from the fitted vectorizer's public parts (analyzer,
     vocabulary_, idf_). One text at a time, transform() spends ~0.25 ms per call in input checks; three calls per
     link made them a third of a cached link. Only for the settings used here: sublinear tf, l2 norm."""
-    analyzer = _ANALYZERS.get(vectorizer)
-    if analyzer is None:
+    known = _ANALYZERS.get(vectorizer)
+    if known is None:
         if not (vectorizer.sublinear_tf and vectorizer.norm == "l2" and vectorizer.use_idf):
             raise ValueError("tfidf_vector supports sublinear_tf=True, norm='l2', use_idf=True only")
-        analyzer = _ANALYZERS[vectorizer] = vectorizer.build_analyzer()
+        known = _ANALYZERS[vectorizer] = (_analysis_key(vectorizer), vectorizer.build_analyzer())
+        if known[0] is not None:
+            _BUILT.setdefault(known[0], known[1])
+    key, analyzer = known
     counts: dict[int, int] = defaultdict(int)
     vocabulary = vectorizer.vocabulary_
-    for token in analyzer(text):
+    for token in (_tokens(key, text) if key is not None else analyzer(text)):
         j = vocabulary.get(token)
         if j is not None:
             counts[j] += 1

@@ -9,7 +9,7 @@ coefficients, nothing that runs on load. Chosen and measured by grouped cross-va
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -80,14 +80,38 @@ def _content_words(text: str) -> list[str]:
             if len(w) >= 4 and w not in GENERIC_ROLE_WORDS and w not in TITLE_NOISE_WORDS]
 
 
-def _label_words(linker) -> dict[int, frozenset]:
+class _Words(NamedTuple):
+    """The content words of an occupation's labels, indexed for _close: the words, their six-letter starts (words of
+    six letters or more), those of five letters or more, and these joined (one substring search instead of a loop)."""
+    words: frozenset
+    starts: frozenset
+    long: frozenset
+    joined: str
+
+
+def _label_words(linker) -> dict[int, _Words]:
     """Occupation index -> the content words of its labels and employer titles, built once per linker."""
     if linker.label_words is None:
         acc: dict[int, set] = {}
         for label, owner in zip(linker.labels, linker.owner):
             acc.setdefault(int(owner), set()).update(_content_words(label))
-        linker.label_words = {i: frozenset(w) for i, w in acc.items()}
+        linker.label_words = {
+            i: _Words(frozenset(w), frozenset(x[:6] for x in w if len(x) >= 6), frozenset(x for x in w if len(x) >= 5),
+                      "\0".join(x for x in w if len(x) >= 5)) for i, w in acc.items()}
     return linker.label_words
+
+
+def _shares_stem(w: str, lw: _Words) -> bool:
+    """any(_close(w, l) for l in lw.words), without the loop over the label words."""
+    if w in lw.words or (len(w) >= 6 and w[:6] in lw.starts):
+        return True
+    if len(w) < 5:
+        return False
+    # w inside a label word, or a label word of five letters or more inside w
+    return w in lw.joined or any(w[a:b] in lw.long for a in range(len(w) - 4) for b in range(a + 5, len(w) + 1))
+
+
+_NO_WORDS = _Words(frozenset(), frozenset(), frozenset(), "")
 
 
 def _agrees(linker, title_words: tuple, i: int) -> bool:
@@ -97,8 +121,8 @@ def _agrees(linker, title_words: tuple, i: int) -> bool:
     if key not in cache:
         if len(cache) >= 100_000:
             cache.clear()
-        words = _label_words(linker).get(i, ())
-        cache[key] = any(_close(w, l) for w in title_words for l in words)
+        words = _label_words(linker).get(i, _NO_WORDS)
+        cache[key] = any(_shares_stem(w, words) for w in title_words)
     return cache[key]
 
 
