@@ -120,3 +120,34 @@ def test_the_indexed_stem_check_agrees_with_the_pairwise_one(lexical):
             assert rerank._shares_stem(w, words[i]) == expected, (w, sorted(words[i].words))
             answers.append(expected)
     assert any(answers) and not all(answers)
+
+
+def test_the_occupations_labelled_with_the_titles_head_are_candidates_with_that_feature(lexical):
+    """'Schoonmaker kantoren' starts with a label ('schoonmaker') of an occupation whose name it is not: that
+    occupation is a candidate, and only the occupations carrying the head as a label have title_head_label 1."""
+    from vacscreen.occupations.link import link_candidates, title_head_labels
+
+    heads = title_head_labels(lexical, "Schoonmaker kantoren (avond)")
+    assert heads and all(any(lab.lower() == "schoonmaker" for lab in (lexical.occupations[i].name,
+                                                                      *lexical.occupations[i].labels))
+                         for i in heads)
+    assert not title_head_labels(lexical, "Medewerker (m/v/x)") and not title_head_labels(lexical, "xyz qwerty")
+    idx, X = link_candidates("Schoonmaker kantoren (avond)", "Schoonmaker kantoren", lexical, {})
+    column = X[:, rerank.FEATURES.index("title_head_label")]
+    assert set(heads) <= set(idx) and {i for i, v in zip(idx, column) if v == 1.0} == set(heads)
+
+
+def test_training_links_without_a_shipped_reranker_of_other_features(monkeypatch):
+    """`vacscreen train --component linking` after the features changed: the shipped re-ranker no longer loads, and
+    the analysis it trains from must not need it."""
+    from vacscreen.flags.data import analyse
+
+    def stale(*_):
+        raise ValueError("trained on other features")
+
+    monkeypatch.setattr(rerank, "load", stale)
+    records = [{"id": "t1", "text": "Wij zoeken een schoonmaker voor kantoren. Je poetst bureaus.", "title": "Schoonmaker"}]
+    (a,) = analyse(records, rerank_links=False)
+    assert a.occupation is not None and a.occupation.name
+    with pytest.raises(ValueError, match="other features"):
+        analyse(records)

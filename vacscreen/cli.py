@@ -639,7 +639,8 @@ def _train_reranker_and_confidence(names: tuple) -> None:
 
     # the re-ranker learns from the candidates of the new linker and norms; the link confidence from the
     # links (and profiles, with annotated norms) made without the vacancy's employer (out of fold by employer)
-    analysed = analyse([r for s in names for r in load_split(s)])
+    # (linked without the shipped re-ranker: its links are redone out of fold below, and it may be of other features)
+    analysed = analyse([r for s in names for r in load_split(s)], rerank_links=False)
     typer.echo(json.dumps(train_reranker(analysed), indent=1))
     relink_out_of_fold(analysed)
     renorm_out_of_fold(analysed)

@@ -46,9 +46,11 @@ def gold_occupation(record: dict) -> Optional[Occupation]:
                       profile=profile)
 
 
-def analyse(records: Iterable[dict], batch_size: int = 32, gold_norm: bool = False) -> list[Analysed]:
+def analyse(records: Iterable[dict], batch_size: int = 32, gold_norm: bool = False,
+            rerank_links: bool = True) -> list[Analysed]:
     """Extraction and occupation linking of gold records, as screen() does them (gold_norm: the annotator's
-    occupation norm instead of the linker's)."""
+    occupation norm instead of the linker's; rerank_links=False: links without the shipped re-ranker, for training
+    a new one, which the shipped one may not fit any more)."""
     from vacscreen.extract.pipeline import load_nlp, make_doc, requirements
     from vacscreen.occupations.link import link
     from vacscreen.text import prepare
@@ -59,7 +61,8 @@ def analyse(records: Iterable[dict], batch_size: int = 32, gold_norm: bool = Fal
     out = []
     for rec, doc in zip(records, docs):
         p = doc._.prepared
-        occ = gold_occupation(rec) if gold_norm else link(p.text, rec.get("title"))
+        occ = gold_occupation(rec) if gold_norm else \
+            link(p.text, rec.get("title"), **({} if rerank_links else {"reranker": None}))
         out.append(Analysed(rec, requirements(doc), occ, Vacancy.from_prepared(p, rec.get("title")), p))
     return out
 

@@ -160,7 +160,7 @@ def link_candidates(title: Optional[str], query: str, linker: Linker, votes: dic
     """(candidate indices, their features) for the re-ranker (occupations/rerank.py), given the text's votes."""
     head = title_head_record(linker, title) if title else None
     return rerank.candidates(linker, query, title, votes, linker.index_of(head.name) if head is not None else None,
-                             lambda rec: _profile(linker, rec))
+                             lambda rec: _profile(linker, rec), title_head_labels(linker, title) if title else frozenset())
 
 
 def reranked(linker: Linker, query: str, title: Optional[str], votes: dict[str, float], reranker):
@@ -191,11 +191,9 @@ _SEPARATOR = re.compile(r"\s[-–|]\s|\s*[|:]\s*|,\s")
 
 
 
-def title_head_record(linker: Linker, title: str):
-    """The occupation whose name is the longest start of the title (or of one of its "/"-alternatives), after
-    brackets and what follows a separator are dropped; None when no start is such a name, or only generic words.
-    (Keeping ESCO-only names whose level is an ISCO estimate out, or all ESCO-only names, lost on the folds not
-    read when this was written: docs/evaluation.md.)"""
+def _title_heads(title: str):
+    """The starts of a title that may name its occupation, longest first, per "/"-alternative: brackets and what
+    follows a separator dropped, stopping at a start of only generic words. Each start comes as its words."""
     t = _BRACKETS.sub(" ", title)
     t = _SEPARATOR.split(t, maxsplit=1)[0]
     for part in t.split("/"):
@@ -204,15 +202,33 @@ def title_head_record(linker: Linker, title: str):
             head = words[:n]
             if all(w.lower() in GENERIC_ROLE_WORDS or w.lower() in TITLE_NOISE_WORDS for w in head):
                 break
-            # also written as one word: "Sales Manager" is the occupation salesmanager (display names only: the
-            # labels too lost on the team-written vacancies, 0.779 -> 0.740 top-1 out of fold)
-            rec = linker.ref.by_name(" ".join(head)) or linker.ref.by_compact(" ".join(head), labels=False)
-            if rec is None and n == 2:  # "Receptionist hotel" is the hotelreceptionist: modifier before head
-                rec = linker.ref.by_compact(head[1] + head[0], labels=False)
-            if rec is not None:
-                return rec
+            yield head
+
+
+def title_head_record(linker: Linker, title: str):
+    """The occupation whose name is the longest start of the title (or of one of its "/"-alternatives), after
+    brackets and what follows a separator are dropped; None when no start is such a name, or only generic words.
+    (Keeping ESCO-only names whose level is an ISCO estimate out, or all ESCO-only names, lost on the folds not
+    read when this was written: docs/evaluation.md.)"""
+    for head in _title_heads(title):
+        # also written as one word: "Sales Manager" is the occupation salesmanager (display names only: the
+        # labels too lost on the team-written vacancies, 0.779 -> 0.740 top-1 out of fold)
+        rec = linker.ref.by_name(" ".join(head)) or linker.ref.by_compact(" ".join(head), labels=False)
+        if rec is None and len(head) == 2:  # "Receptionist hotel" is the hotelreceptionist: modifier before head
+            rec = linker.ref.by_compact(head[1] + head[0], labels=False)
+        if rec is not None:
+            return rec
     return None
 
+
+def title_head_labels(linker: Linker, title: str) -> frozenset[int]:
+    """The occupations (linker indices) that carry the longest start of the title as their name or one of their
+    labels ("Schoonmaker kantoren": the occupations labelled "schoonmaker"); empty when no start is a label."""
+    for head in _title_heads(title):
+        recs = linker.ref.all_by_compact(" ".join(head))
+        if recs:
+            return frozenset(i for i in map(linker.index_of_record, recs) if i is not None)
+    return frozenset()
 
 
 def text_votes(text: str, memory: Optional[VacancyMemory] = None,

@@ -310,10 +310,13 @@ class Linker:
         return self._order(query, s, mode, k)
 
     def index_of(self, name: str) -> Optional[int]:
+        rec = self.ref.by_name(name)
+        return self.index_of_record(rec) if rec is not None else None
+
+    def index_of_record(self, rec: OccupationRecord) -> Optional[int]:
         if not hasattr(self, "_index"):
             self._index = {id(o): i for i, o in enumerate(self.occupations)}
-        rec = self.ref.by_name(name)
-        return self._index.get(id(rec)) if rec is not None else None
+        return self._index.get(id(rec))
 
     # Cached per query: a title repeats across a corpus, and the full score vectors (lexical over 24k labels,
     # the encoder's cosines) cost a few ms each. ~27 KB per entry.

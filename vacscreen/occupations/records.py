@@ -153,6 +153,13 @@ class ReferenceData:
         hits = self._compact_index[0].get(key) or (self._compact_index[1].get(key) if labels else None)
         return hits[0] if hits else None
 
+    def all_by_compact(self, text: str) -> tuple[OccupationRecord, ...]:
+        """Every occupation whose display name or one of whose labels equals `text` once spaces and hyphens are
+        dropped (by_compact gives the first only)."""
+        key = loose(text).replace(" ", "")
+        names, labels = self._compact_index
+        return tuple(dict.fromkeys((*names.get(key, ()), *labels.get(key, ()))))
+
     @cached_property
     def _compact_index(self) -> tuple[dict, dict]:
         names: dict[str, list[OccupationRecord]] = {}

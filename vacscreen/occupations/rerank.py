@@ -19,7 +19,7 @@ from vacscreen.occupations import json_model
 from vacscreen.occupations.linker import GENERIC_ROLE_WORDS, TITLE_NOISE_WORDS, clean_title
 
 FEATURES = ("score", "gap_to_best", "inverse_rank", "lexical", "semantic", "text_votes", "title_head",
-            "title_word_in_labels", "vdab_occupation", "known_level", "isco_code", "level_fallback")
+            "title_head_label", "title_word_in_labels", "vdab_occupation", "known_level", "isco_code", "level_fallback")
 # candidates per link: the best of the combined score, of the encoder and of the lexical match
 TOP_COMBINED, TOP_EACH = 15, 5
 
@@ -140,9 +140,10 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
 
 
 def candidates(linker, query: str, title: Optional[str], votes: dict[str, float], head: Optional[int],
-               profile_of) -> tuple[list[int], np.ndarray]:
+               profile_of, head_labels: frozenset = frozenset()) -> tuple[list[int], np.ndarray]:
     """(occupation indices, feature rows) of a link's candidates. head: the index of
-    the occupation the title starts with (or None); profile_of(record): its profile."""
+    the occupation the title starts with (or None); profile_of(record): its profile; head_labels: the occupations
+    one of whose labels the title starts with (candidates too)."""
 
     base = np.asarray(linker._base(query, "combined"))
     lexical = np.asarray(linker.lexical(query))
@@ -157,7 +158,7 @@ def candidates(linker, query: str, title: Optional[str], votes: dict[str, float]
     pool = ([head] if head is not None else []) + order[:TOP_COMBINED]
     if linker.encoder is not None:
         pool += _top(semantic, TOP_EACH)
-    pool += _top(lexical, TOP_EACH)
+    pool += _top(lexical, TOP_EACH) + sorted(head_labels)
     idx = list(dict.fromkeys(int(i) for i in pool))
     rank = {i: r for r, i in enumerate(order)}
     title_words = tuple(_content_words(clean_title(title or "")))
@@ -168,7 +169,7 @@ def candidates(linker, query: str, title: Optional[str], votes: dict[str, float]
         prof = profile_of(occ)
         agree = float(_agrees(linker, title_words, i)) if title_words else 0.5
         rows.append([total[i], total[i] - best, 1 / (1 + rank.get(i, RANKED)), lexical[i], semantic[i], voted[i],
-                     float(i == head), agree, float(occ.kind == "vdab"), float(prof.typical_vks is not None),
+                     float(i == head), float(i in head_labels), agree, float(occ.kind == "vdab"), float(prof.typical_vks is not None),
                      float(bool(occ.isco)), float(bool(prof.fallback))])
     return idx, np.asarray(rows, dtype=float)
 
