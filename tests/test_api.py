@@ -476,3 +476,25 @@ def test_screen_many_is_lazy_and_accepts_generators():
 
 def test_screen_many_empty_input():
     assert list(screen_many([])) == []
+
+
+def test_the_unsure_link_warning_says_what_the_demands_were_measured_against():
+    """Below the gate: measured against nothing, against the link's own level (no plausible alternative), or
+    against the highest level of its plausible occupations; the warning names which."""
+    from vacscreen.api import _uncertain_warning
+    from vacscreen.flags.rules import config
+    from vacscreen.schema import Occupation
+
+    cfg = config().norms
+
+    def unsure(confidence, *alternatives):
+        return Occupation(name="Magazijnmedewerker", vks=2, confidence=confidence,
+                          profile={"typical_vks": 2, "fallback": False},
+                          alternatives=[{"name": n, "score": s, "vks": 3, "estimated": False} for n, s in alternatives])
+
+    none = _uncertain_warning(unsure(cfg.plausible_alone_min - 0.1))
+    alone = _uncertain_warning(unsure(cfg.plausible_alone_min))
+    several = _uncertain_warning(unsure(cfg.plausible_confidence_min, ("Winkelmedewerker", cfg.plausible_score)))
+    assert "niet aan het beroepsprofiel getoetst" in none
+    assert "typische niveau van dit beroep" in alone and "Winkelmedewerker" not in alone
+    assert "(Magazijnmedewerker, Winkelmedewerker)" in several

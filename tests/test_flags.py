@@ -465,10 +465,28 @@ def test_an_unsure_link_is_measured_at_the_highest_level_of_its_plausible_occupa
                      kind="education_too_high"))
 
 
-@pytest.mark.parametrize("alternatives", [(), (("Winkelmedewerker", 0.6, None, False),)])
+@pytest.mark.parametrize("alternatives", [(("Winkelmedewerker", 0.6, None, False),),
+                                          (("Winkelmedewerker", 0.6, 3, False), ("Bediende", 0.5, None, False))])
 def test_no_norm_for_an_unsure_link_without_a_level_for_every_plausible_occupation(alternatives):
     n = Norm.from_occupation(_unsure(*alternatives))
     assert n.uncertain and not n.known and n.plausible == ()
+
+
+def test_an_unsure_link_without_a_plausible_alternative_is_measured_at_its_own_level_from_its_floor(monkeypatch):
+    from vacscreen.flags import rules
+
+    floor = config().norms.plausible_alone_min
+    assert floor is not None
+    lonely = [("Bediende", config().norms.plausible_score / 2, 7, False)]  # scored below plausible: not counted
+    n = Norm.from_occupation(_unsure(*lonely, confidence=floor))
+    assert n.known and n.uncertain and n.vks == 2 and n.plausible == ("Magazijnmedewerker",) and not n.bottleneck
+    assert not Norm.from_occupation(_unsure(*lonely, confidence=floor - 0.05)).known
+    reqs, vac = build(edu("bachelor", 6))
+    f = next(f for f in Flagger().flag(reqs, _unsure(*lonely, confidence=floor), vac) if f.kind == "education_too_high")
+    assert f.severity == "mild" and "beroep onzeker (Magazijnmedewerker)" in f.norm and "Magazijnmedewerker" in f.reason
+    cfg = config().model_copy(update={"norms": config().norms.model_copy(update={"plausible_alone_min": None})})
+    monkeypatch.setattr(rules, "config", lambda: cfg)
+    assert not Norm.from_occupation(_unsure(*lonely, confidence=0.89)).known
 
 
 def test_a_plausible_occupation_below_the_confidence_floor_gives_no_norm(monkeypatch):

@@ -44,6 +44,10 @@ def _uncertain_warning(occ) -> str:
     if plausible is None:
         return (f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn niet aan het "
                 "beroepsprofiel getoetst. Kies het beroep om ze te laten toetsen.")
+    if len(plausible.plausible) == 1:
+        return (f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn alleen getoetst aan het "
+                "typische niveau van dit beroep, zonder strenge vlaggen. Kies het beroep om ze aan zijn eigen profiel "
+                "te laten toetsen.")
     return (f"Beroep onzeker ({occ.name}, zekerheid {occ.confidence:.2f}): de eisen zijn alleen getoetst aan het "
             f"hoogste typische niveau van de mogelijke beroepen ({', '.join(plausible.plausible)}). Kies het beroep "
             "om ze aan zijn eigen profiel te laten toetsen.")

@@ -36,6 +36,9 @@ def describe_norm(c: Candidate, norm: Norm) -> str:
     occ = norm.occupation or "onbekend beroep"
     if not norm.known:
         return f"{occ}: geen beroepsprofiel gevonden; alleen algemene regels"
+    if len(norm.plausible) == 1:  # an unsure link without a plausible alternative: its own level
+        return (f"beroep onzeker ({occ}): gemeten tegen het typische niveau van dit beroep, VKS {norm.vks}"
+                + (" (terugvalschatting)" if norm.fallback else ""))
     if norm.plausible:
         return (f"beroep onzeker ({' / '.join(norm.plausible)}): gemeten tegen het hoogste typische niveau van deze "
                 f"beroepen, VKS {norm.vks}" + (" (deels een terugvalschatting)" if norm.fallback else ""))
@@ -55,7 +58,7 @@ def render(c: Candidate, norm: Norm, extra: dict | None = None) -> dict:
     cfg = config()
     nl = c.values.get("demand_level") in NL_LEVELS or bool(_NL_WORDING.search(c.text))
     occupation = norm.occupation or "deze functie"
-    if norm.plausible:  # an unsure link: the reason names every occupation it was measured against
+    if len(norm.plausible) > 1:  # an unsure link: the reason names every occupation it was measured against
         occupation = ", ".join(norm.plausible[:-1]) + " of " + norm.plausible[-1]
     values = _Blank(occupation=occupation, norm_vks=norm.vks,
                     norm_education=norm_education(norm.vks, nl),

@@ -97,17 +97,19 @@ class Norm:
     def cautious(cls, occ: Occupation) -> Optional["Norm"]:
         """For an unsure link: the linked occupation and the alternatives the re-ranker finds plausible (score >=
         rules.yaml norms.plausible_score), measured at the highest typical level among them, so a demand is
-        too high only when it is too high for each. None when the link is below norms.plausible_confidence_min
-        or a plausible occupation has no level. No bottleneck, regulation or language levels: those are per
-        occupation."""
+        too high only when it is too high for each. With no plausible alternative, the linked occupation alone,
+        from norms.plausible_alone_min. None below norms.plausible_confidence_min (alone: plausible_alone_min; null:
+        never) or when a plausible occupation has no level. No bottleneck, regulation or language levels: those are
+        per occupation."""
         cfg = config().norms
-        if cfg.plausible_score is None or occ.confidence is None or occ.confidence < cfg.plausible_confidence_min:
+        if cfg.plausible_score is None or occ.confidence is None:
             return None
         p = occ.profile or {}
         levels = [(occ.name, p.get("typical_vks"), bool(p.get("fallback")))]
         levels += [(a["name"], a.get("vks"), bool(a.get("estimated"))) for a in occ.alternatives
                    if a.get("score", 0.0) >= cfg.plausible_score]
-        if len(levels) < 2 or any(vks is None for _, vks, _ in levels):
+        floor = cfg.plausible_confidence_min if len(levels) > 1 else cfg.plausible_alone_min
+        if floor is None or occ.confidence < floor or any(vks is None for _, vks, _ in levels):
             return None
         return cls(occupation=occ.name, vks=max(vks for _, vks, _ in levels),
                    fallback=any(est for _, _, est in levels), confidence="low", uncertain=True,

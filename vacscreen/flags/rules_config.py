@@ -48,6 +48,7 @@ class Norms(Section):
     link_confidence_min: float = Field(ge=0, le=1)
     plausible_score: Optional[float] = Field(default=None, ge=0, le=1)
     plausible_confidence_min: float = Field(default=0.0, ge=0, le=1)
+    plausible_alone_min: Optional[float] = Field(default=None, ge=0, le=1)
 
 
 class Education(Section):
