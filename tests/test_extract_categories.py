@@ -767,3 +767,50 @@ def test_a_property_of_the_people_served_is_no_criterion(body):
 def test_an_experience_band_from_zero_asks_for_none():
     found = reqs("- Ervaring: 0-3 jaar. Ook pas gestart? Welkom.", kind="experience")
     assert [(r.min_years, r.required) for r in found] == [(0, False)]
+
+
+@pytest.mark.parametrize("body", ["- Ervaring: 0 tot 3 jaar; pas afgestudeerd mag ook.", "- Ervaring: 0 à 2 jaar"])
+def test_an_experience_band_from_zero_written_with_words_asks_for_none(body):
+    found = reqs(body, kind="experience")
+    assert [(r.min_years, r.required) for r in found] == [(0, False)], found
+
+
+def test_desired_experience_is_a_nice_to_have():
+    found = reqs("- Ervaring in een bakkerij is gewenst.", kind="experience")
+    assert [r.required for r in found] == [False], found
+
+
+@pytest.mark.parametrize("body, category", [
+    ("- Je bent een millennial met een passie voor mode.", "age"),
+    ("- Je bent een echte Gen Z'er en weet alles van TikTok.", "age"),
+    ("- Wij zoeken jobstudenten van 16 tot 18 jaar voor de zomer.", "age"),
+    ("- Je hebt geen gezinsverplichtingen die weekendwerk in de weg staan.", "family"),
+])
+def test_generations_teen_ranges_and_family_duties_are_criteria(body, category):
+    assert category in [r.category for r in reqs(body, kind="criterion")]
+
+
+@pytest.mark.parametrize("body", [
+    "- Je geeft les aan leerlingen van 15 tot 18 jaar in de derde graad.",
+    "- Ervaring: 15-18 jaar ervaring in de sector is geen vereiste.",
+    "- Wij houden rekening met je gezinsverplichtingen bij de planning.",
+])
+def test_teen_ranges_of_the_people_served_and_respect_for_family_duties_are_no_criteria(body):
+    assert [r.category for r in reqs(body, kind="criterion") if r.category in ("age", "family")] == []
+
+
+@pytest.mark.parametrize("body", [
+    "- Onze bewoners zijn gemiddeld 84 jaar, enkelen zijn jonger dan 65 jaar.",
+    "- Ons team telt twaalf collega's tussen 22 en 61 jaar uit vijf landen.",
+    "- De patiënten hebben vaak een chronische ziekte of een beperking.",
+])
+def test_a_sentence_about_the_team_or_the_people_served_is_no_criterion(body):
+    assert reqs(body, kind="criterion") == []
+
+
+@pytest.mark.parametrize("body, category", [
+    ("- Onze klanten zijn Franstalig, dus je bent een moedertaalspreker Frans.", "origin_language"),
+    ("- Ons team zoekt een jonge collega voor de avondploeg.", "age"),
+])
+def test_a_demand_after_a_sentence_start_about_others_stays_a_criterion(body, category):
+    assert category in [r.category for r in reqs(body, kind="criterion")]

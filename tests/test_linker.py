@@ -268,3 +268,20 @@ def test_prepare_builds_what_a_first_new_title_would(lexical):
     assert prepare(lexical) is lexical
     assert all((o.name, True) in lexical.profiles for o in lexical.occupations)
     assert lexical.descriptions is not None and hasattr(lexical, "_groups") and "_compact_index" in vars(lexical.ref)
+
+
+@pytest.mark.parametrize("title, name", [
+    ("Kok (38 uur, vast contract) – Eetcafé De Zwaan, Vlissingen en omgeving", "kok"),
+    ("Orderpicker 3 ploegen | Distributiecentrum Oostkamp | via uitzendkantoor Werkkracht", "orderpicker"),
+])
+def test_a_title_that_starts_with_a_listed_name_is_never_unknown(lexical, title, name):
+    """The whole query is far from every label (employer, place, hours), but its head is a listed occupation: the
+    re-ranked link is that occupation, not "onbekend" (issue 19: no raw-title or unknown link when one fits)."""
+    from vacscreen.occupations import rerank
+    from vacscreen.occupations.link import MIN_LEXICAL, MIN_SEMANTIC, _query
+
+    if rerank.load() is None:
+        pytest.skip("no shipped re-ranker")
+    assert not lexical.is_listed(_query("", title)[0], MIN_LEXICAL, MIN_SEMANTIC)  # the case this is about
+    occ = link("Je werkt in ons team.", title, linker=lexical, memory=None)
+    assert occ.name.lower() == name and occ.profile is not None

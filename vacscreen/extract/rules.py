@@ -412,8 +412,9 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
             continue
         if cat in ("age", "origin_language", "health", "nationality", "family") and (
                 about_others.search(text, max(cs, a - 40), a) or _OTHERS_WITH.search(text, max(cs, a - 100), a)
-                or _OF_OTHERS.match(text, b, min(ce, b + 40))):
-            continue  # "leerlingen (13 tot 21 jaar)", "cliënten met schulden ...", "de leeftijd van de kinderen"
+                or _OF_OTHERS.match(text, b, min(ce, b + 40)) or _OTHERS_SUBJECT.match(text, cs, a)):
+            continue  # "leerlingen (13 tot 21 jaar)", "cliënten met schulden ...", "de leeftijd van de kinderen",
+            # "Ons team telt collega's tussen 20 en 60 jaar"
         if cat == "gender" and _EXISTING_PERSON.search(text, max(cs, a - 20), a):
             continue  # "samen met de kinderverzorgster": a colleague, not the person wanted
         if cat == "nationality" and load_patterns().right_to_work.match(text[b:min(ce, b + 60)]) \
@@ -429,6 +430,16 @@ def _criteria(text, cs, ce, section, vdab_line: bool, mx):
 _OTHERS_WITH = re.compile(r"\b(?:cliënten|clienten|klanten|bewoners|patiënten|patienten|gezinnen|jongeren|kinderen|"
                           r"ouderen|mensen|personen|inwoners|leerlingen|gebruikers)\s+(?:met|die|in)\b[^.;:!?\n]*$",
                           re.IGNORECASE)
+
+
+# A sentence about others up to the cue, with them as its subject and no "je" before the cue: "Onze bewoners zijn
+# vaak ouder dan 80", "Ons team telt collega's tussen 20 en 60 jaar" (not "Onze klanten zijn Franstalig, dus je
+# bent ...").
+_OTHERS_SUBJECT = re.compile(
+    r"\W*(?:onze|ons|de|het)\s+(?:\w+\s+)?(?:cliënten|clienten|klanten|bewoners|patiënten|patienten|leerlingen|"
+    r"kinderen|jongeren|ouderen|gasten|bezoekers|deelnemers|gebruikers|team|teams|ploeg|collega.s|medewerkers|"
+    r"mensen|personeel|agenten|doelgroep)\s+(?:zijn|is|telt|tellen|bestaat|bestaan|komen|hebben|heeft|variëren|"
+    r"varieert)\b(?:(?!\b(?:je|jij|jouw|u|jou)\b)[^.;:!?\n])*$", re.IGNORECASE)
 
 
 # The cue is a property of others: "op maat van de leeftijd van de kinderen", "de gezondheid van onze bewoners".
