@@ -803,6 +803,7 @@ def test_teen_ranges_of_the_people_served_and_respect_for_family_duties_are_no_c
     "- Onze bewoners zijn gemiddeld 84 jaar, enkelen zijn jonger dan 65 jaar.",
     "- Ons team telt twaalf collega's tussen 22 en 61 jaar uit vijf landen.",
     "- De patiënten hebben vaak een chronische ziekte of een beperking.",
+    "- Ons schildersteam is tussen 24 en 58 jaar en werkt graag samen.",
 ])
 def test_a_sentence_about_the_team_or_the_people_served_is_no_criterion(body):
     assert reqs(body, kind="criterion") == []

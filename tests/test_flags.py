@@ -308,6 +308,7 @@ def test_r10_a_higher_language_route_is_not_the_demand():
 @pytest.mark.parametrize("title, line", [
     ("Technisch assistent wegen en riolering", "Je hebt een rijbewijs B."),
     ("Thuisbegeleider", "Je hebt een rijbewijs B, want je gaat op huisbezoek."),
+    ("Magazijnier", "Je hebt een rijbewijs B, want je brengt de aanhangwagen met leeggoed naar het containerpark."),
 ])
 def test_r5b_a_road_crew_or_home_visits_need_the_driving_licence(title, line):
     c = one(cert("rijbewijs B", line, kind="licence"), norm=WAREHOUSE, kind="certificate_unneeded", title=title)
@@ -523,6 +524,7 @@ def test_r7_welcome_wording_does_not_fire(spec):
 
 
 @pytest.mark.parametrize("text", [
+    "Omdat de winkel pas om middernacht sluit en je 's nachts aanvult, moet je minstens 18 jaar zijn.",
     "Je bent minimaal 18 jaar, omdat minderjarigen wettelijk geen nachtwerk mogen doen.",
     "Je bent minstens 21 jaar: als leidinggevende sta je op onze alcoholvergunning.",
     "Je moet 18 jaar of ouder zijn voor diensten die na 22.00 uur eindigen.",
@@ -1403,3 +1405,11 @@ def test_the_family_situation_of_the_people_the_work_is_about_is_no_criterion():
                           ("- Je bent alleenstaand en hebt geen kinderen.", True)):
         s = screen(f"Maatschappelijk werker\nProfiel\n{body}\n", title="Maatschappelijk werker", link_occupation=False)
         assert ("other_discrimination" in [f.kind for f in s.flags]) is flagged, (body, s.flags)
+
+
+def test_r5b_trailers_as_the_object_of_paperwork_are_no_driving_task():
+    """Documents for trailers are office work; towing one is driving."""
+    paperwork = licence_b(intro="Je stelt de vrachtbrieven op voor vrachten en aanhangwagens.\n")
+    towing = licence_b(intro="Je rijdt met de aanhangwagen naar de klanten.\n")
+    assert paperwork is not None and paperwork.fires
+    assert towing is None or not towing.fires

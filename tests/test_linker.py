@@ -272,6 +272,7 @@ def test_prepare_builds_what_a_first_new_title_would(lexical):
 
 @pytest.mark.parametrize("title, name", [
     ("Kok (38 uur, vast contract) – Eetcafé De Zwaan, Vlissingen en omgeving", "kok"),
+    ("Poetsvrouw (flexi-job) – zaterdagen – Tandartsenpraktijk De Witte Tand, Aalst", None),
     ("Orderpicker 3 ploegen | Distributiecentrum Oostkamp | via uitzendkantoor Werkkracht", "orderpicker"),
 ])
 def test_a_title_that_starts_with_a_listed_name_is_never_unknown(lexical, title, name):
@@ -284,4 +285,4 @@ def test_a_title_that_starts_with_a_listed_name_is_never_unknown(lexical, title,
         pytest.skip("no shipped re-ranker")
     assert not lexical.is_listed(_query("", title)[0], MIN_LEXICAL, MIN_SEMANTIC)  # the case this is about
     occ = link("Je werkt in ons team.", title, linker=lexical, memory=None)
-    assert occ.name.lower() == name and occ.profile is not None
+    assert occ.name != "onbekend" and occ.profile is not None and (name is None or occ.name.lower() == name)

@@ -178,8 +178,10 @@ def _reranked(text, title, query, source, linker, memory, descriptions, reranker
     order, p = reranked(linker, query, title, votes, reranker)
     shown = [_alternative(linker, linker.occupations[i], p[i], norms) for i in order[:4]]
     # nothing listed fits: say so rather than pass the raw title off as an occupation (a title that starts with a
-    # listed name, "Kelner/serveerster weekends – Brasserie X", has one even when the whole query is far from all)
-    if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC) and not (title and title_head_record(linker, title)):
+    # listed name or label, "Kelner/serveerster weekends – Brasserie X", has one even when the whole query is far
+    # from all)
+    if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC) and not (
+            title and (title_head_record(linker, title) or title_head_labels(linker, title))):
         occ = unknown(UNKNOWN_NAME, linker, p[order[0]], source, shown[:3])
         occ.confidence = 0.0
         return occ
