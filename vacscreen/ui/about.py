@@ -122,7 +122,9 @@ def _scores_section() -> dict:
    profiel: typisch VKS-niveau, gereglementeerd of niet, taalnoden, knelpuntberoep ja/nee.
 3. **Regels stellen voor.** De regels vergelijken elke eis met die norm en stellen kandidaat-signalen voor. Een
    eis die de wet voor dit beroep stelt (bv. een uittreksel uit het strafregister in de kinderopvang) wordt nooit
-   gesignaleerd. Is de koppeling aan het beroep onzeker, dan worden de eisen niet aan het beroepsprofiel getoetst.
+   gesignaleerd. Is de koppeling aan het beroep onzeker, dan worden de eisen alleen getoetst aan het hoogste
+   typische niveau van de mogelijke beroepen (of, zonder aannemelijk alternatief, aan het niveau van het gekoppelde
+   beroep), en nooit als sterk signaal; bij een zeer onzekere koppeling niet aan een beroepsprofiel.
 {step4}
 {step5}
 """)
