@@ -281,12 +281,12 @@ def test_education_or_equivalent():
 
 
 def test_vdab_education_line_splits_items():
-    line = ("Of gelijkwaardig door ervaring Professionele bachelor: Bedrijfsmanagement "
-            "Professionele bachelor: Administratie Master: Bouw")
+    line = ("Of gelijkwaardig door ervaring Professionele bachelor: Marketing "
+            "Professionele bachelor: Toerisme Master: Bouw")
     found = of_kind(line, "education", section="vdab_fields")
     assert [(r.text, r.level, r.field, r.or_equivalent) for r in found] == [
-        ("Of gelijkwaardig door ervaring Professionele bachelor: Bedrijfsmanagement", "bachelor", "Bedrijfsmanagement", True),
-        ("Professionele bachelor: Administratie", "bachelor", "Administratie", True),
+        ("Of gelijkwaardig door ervaring Professionele bachelor: Marketing", "bachelor", "Marketing", True),
+        ("Professionele bachelor: Toerisme", "bachelor", "Toerisme", True),
         ("Master: Bouw", "master", "Bouw", True),
     ]
     for r in found:
