@@ -91,7 +91,7 @@ class Linker:
         self.vdab_bonus = vdab_bonus
         self.occupations: list[OccupationRecord] = list(self.ref.occupations)
         labels, owner = [], []
-        index = {id(o): i for i, o in enumerate(self.occupations)}
+        self._index = index = {id(o): i for i, o in enumerate(self.occupations)}  # record -> its position
         for i, occ in enumerate(self.occupations):
             # An ESCO occupation linked to a VDAB occupation lends it its labels (synonyms with a source:
             # the ESCO concept), so "administratief medewerker" finds the VDAB record and its profile.
@@ -134,9 +134,7 @@ class Linker:
         if self.encoder is not None:
             self._int8_labels()
         self._per_occupation(np.zeros(len(self.labels)))
-        if self.occupations:
-            self.index_of(self.occupations[0].name)
-        self.ref.by_compact("")
+        self.ref.by_compact("")  # the reference data's compact-name index
         return self
 
     # -- scores per occupation, in [0, 1]
@@ -314,8 +312,6 @@ class Linker:
         return self.index_of_record(rec) if rec is not None else None
 
     def index_of_record(self, rec: OccupationRecord) -> Optional[int]:
-        if not hasattr(self, "_index"):
-            self._index = {id(o): i for i, o in enumerate(self.occupations)}
         return self._index.get(id(rec))
 
     # Cached per query: a title repeats across a corpus, and the full score vectors (lexical over 24k labels,
