@@ -757,6 +757,13 @@ def test_a_feed_description_without_profile_keeps_a_demand_with_a_must_cue():
     # a demand after a sentence start about others stays a criterion
     ("- Onze klanten zijn Franstalig, dus je bent een moedertaalspreker Frans.", "origin_language"),
     ("- Ons team zoekt een jonge collega voor de avondploeg.", "age"),
+    # any attributive adjective between "jonge" and the person, a person addressed as woman or man, a title that
+    # names one sex, a photo asked with the application
+    ("- Voor de bar zoeken we een jonge, spontane kracht.", "age"),
+    ("- Ben jij een geduldige vrouw die graag voor anderen kookt?", "gender"),
+    ("- Wij zoeken een handige en sterke man voor de loods.", "gender"),
+    ("- Kamermeisje (weekend)", "gender"),
+    ("- Stuur een recente foto mee met je motivatiebrief.", "appearance"),
 ])
 def test_criteria_worded_as_people_wanted_are_found(body, category):
     assert category in [r.category for r in reqs(body, kind="criterion")]
@@ -775,6 +782,11 @@ def test_criteria_worded_as_people_wanted_are_found(body, category):
     "- Je geeft les aan leerlingen van 15 tot 18 jaar in de derde graad.",
     "- Ervaring: 15-18 jaar ervaring in de sector is geen vereiste.",
     "- Wij houden rekening met je gezinsverplichtingen bij de planning.",
+    # both sexes named, a person served, a dual title, a photo of one's own work
+    "- We zoeken een man of vrouw die graag buiten werkt.",
+    "- Je helpt een oudere vrouw met haar boodschappen.",
+    "- Kamerjongen/kamermeisje (weekend)",
+    "- Stuur gerust een foto van je realisaties mee.",
 ])
 def test_a_property_of_the_people_served_is_no_criterion(body):
     assert reqs(body, kind="criterion") == []

@@ -714,6 +714,10 @@ def test_r11_customer_contact_keeps_a_high_foreign_level_quiet_from_vks3():
     # not for the lowest levels, and not for Dutch
     assert_fires(one(lang("fr", "C2", text), norm=WAREHOUSE, kind="language_too_high", intro=contact), "R11",
                  strong=True)
+    # nor for a perfect (C2) level: contact asks fluency, not a native level (contact_quiet_max)
+    perfect = "Je beheerst het Duits tot in de puntjes."
+    assert_fires(one(lang("de", "C2", perfect), norm=admin, kind="language_too_high", intro=contact), "R11",
+                 strong=False)
 
 
 @pytest.mark.parametrize("intro", ["Je hebt geen contact met klanten: je werkt in de centrale keuken.\n",

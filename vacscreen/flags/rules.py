@@ -263,7 +263,8 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
     contact = vac.mentions("contact", whole=True)
     # annotation.md: customer-facing jobs may need a high level; from VKS contact_min_vks up, contact with
     # customers or suppliers keeps the foreign-language rule quiet (the classifier still scores the candidate).
-    quiet = contact and not dutch and norm.vks >= cfg.contact_min_vks
+    quiet = contact and not dutch and norm.vks >= cfg.contact_min_vks and (
+        cfg.contact_quiet_max is None or STEP[r.cefr] <= STEP[cfg.contact_quiet_max])
     # R10: C1/C2 Dutch for a job at VKS <= 3 (C2 up to VKS 4); R11: C1/C2 in a foreign language up to VKS 4,
     # B2 for the lowest levels; never Dutch for a regulated occupation (teachers' C1 is the law).
     high = STEP[r.cefr] >= STEP[cfg.strong_min]

@@ -76,6 +76,7 @@ class Language(Section):
     strong_min: CEFRLevel
     strong_max_vks: int
     contact_min_vks: int
+    contact_quiet_max: Optional[CEFRLevel] = None
     bk_words: dict[str, CEFRLevel]
     contact_re: str
 
