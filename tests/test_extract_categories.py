@@ -552,6 +552,13 @@ def test_tools_methods_and_numbers_are_no_titled_certificates(body):
     assert reqs(body, kind="certificate") == []
 
 
+@pytest.mark.parametrize("body", ["- Een rijbewijs C is niet nodig: je werkt enkel op het terrein.",
+                                  "- Heftruckattest: heb je dat nog niet, dan regelen wij de cursus."])
+def test_a_licence_said_not_needed_or_paid_by_the_employer_is_no_demand(body):
+    found = reqs(body, kind="licence") + reqs(body, kind="certificate")
+    assert not [r for r in found if r.required], found
+
+
 def test_a_listed_certificate_with_its_code_in_brackets_keeps_its_listed_name():
     assert {r.name for r in reqs("- Je hebt een VCA Basis-certificaat (B-VCA).", kind="certificate")} == {"VCA basis"}
 
@@ -764,6 +771,16 @@ def test_a_feed_description_without_profile_keeps_a_demand_with_a_must_cue():
     ("- Wij zoeken een handige en sterke man voor de loods.", "gender"),
     ("- Kamermeisje (weekend)", "gender"),
     ("- Stuur een recente foto mee met je motivatiebrief.", "appearance"),
+    # decades of life, English "young", children qualified, a height in metres, a build, an EU member state,
+    # female forms of a job title
+    ("- Je bent een gedreven veertiger die het vak kent.", "age"),
+    ("- You are a young and eager colleague.", "age"),
+    ("- Je hebt geen schoolgaande kinderen meer.", "family"),
+    ("- Je bent minstens 1,70 m.", "health"),
+    ("- Je bent stevig gebouwd en werkt graag buiten.", "health"),
+    ("- Je bent onderdaan van een EU-lidstaat.", "nationality"),
+    ("- Apothekersassistente (28 uur)", "gender"),
+    ("- Receptioniste voor onze showroom", "gender"),
 ])
 def test_criteria_worded_as_people_wanted_are_found(body, category):
     assert category in [r.category for r in reqs(body, kind="criterion")]
@@ -787,6 +804,11 @@ def test_criteria_worded_as_people_wanted_are_found(body, category):
     "- Je helpt een oudere vrouw met haar boodschappen.",
     "- Kamerjongen/kamermeisje (weekend)",
     "- Stuur gerust een foto van je realisaties mee.",
+    # others who speak a language, both forms of a title, others in their thirties
+    "- Je helpt een Franstalige of Engelstalige klant aan de balie.",
+    "- Een deel van onze monteurs is Franstalig.",
+    "- Receptioniste/receptionist voor onze showroom",
+    "- Onze klanten zijn vooral dertigers met jonge gezinnen.",
 ])
 def test_a_property_of_the_people_served_is_no_criterion(body):
     assert reqs(body, kind="criterion") == []

@@ -544,7 +544,8 @@ def test_r7_a_minimum_age_without_a_legal_reason_still_fires(text):
 
 @pytest.mark.parametrize("text", ["Je hebt een goede conditie, want het werk is fysiek zwaar.",
                                   "Je bent medisch geschikt voor de functie.",
-                                  "Je hebt een goede conditie; je bent de hele dag te voet onderweg."])
+                                  "Je hebt een goede conditie; je bent de hele dag te voet onderweg.",
+                                  "Je sjouwt kratten; hiervoor heb je een goede conditie nodig."])
 def test_r15_health_tied_to_the_work_is_not_proposed(text):
     assert one(crit("health", text), norm=WAREHOUSE, kind="health") is None
 
