@@ -286,3 +286,15 @@ def test_a_title_that_starts_with_a_listed_name_is_never_unknown(lexical, title,
     assert not lexical.is_listed(_query("", title)[0], MIN_LEXICAL, MIN_SEMANTIC)  # the case this is about
     occ = link("Je werkt in ons team.", title, linker=lexical, memory=None)
     assert occ.name != "onbekend" and occ.profile is not None and (name is None or occ.name.lower() == name)
+
+
+def test_a_title_whose_head_is_close_to_a_label_is_not_unknown(lexical):
+    """The employer, place and contract make the whole title far from every label, and no listed name starts it,
+    but what precedes the first dash is close to one: a listed occupation, not "onbekend"."""
+    from vacscreen.occupations.link import MIN_LEXICAL, MIN_SEMANTIC, _query, title_head_labels, title_head_record
+
+    title = "Verkoper tuinmeubelen en barbecues – Tuincentrum Groenhoeve Lier (voltijds, vast)"
+    assert not lexical.is_listed(_query("", title)[0], MIN_LEXICAL, MIN_SEMANTIC)  # the case this is about
+    assert title_head_record(lexical, title) is None and not title_head_labels(lexical, title)
+    occ = link("Je werkt in ons team.", title, linker=lexical, memory=None)
+    assert occ.name != "onbekend" and occ.profile is not None

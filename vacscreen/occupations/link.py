@@ -147,13 +147,22 @@ def _link(text: str, title: Optional[str] = None, override: Optional[str] = None
     votes = text_votes(text, memory, description_index(linker) if descriptions else None)
     ranked = linker.rank_with(query, votes) if votes else linker.rank(query)
     best, score = ranked[0]
-    if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
+    if not _listed(linker, query, title):
         # nothing listed fits: say so rather than pass the raw title off as an occupation
         occ = unknown(UNKNOWN_NAME, linker, score, source, _alternatives(linker, ranked[:3]))
         occ.confidence = 0.0
         return occ
     return occupation_record(linker, linker.occupations[best], score, source, _alternatives(linker, ranked[1:4]),
                              norms)
+
+
+def _listed(linker: Linker, query: str, title: Optional[str]) -> bool:
+    """Some listed occupation is close to the query or, when the title also carries employer, place or hours, to its
+    head (what precedes the first separator, brackets dropped): "Verkoper fietsen – <winkel> <plaats> (voltijds)"."""
+    if linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC):
+        return True
+    head = clean_title(_SEPARATOR.split(_BRACKETS.sub(" ", title))[0]) if title else ""
+    return bool(head) and head != query and linker.is_listed(head, MIN_LEXICAL, MIN_SEMANTIC)
 
 
 def link_candidates(title: Optional[str], query: str, linker: Linker, votes: dict[str, float]):
@@ -180,7 +189,7 @@ def _reranked(text, title, query, source, linker, memory, descriptions, reranker
     # nothing listed fits: say so rather than pass the raw title off as an occupation (a title that starts with a
     # listed name or label, "Kelner/serveerster weekends – Brasserie X", has one even when the whole query is far
     # from all)
-    if not linker.is_listed(query, MIN_LEXICAL, MIN_SEMANTIC) and not (
+    if not _listed(linker, query, title) and not (
             title and (title_head_record(linker, title) or title_head_labels(linker, title))):
         occ = unknown(UNKNOWN_NAME, linker, p[order[0]], source, shown[:3])
         occ.confidence = 0.0
