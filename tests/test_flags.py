@@ -358,6 +358,23 @@ def test_r5b_driving_task_cues_are_about_the_employee(intro, fires):
         assert_quiet(c)
 
 
+@pytest.mark.parametrize("intro, fires", [
+    ("Je rijdt met de bestelwagen naar de klanten.\n", True),          # a van needs no truck licence
+    ("Je rijdt met de vrachtwagen naar de werven.\n", False),
+    ("Je brengt de kinderen met de taxibus naar school.\n", True)])
+def test_r5b_a_truck_or_bus_licence_needs_heavy_vehicles_in_the_job(intro, fires):
+    technician = Norm(occupation="Technicus installatietechnieken", vks=4)
+    c = one(cert("rijbewijs C", "Rijbewijs C is vereist.", kind="licence"), kind="certificate_unneeded",
+            norm=technician, intro=intro)
+    if fires:
+        assert_fires(c, "R5c", strong=False)
+    else:
+        assert_quiet(c)
+    b = one(cert("rijbewijs B", "Rijbewijs B is vereist.", kind="licence"), kind="certificate_unneeded",
+            norm=technician, intro=intro)
+    assert_quiet(b)  # any driving justifies rijbewijs B
+
+
 def test_r5b_forklift_driver_is_no_road_driver():
     assert_fires(licence_b(title="Heftruckchauffeur"), "R5b", strong=False)
 

@@ -36,6 +36,7 @@ def config() -> RulesConfig:
         "contact": re.compile(cfg.language.contact_re),
         "driving_task": re.compile(cfg.certificates.driving_task_re),
         "driving_occupation": re.compile(cfg.certificates.driving_occupation_re, re.I),
+        "heavy": re.compile(cfg.certificates.heavy_re or r"(?!)"),
         "welcome": re.compile(cfg.discrimination.welcome_re, re.I),
         "about_others": re.compile(cfg.discrimination.about_others_re, re.I),
         "health_task": re.compile(cfg.discrimination.health_task_re, re.I),
@@ -292,8 +293,13 @@ def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Ca
         occupation_drives = bool(rx["driving_occupation"].search(f"{norm.occupation or ''} {vac.title or ''}"))
         task = vac.mentions("driving_task")
         legal = bool(norm.legal_requirement and re.search(r"rijbewijs|code 95", norm.legal_requirement, re.I))
-        fires = not (occupation_drives or task or legal)
-        return _cand("certificate_unneeded", "R5b", i, r, fires, False, {"name": r.name},
+        fires, rule = not (occupation_drives or task or legal), "R5b"
+        if r.name in cfg.heavy and not fires and not legal:
+            # a truck or bus licence needs heavy vehicles in the job, not any driving ("rijbewijs C" for a van)
+            fires = not (rx["heavy"].search(f"{norm.occupation or ''} {vac.title or ''}".lower())
+                         or vac.mentions("heavy", whole=True))
+            rule = "R5c" if fires else rule
+        return _cand("certificate_unneeded", rule, i, r, fires, False, {"name": r.name},
                      {"driving": True, "driving_task": task, "driving_occupation": occupation_drives,
                       "licence=" + r.name: True})
     # Any other licence or certificate: proposed, never fired by a rule (the classifier may learn one).

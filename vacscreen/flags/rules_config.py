@@ -91,6 +91,8 @@ class Certificates(Section):
     driving: list[str]
     driving_task_re: str
     driving_occupation_re: str
+    heavy: list[str] = []
+    heavy_re: Optional[str] = None
 
 
 class Discrimination(Section):

@@ -8,7 +8,7 @@ from vacscreen.ui.common import error_text, flag_label
 
 # Which flag kinds each rule of rules.yaml produces (vacscreen/flags/rules.py; domain.md section 6).
 RULE_KINDS = {"R1": "education_too_high", "R2": "education_too_high", "R4": "education_too_high",
-              "R5": "certificate_unneeded", "R5b": "certificate_unneeded", "R6": "experience_too_high",
+              "R5": "certificate_unneeded", "R5b": "certificate_unneeded", "R5c": "certificate_unneeded", "R6": "experience_too_high",
               "R7": "age", "R8": "age", "R9": "origin_language", "R10": "language_too_high",
               "R11": "language_too_high", "R13": "gender", "R14": "nationality", "R15": "health",
               "R16": "other_discrimination", "R17": "requirement_overload", "R20": "requirement_overload"}
