@@ -809,6 +809,7 @@ def test_criteria_worded_as_people_wanted_are_found(body, category):
     "- Een deel van onze monteurs is Franstalig.",
     "- Receptioniste/receptionist voor onze showroom",
     "- Onze klanten zijn vooral dertigers met jonge gezinnen.",
+    "- Onze cursisten zijn tussen 16 en 25 jaar en volgen les in de avond.",
 ])
 def test_a_property_of_the_people_served_is_no_criterion(body):
     assert reqs(body, kind="criterion") == []

@@ -746,6 +746,15 @@ def test_r11_negated_or_embedded_contact_words_are_no_contact(intro):
     assert_fires(c, "R11", strong=False)
 
 
+@pytest.mark.parametrize("text, fires", [("Je spreekt goed Nederlands of Frans.", False),
+                                         ("Je spreekt goed Nederlands en Frans.", True),
+                                         ("Je spreekt vloeiend Frans of Duits.", True)])
+def test_languages_offered_as_alternatives_are_excessive_only_when_each_is(text, fires):
+    """One of the languages suffices: a B2 French offered beside Dutch asks no French of a Dutch speaker."""
+    s = screen(f"Productiemedewerker\nProfiel\n- {text}", title="Productiemedewerker", occupation="Productiemedewerker")
+    assert ("language_too_high" in [f.kind for f in s.flags]) is fires, s.flags
+
+
 def test_language_below_b2_is_never_proposed():
     assert one(lang("fr", "B1"), norm=WAREHOUSE, kind="language_too_high") is None
 

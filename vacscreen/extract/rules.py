@@ -438,7 +438,7 @@ _OTHERS_WITH = re.compile(r"\b(?:cliënten|clienten|klanten|bewoners|patiënten|
 _OTHERS_SUBJECT = re.compile(
     r"\W*(?:onze|ons|de|het)\s+(?:\w+\s+)?(?:cliënten|clienten|klanten|bewoners|patiënten|patienten|leerlingen|"
     r"kinderen|jongeren|ouderen|gasten|bezoekers|deelnemers|gebruikers|\w*team|\w*teams|\w*ploeg|collega.s|\w*medewerkers|"
-    r"mensen|personeel|agenten|doelgroep)\s+(?:zijn|is|telt|tellen|bestaat|bestaan|komen|hebben|heeft|variëren|"
+    r"mensen|personeel|agenten|doelgroep|leden|cursisten|sporters|abonnees|reizigers|passagiers)\s+(?:zijn|is|telt|tellen|bestaat|bestaan|komen|hebben|heeft|variëren|"
     r"varieert)\b(?:(?!\b(?:je|jij|jouw|u|jou)\b)[^.;:!?\n])*$", re.IGNORECASE)
 
 

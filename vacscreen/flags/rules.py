@@ -418,4 +418,25 @@ def propose(requirements: list[Requirement], norm: Norm, vac: Vacancy) -> list[C
     c = soft_skills(vac, norm)
     if c is not None:
         out.append(c)
-    return out
+    return _either_language(out, requirements, norm, vac)
+
+
+_EITHER = re.compile(r"\b(?:of|en/of|or)\b", re.IGNORECASE)
+
+
+def _either_language(out: list[Candidate], requirements: list[Requirement], norm: Norm,
+                     vac: Vacancy) -> list[Candidate]:
+    """Languages offered as alternatives in one demand ("goed Nederlands of Frans"): one suffices, so a level is
+    excessive only when it is for each of them."""
+    fired = {c.requirement for c in out if c.kind == "language_too_high" and c.fires}
+    keep = set(fired)
+    for i in fired:
+        r = requirements[i]
+        if not (r.raw and _EITHER.search(r.raw)):
+            continue
+        others = [j for j, o in enumerate(requirements) if j != i and o.kind == "language"
+                  and (o.start, o.end) == (r.start, r.end) and o.language != r.language]
+        if any(j not in fired for j in others):
+            keep.discard(i)
+    return [replace(c, fires=False) if c.kind == "language_too_high" and c.fires and c.requirement not in keep
+            else c for c in out]
