@@ -18,6 +18,7 @@ def screened(title: str, line: str):
     ("Kinderbegeleider", "Je bent minstens 18 jaar."),
     ("Onthaalouder", "Je bent minstens 18 jaar, zoals de regelgeving vraagt."),
     ("Bewakingsagent", "Je bent minstens 18 jaar oud."),
+    ("Inspecteur van politie – interventiedienst", "Je bent minstens 18 jaar."),
 ])
 def test_a_legal_minimum_age_is_no_age_discrimination(title, line):
     s = screened(title, line)
@@ -42,6 +43,7 @@ def test_an_age_the_law_does_not_set_is_still_flagged(title, line):
     ("Kinderbegeleider", "Je bezorgt een blanco uittreksel uit het strafregister (model 2).", "uittreksel strafregister"),
     ("Leerkracht lager onderwijs", "Je hebt een bekwaamheidsbewijs voor het ambt.", "bekwaamheidsbewijs"),
     ("Vrachtwagenchauffeur CE", "Je beschikt over rijbewijs CE en code 95.", "code 95"),
+    ("Inspecteur van politie – wijkwerking", "Je hebt een rijbewijs B.", "rijbewijs B"),
 ])
 def test_a_certificate_the_law_sets_for_the_job_has_a_legal_basis(title, line, name):
     s = screened(title, line)
@@ -70,6 +72,9 @@ def test_nationality_is_legal_only_where_and_as_far_as_the_law_sets_it():
     assert "nationality" in kinds("Leerkracht lager onderwijs", "Je hebt de Belgische nationaliteit.")
     assert "nationality" in kinds("Schoonmaker", "Je hebt de Belgische nationaliteit.")
     assert "nationality" in kinds("Schoonmaker school", "Je hebt de nationaliteit van een EU-lidstaat.")
+    # the police's own condition is Belgian nationality (RPPol), and only the police's
+    assert "nationality" not in kinds("Inspecteur van politie – interventiedienst", "Je bent Belg.")
+    assert "nationality" in kinds("Onthaalmedewerker politiezone", "Je bent Belg.")
 
 
 def test_a_legal_dutch_condition_covers_only_the_level_it_names():

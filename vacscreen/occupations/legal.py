@@ -31,6 +31,7 @@ _MEDICAL_PROOF = re.compile(r"medisch\w*\s+(?:geschiktheids)?(?:attest|keuring|o
                             r"medische\s+geschiktheid|psychotechnisch", re.IGNORECASE)
 # The flemish education condition is a nationality of the EU/EEA (or Switzerland), not one country's.
 _EU_NATIONALITY = re.compile(r"\beu\b|\beer\b|europe|lidstaat|zwitser", re.IGNORECASE)
+_BELGIAN = re.compile(r"\bbelg\b|belgische\s+nationaliteit", re.IGNORECASE)
 # A legal Dutch condition covers a demand up to the level it names ("minimaal ... B2"); teachers' C1 (domain.md
 # section 3) where it names none for education; B2 otherwise.
 _NAMED_CEFR = re.compile(r"\b([ABC][12])\b")
@@ -131,8 +132,11 @@ def _criterion_basis(r: Requirement, conds: list[Condition]) -> Optional[str]:
         hit = next((c for c in conds if c.min_age is not None and max(ages) <= c.min_age), None)
         return hit.label() if hit else None
     if r.category == "nationality":
+        if _BELGIAN.search(text):  # only where the law itself asks Belgian nationality (police)
+            hit = next((c for c in conds if c.kind == "other" and _BELGIAN.search(c.condition)), None)
+            return hit.label() if hit else None
         if not _EU_NATIONALITY.search(text):
-            return None  # "de Belgische nationaliteit" asks more than the law's EU/EEA condition
+            return None  # a nationality the law does not name asks more than the law's EU/EEA condition
         hit = next((c for c in conds if c.kind == "other" and "nationaliteit" in c.condition.lower()), None)
         return hit.label() if hit else None
     if r.category == "health" and _MEDICAL_PROOF.search(text):
