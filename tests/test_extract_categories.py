@@ -125,6 +125,11 @@ def test_nl_reference_levels_levels_after_the_language_and_the_language_laws(bod
     assert (lang, cefr) in found, found
 
 
+def test_a_level_before_the_number_of_languages_is_each_ones():
+    found = reqs("- Je bent perfect drietalig: Nederlands, Frans en Engels.", kind="language")
+    assert sorted((r.language, r.cefr) for r in found) == [("en", "C2"), ("fr", "C2"), ("nl", "C2")]
+
+
 def test_a_language_that_is_fine_to_have_is_nice_to_have():
     found = reqs("- Duits of Engels is fijn.", kind="language")
     assert {r.language for r in found} == {"de", "en"} and not any(r.required for r in found)
@@ -683,10 +688,12 @@ def test_fluently_dutch_speaking_is_a_language_level_not_an_origin():
 
 
 def test_a_preferred_domain_is_a_nice_to_have_beside_the_demand_it_narrows():
+    """The preference leaves the demand required; the preference itself is never required (whether the trained
+    component keeps it as an item of its own follows the gold: tenth session, with writers L and M, it drops it)."""
     got = [(r.text, r.min_years, r.required) for r in
            reqs("- Je hebt twee jaar ervaring als monteur, bij voorkeur in de liftenbouw.", kind="experience")]
     assert got[0][1:] == (2, True)
-    assert got[1] == ("bij voorkeur in de liftenbouw", None, False)
+    assert all(not required for text, _, required in got[1:]) and all("voorkeur" in t for t, _, _ in got[1:])
 
 
 # Categories met in writer E's set (2026-12-07, seventh session); the sentences are written for these tests.
@@ -781,6 +788,12 @@ def test_a_feed_description_without_profile_keeps_a_demand_with_a_must_cue():
     ("- Je bent onderdaan van een EU-lidstaat.", "nationality"),
     ("- Apothekersassistente (28 uur)", "gender"),
     ("- Receptioniste voor onze showroom", "gender"),
+    # plural and -begeleidster titles, -man titles, a motherly "juf", a range of school pupils' ages
+    ("- Voor de zomer zoeken we hostesses en serveersters.", "gender"),
+    ("- Kinderbegeleidster (halftijds)", "gender"),
+    ("- TUINMAN VOOR ONS KASTEELDOMEIN", "gender"),
+    ("- Wij zoeken een zachte, moederlijke juf voor de peuterklas.", "gender"),
+    ("- We zoeken scholieren tussen 15 en 17 jaar voor de zomer.", "age"),
 ])
 def test_criteria_worded_as_people_wanted_are_found(body, category):
     assert category in [r.category for r in reqs(body, kind="criterion")]
@@ -808,6 +821,8 @@ def test_criteria_worded_as_people_wanted_are_found(body, category):
     "- Je helpt een Franstalige of Engelstalige klant aan de balie.",
     "- Een deel van onze monteurs is Franstalig.",
     "- Receptioniste/receptionist voor onze showroom",
+    "- Kinderbegeleider/kinderbegeleidster (halftijds)",
+    "- Je helpt Nederlandstalige en Franstalige bezoekers aan het loket.",
     "- Onze klanten zijn vooral dertigers met jonge gezinnen.",
     "- Onze cursisten zijn tussen 16 en 25 jaar en volgen les in de avond.",
 ])

@@ -319,6 +319,18 @@ def test_r5_attest_for_high_level_job_does_not_fire():
     assert_quiet(one(cert("heftruckattest"), norm=ENGINEER, kind="certificate_unneeded"))
 
 
+def test_r5_a_certificate_with_experience_as_second_route_is_no_knock_out():
+    c = one(cert("reachtruckattest", "Je hebt een reachtruckattest of minstens een jaar ervaring op een reachtruck."),
+            norm=WAREHOUSE, kind="certificate_unneeded")
+    assert_quiet(c)
+
+
+def test_r5_vca_basis_is_no_unneeded_certificate_and_vca_vol_is():
+    assert_quiet(one(cert("VCA basis", "Je hebt VCA basis."), norm=WAREHOUSE, kind="certificate_unneeded"))
+    assert_fires(one(cert("VCA VOL", "Je hebt VCA VOL."), norm=WAREHOUSE, kind="certificate_unneeded"), "R5",
+                 strong=False)
+
+
 def test_r5_other_certificate_is_proposed_but_never_fired_by_a_rule():
     c = one(cert("HACCP"), norm=WAREHOUSE, kind="certificate_unneeded")
     assert c is not None and not c.fires
@@ -349,7 +361,8 @@ def test_r5b_driving_task_in_the_text_does_not_fire():
     ("Je reist vlot met het openbaar vervoer naar ons kantoor.\n", True),         # commuting
     ("De leveringen gebeuren door onze eigen chauffeurs.\n", True),               # others drive
     ("Je voert stockverplaatsingen uit in het magazijn.\n", True),                # moving stock is no travel
-    ("Je hebt geen verplaatsingen: je werkt altijd op dezelfde site.\n", True)])   # negated
+    ("Je hebt geen verplaatsingen: je werkt altijd op dezelfde site.\n", True),   # negated
+    ("Je bezoekt gezinnen thuis in de dorpen rond de stad.\n", False)])
 def test_r5b_driving_task_cues_are_about_the_employee(intro, fires):
     c = licence_b(intro=intro)
     if fires:

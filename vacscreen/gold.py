@@ -19,6 +19,7 @@ GOLD_FILES = ("vdab_gold.jsonl", "jobfeed_gold.jsonl", "jobsdb_gold.jsonl",
               "synthetic.jsonl", "synthetic_a.jsonl", "synthetic_b.jsonl", "synthetic_c.jsonl", "synthetic_d.jsonl",
               "synthetic_e.jsonl", "synthetic_f.jsonl", "synthetic_g.jsonl", "synthetic_h.jsonl",
               "synthetic_i.jsonl", "synthetic_j.jsonl", "synthetic_k.jsonl",
+              "synthetic_l.jsonl", "synthetic_m.jsonl",
               "synthetic_sealed.jsonl")
 # Fields taken from the source record when the gold record does not carry them.
 _SOURCE_FIELDS = ("text", "title", "publisher", "country", "source_url", "truncated",

@@ -217,6 +217,10 @@ def _field(clause: str) -> Optional[str]:
     return None
 
 
+# "perfect drietalig: Nederlands, Frans en Engels": the level before the word for the number of languages
+_MULTILINGUAL_GAP = re.compile(r"\s*(?:twee|drie|vier|meer)talig\s*:\s*$", re.IGNORECASE)
+
+
 def _languages(text, cs, ce, section, vdab_line: bool, mx):
     p = load_patterns()
     clause = text[cs:ce]
@@ -253,7 +257,7 @@ def _languages(text, cs, ce, section, vdab_line: bool, mx):
         owned = j >= 1 and markers[j - 1][2] == "lang" and _FOLLOW_GAP.match(text[markers[j - 1][1]: markers[j][0]])
         if j >= 0 and markers[j][2] == "cue" and not owned:
             gap = text[markers[j][1]: head]
-            if len(gap) <= 45 and not re.search(r"[,;:]", gap):
+            if len(gap) <= 45 and (not re.search(r"[,;:]", gap) or _MULTILINGUAL_GAP.match(gap)):
                 level, span = markers[j][3], (markers[j][0], b)
                 # "sterk in communicatie (NL vloeiend, ...)": inside brackets, a language's own level after it wins
                 if "(" in gap and (after := _level_after(text, markers, i))[0] is not None:

@@ -281,12 +281,16 @@ def language(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candi
                  {"gap": gap, "dutch": dutch, "contact": contact, "demanded": STEP[r.cefr]})
 
 
+_OR_EXPERIENCE = re.compile(r"\bof\b[^.;]{0,40}\bervaring\b", re.IGNORECASE)
+
+
 def certificate(i: int, r: Requirement, norm: Norm, vac: Vacancy) -> Optional[Candidate]:
     if r.kind not in ("licence", "certificate") or not r.required or not r.name:
         return None
     cfg, rx = config().certificates, config().compiled
     if r.name in cfg.trainable:
-        fires = norm.known and norm.vks <= cfg.max_vks
+        # "een reachtruckattest of minstens zes maanden ervaring": experience is a second route, no knock-out
+        fires = norm.known and norm.vks <= cfg.max_vks and not _OR_EXPERIENCE.search(r.text)
         return _cand("certificate_unneeded", "R5", i, r, fires, False, {"name": r.name},
                      {"trainable": True, "norm_known": norm.known})
     if r.name in cfg.driving:
