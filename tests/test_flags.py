@@ -796,6 +796,13 @@ def test_r17_more_than_ten_soft_skills_for_vks2():
     assert c.requirement is None and vac.text[c.start:c.end] == "Profiel"
 
 
+def test_r17_counts_the_qualities_of_hospitality_and_decision():
+    extra = "- Je bent gastvrij, spontaan, representatief en besluitvaardig.\n"
+    vac, norm = _soft(8, extra_profile=extra)
+    [c] = [c for c in propose([], norm, vac) if c.kind == "requirement_overload"]
+    assert c.fires and c.values["count"] == 12
+
+
 def test_r17_through_the_flagger():
     vac, norm = _soft(12)
     flags = _flag_with_norm([], norm, vac)
